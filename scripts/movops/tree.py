@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Read-only views of a kernel tree: a directory on disk, or one git revision.
+
+The series is always built from a committed base, never from the user's
+working tree, so everything that reads the tree goes through this class and
+can be pointed at a revision without checking it out.
+"""
+import hashlib
+import os
+import re
+import subprocess
+from pathlib import Path
+
+
+class TreeError(Exception):
+    """A tree that cannot be used, with a message naming the fix."""
+
+
+def git(gitdir_or_worktree, *args, check=True, input=None, env=None):
+    res = subprocess.run(["git", "-C", str(gitdir_or_worktree), *args],
+                         input=input, env=env, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and res.returncode != 0:
+        raise TreeError(f"git {' '.join(args)}: {res.stderr.strip()}")
+    return res.stdout
+
+
+class Tree:
+    """A kernel tree at PATH; with REV, the files of that git revision."""
+
+    def __init__(self, path, rev=None):
+        self.path = Path(path).resolve()
+        self.rev = rev
+        self._cache = {}
+        if rev is not None:
+            self.commit = git(self.path, "rev-parse", "--verify", "-q",
+                              rev + "^{commit}").strip()
+        else:
+            self.commit = None
+
+    # -- reading -----------------------------------------------------------
+    def read(self, rel):
+        """Text of REL, or None when the tree has no such file."""
+        rel = str(rel)
+        if rel in self._cache:
+            return self._cache[rel]
+        if self.rev is None:
+            p = self.path / rel
+            text = p.read_text(errors="surrogateescape") if p.is_file() else None
+        else:
+            res = subprocess.run(["git", "-C", str(self.path), "cat-file", "blob",
+                                  f"{self.commit}:{rel}"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            text = (res.stdout.decode("utf-8", "surrogateescape")
+                    if res.returncode == 0 else None)
+        self._cache[rel] = text
+        return text
+
+    def read_many(self, rels):
+        """Read many files at once (one git process for a revision)."""
+        rels = [str(r) for r in rels if str(r) not in self._cache]
+        if rels and self.rev is not None:
+            spec = "".join(f"{self.commit}:{r}\n" for r in rels)
+            res = subprocess.run(["git", "-C", str(self.path), "cat-file", "--batch"],
+                                 input=spec.encode(), stdout=subprocess.PIPE)
+            out = res.stdout
+            pos = 0
+            for r in rels:
+                nl = out.index(b"\n", pos)
+                header = out[pos:nl].split()
+                pos = nl + 1
+                if len(header) >= 2 and header[1] == b"missing":
+                    self._cache[r] = None
+                    continue
+                size = int(header[2])
+                self._cache[r] = out[pos:pos + size].decode("utf-8", "surrogateescape")
+                pos += size + 1
+        return {str(r): self.read(r) for r in rels}
+
+    def exists(self, rel):
+        return self.read(rel) is not None
+
+    def grep(self, pattern, pathspecs=(), extended=True, word=False):
+        """Files matching the regex PATTERN (git grep, or grep -r on disk)."""
+        return sorted(self.grep_lines(pattern, pathspecs, extended, word,
+                                      files_only=True))
+
+    def grep_lines(self, pattern, pathspecs=(), extended=True, word=False,
+                   files_only=False):
+        """{file: [(line, text)]} for lines matching PATTERN."""
+        opts = ["-I"]
+        opts.append("-E" if extended else "-G")
+        if word:
+            opts.append("-w")
+        opts.append("-l" if files_only else "-n")
+        if self.is_git():
+            cmd = ["git", "-C", str(self.path), "grep", *opts, "-e", pattern]
+            if self.rev is not None:
+                cmd.append(self.commit)
+            cmd += ["--", *pathspecs]
+            res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if res.returncode not in (0, 1):
+                raise TreeError(f"git grep failed: {res.stderr.decode().strip()}")
+        else:
+            cmd = ["grep", "-r", *opts, "-e", pattern, "--", *(pathspecs or ["."])]
+            res = subprocess.run(cmd, cwd=self.path, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL)
+        found = {}
+        prefix = f"{self.commit}:" if self.rev is not None else ""
+        for raw in res.stdout.decode("utf-8", "surrogateescape").splitlines():
+            if prefix and raw.startswith(prefix):
+                raw = raw[len(prefix):]
+            if raw.startswith("./"):
+                raw = raw[2:]
+            if files_only:
+                found[raw] = []
+                continue
+            name, lineno, text = raw.split(":", 2)
+            found.setdefault(name, []).append((int(lineno), text))
+        return found
+
+    def is_git(self):
+        if self.rev is not None:
+            return True
+        return (self.path / ".git").exists()
+
+    def ls_files(self, pathspecs=()):
+        if self.rev is not None:
+            out = git(self.path, "ls-tree", "-r", "--name-only", self.commit,
+                      "--", *pathspecs)
+            return out.splitlines()
+        if self.is_git():
+            return git(self.path, "ls-files", "--", *pathspecs).splitlines()
+        files = []
+        for top in (pathspecs or ["."]):
+            for dirpath, _, names in os.walk(self.path / top):
+                for n in names:
+                    files.append(os.path.relpath(os.path.join(dirpath, n), self.path))
+        return sorted(files)
+
+    # -- identity ----------------------------------------------------------
+    def version(self):
+        """'6.12.117' from the top-level Makefile."""
+        text = self.read("Makefile") or ""
+        parts = {}
+        for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"):
+            m = re.search(rf"^{key}[ \t]*=[ \t]*(\S*)", text, re.M)
+            parts[key] = m.group(1) if m else ""
+        v = parts["VERSION"]
+        if parts["PATCHLEVEL"]:
+            v += "." + parts["PATCHLEVEL"]
+        if parts["SUBLEVEL"] not in ("", "0"):
+            v += "." + parts["SUBLEVEL"]
+        return v + parts["EXTRAVERSION"]
+
+    def is_kernel_tree(self):
+        text = self.read("Makefile")
+        return bool(text and re.search(r"^VERSION\s*=", text, re.M)
+                    and self.read("mm/Makefile") is not None)
+
+    def content_hash(self, rels):
+        """sha256 over the named files (path and content), missing ones too."""
+        h = hashlib.sha256()
+        texts = self.read_many(sorted(set(rels)))
+        for rel in sorted(texts):
+            h.update(rel.encode() + b"\0")
+            t = texts[rel]
+            h.update(b"-" if t is None else t.encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+        return h.hexdigest()
