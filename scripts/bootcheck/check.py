@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The runtime check from end to end: export, configure, build, boot, judge,
+and the negative control."""
+import time
+from pathlib import Path
+
+from . import callbacks, guest, initramfs, kernel, negctl, source, verdict
+from .common import BadInput, CheckError, Lock, cache_root
+
+from movops.tree import Tree
+
+
+def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, log=print,
+        mem_mb=guest.MEM_MB, negctl_mode=negctl.DEFAULT_MODE):
+    """Build REV of KDIR, boot it, prove both movable_ops users still migrate.
+
+    Returns a dict (see README of the package); raises BadInput when KDIR or
+    REV cannot be used at all.  Never writes to KDIR.
+    """
+    t_all = time.monotonic()
+    kdir, commit = source.resolve(kdir, rev)
+    cache = cache_root(cache_dir)
+    version = Tree(kdir, commit).version()
+    slot = version
+    result = {
+        "ok": False, "build_s": None, "boot_s": None,
+        "counters": {"before": {}, "after": {}, "delta": {}},
+        "runs": [], "negative_control": None, "summary": "",
+        "kernel": {"kdir": str(kdir), "rev": rev, "commit": commit, "version": version},
+        "users": [], "timings": {}, "errors": [],
+    }
+    try:
+        all_users = callbacks.users(kdir, commit)
+    except Exception as e:
+        raise BadInput(f"cannot read the movable_ops users of {kdir} at {rev}: {e}")
+    users = verdict.exercised_users(all_users)
+    result["users"] = [dict(u, exercised=any(u["ops"] == x["ops"] for x in users))
+                       for u in all_users]
+    probes = [(u["ops"], u["migrate_page"]) for u in users]
+    log(f"runtime check: {kdir} at {rev} ({commit[:12]}, Linux {version}); "
+        "migrate callbacks: " + (", ".join(f"{o} -> {f}" for o, f in probes) or "none"))
+
+    src = cache / "src" / slot
+    good_build = cache / "build" / slot
+    neg_build = cache / "build" / f"{slot}-negctl"
+    rundir = cache / "runs" / slot
+    timings = result["timings"]
+    with Lock(cache / "locks" / f"{slot}.lock", log=log, what=f"cache slot {slot}"):
+        try:
+            t = time.monotonic()
+            source.export(kdir, commit, src, log)
+            timings["export_s"] = round(time.monotonic() - t, 1)
+
+            t = time.monotonic()
+            kernel.configure(src, commit, good_build, cache, log)
+            timings["config_s"] = round(time.monotonic() - t, 1)
+
+            log("building the guest kernel (out of tree, incremental)")
+            since = time.time()
+            image, build_s = kernel.build(src, good_build, cache, log)
+            result["build_s"] = round(build_s, 1)
+            result["kernel"]["objects_compiled"] = kernel.compiled_objects(good_build, since)
+            result["kernel"]["image"] = str(image)
+            log(f"  built in {build_s:.1f} s "
+                f"({result['kernel']['objects_compiled']} objects compiled)")
+
+            t = time.monotonic()
+            initrd = initramfs.make(cache, log)
+            timings["initramfs_s"] = round(time.monotonic() - t, 1)
+
+            log(f"booting the guest ({smp} CPUs, {mem_mb} MB, virtio-balloon)")
+            run = _guest_run(image, initrd, probes, users, smp, rundir / f"smp{smp}",
+                             cache, log, mem_mb)
+            result["runs"].append(run)
+            result["boot_s"] = run["boot_s"]
+            result["counters"] = run["counters"]
+            for r in run["reasons"]:
+                log(f"  FAIL: {r}")
+
+            if negative_control:
+                result["negative_control"] = _negative_control(
+                    src, good_build, neg_build, image, initrd, probes, users, smp,
+                    rundir / "negctl", cache, log, mem_mb, negctl_mode, timings)
+        except CheckError as e:
+            result["errors"].append(str(e))
+            log(f"  ERROR: {e}")
+    timings["total_s"] = round(time.monotonic() - t_all, 1)
+    runs_ok = bool(result["runs"]) and all(r["ok"] for r in result["runs"])
+    neg = result["negative_control"]
+    neg_ok = (not negative_control) or (neg is not None and neg["ok"])
+    result["ok"] = runs_ok and neg_ok and not result["errors"]
+    result["summary"] = _summary(result, negative_control)
+    log(result["summary"])
+    return result
+
+
+def _guest_run(image, initrd, probes, users, cpus, logdir, cache, log, mem_mb):
+    g = guest.run(image, initrd, probes, cpus, logdir, cache, log, mem_mb=mem_mb)
+    rep = verdict.parse_report(g.ctl_text)
+    ok, reasons = verdict.judge(rep, g.console, users, exit_code=g.exit_code,
+                                timeout=g.timeout, error=g.error)
+    if not ok and (g.timeout or not rep["done"]):
+        reasons.append("last console lines:\n    "
+                       + "\n    ".join(verdict.last_lines(g.console, 15)))
+    bad, notes = verdict.log_problems(g.console)
+    return {
+        "cpus": cpus, "accel": g.accel, "mem_mb": mem_mb, "ok": ok,
+        "verdict": "pass" if ok else "fail", "reasons": reasons,
+        "boot_s": round(g.boot_s, 2) if g.boot_s is not None else None,
+        "guest_uptime_at_init": _float(rep["hello"].get("uptime")),
+        "run_s": round(g.run_s, 1) if g.run_s is not None else None,
+        "compact_s": _phase_len(rep, "compact", "compacted"),
+        "balloon": g.balloon, "counters": verdict.counters(rep),
+        "check": rep["check"], "log_notes": [f"{w}: {l}" for w, l in notes][:5],
+        "logs": str(logdir),
+    }
+
+
+def _negative_control(src, good_build, neg_build, good_image, initrd, probes, users, smp,
+                      logdir, cache, log, mem_mb, mode, timings):
+    out = {"ok": False, "reasons": [], "mutation": None, "mode": mode,
+           "build_s": None, "run": None}
+    log(f"negative control: breaking the dispatch ({mode}) in the private copy")
+    negctl.seed_build_dir(good_build, neg_build, log)
+    try:
+        with negctl.Mutated(src, neg_build, mode) as m:
+            out["mutation"] = m.description
+            log(f"  {m.description}")
+            image, build_s = kernel.build(src, neg_build, cache, log,
+                                          what="negative control build")
+            m.built()
+        out["build_s"] = round(build_s, 1)
+        timings["negctl_build_s"] = out["build_s"]
+        log(f"  rebuilt in {build_s:.1f} s; booting it")
+        run = _guest_run(image, initrd, probes, users, smp, logdir, cache, log, mem_mb)
+    except CheckError as e:
+        out["reasons"] = [f"the negative control could not be run: {e}"]
+        log(f"  negative control not run: {e}")
+        return out
+    out["run"] = run
+    booted = run["boot_s"] is not None
+    if run["ok"]:
+        out["reasons"] = ["the kernel with the broken dispatch PASSED: the check is blind"]
+    elif not booted:
+        out["reasons"] = ["the broken kernel did not even boot, so this proves nothing "
+                          "about the check"] + run["reasons"]
+    else:
+        out["ok"] = True
+        out["reasons"] = run["reasons"]
+    log("  negative control " + ("failed as it should:" if out["ok"] else "NOT as expected:"))
+    for r in out["reasons"]:
+        log(f"    {r.splitlines()[0]}")
+    return out
+
+
+def _phase_len(rep, a, b):
+    pa, pb = rep["phases"].get(a), rep["phases"].get(b)
+    return round(pb - pa, 2) if pa is not None and pb is not None else None
+
+
+def _float(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _summary(result, negative_control):
+    c = result["counters"].get("delta", {})
+    moved = ", ".join(f"{u['ops']} {c.get('kprobe:' + u['ops'], '?')}"
+                      for u in result["users"] if u.get("exercised"))
+    head = "runtime check PASSED" if result["ok"] else "runtime check FAILED"
+    parts = [f"{head}: Linux {result['kernel']['version']} at {result['kernel']['rev']}"]
+    if result["runs"]:
+        r = result["runs"][0]
+        parts.append(f"{r['cpus']} CPUs/{r['accel']}: {r['verdict']}"
+                     + (f" (migrate calls: {moved})" if moved else ""))
+    if negative_control:
+        neg = result["negative_control"]
+        parts.append("negative control " + ("failed as it should" if neg and neg["ok"]
+                                            else "did NOT fail as it should"))
+    if result["errors"]:
+        parts.append("error: " + result["errors"][0].splitlines()[0])
+    return "; ".join(parts)

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The guest's initramfs: Debian's busybox-static, the test program built
+from tests/runtime/movtest.c, and tests/runtime/init.sh as /init.
+
+The archive is written here (newc cpio, gzip), deterministically: the same
+inputs give the same bytes, and it is rebuilt only when an input changes.
+"""
+import gzip
+import hashlib
+import io
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+from .common import RUNTIME_SRC, CheckError, run_cmd
+
+BUSYBOX = Path("/bin/busybox")
+TEST_SOURCE = RUNTIME_SRC / "movtest.c"
+INIT_SCRIPT = RUNTIME_SRC / "init.sh"
+CFLAGS = ["-static", "-O2", "-Wall", "-Wextra", "-Werror"]
+APPLETS = ["sh", "mount", "poweroff", "sync", "sleep", "cat", "dmesg", "ls", "echo"]
+
+
+class Cpio:
+    """A minimal writer of the 'newc' cpio format the kernel unpacks."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+
+    def _entry(self, name, mode, data=b"", rdev=(0, 0), nlink=1):
+        name_b = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, nlink, 0, len(data), 0, 0,
+                  rdev[0], rdev[1], len(name_b), 0]
+        self.ino += 1
+        self.buf.write(b"070701" + b"".join(b"%08X" % f for f in fields))
+        self.buf.write(name_b)
+        self._pad()
+        self.buf.write(data)
+        self._pad()
+
+    def _pad(self):
+        self.buf.write(b"\0" * (-self.buf.tell() % 4))
+
+    def dir(self, name):
+        self._entry(name, stat.S_IFDIR | 0o755, nlink=2)
+
+    def file(self, name, data, mode=0o755):
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def symlink(self, name, target):
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, name, major, minor, mode=0o600):
+        self._entry(name, stat.S_IFCHR | mode, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0, nlink=1)
+        self._pad()
+        return self.buf.getvalue()
+
+
+def _compiler_id():
+    res = subprocess.run(["gcc", "--version"], stdout=subprocess.PIPE, text=True)
+    return res.stdout.splitlines()[0] if res.returncode == 0 and res.stdout else "?"
+
+
+def inputs_key():
+    h = hashlib.sha256()
+    for p in (TEST_SOURCE, INIT_SCRIPT, BUSYBOX):
+        if not p.exists():
+            raise CheckError(f"{p} is missing"
+                             + (" (install busybox-static)" if p == BUSYBOX else ""))
+        h.update(p.read_bytes())
+    h.update(" ".join(CFLAGS + APPLETS).encode() + _compiler_id().encode())
+    return h.hexdigest()[:16]
+
+
+def build_test_program(out):
+    run_cmd(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
+            what="compiling tests/runtime/movtest.c")
+
+
+def make(cache, log):
+    """Path of the gzip'ed initramfs (built into CACHE/initramfs on change)."""
+    key = inputs_key()
+    outdir = Path(cache) / "initramfs"
+    image = outdir / f"initramfs-{key}.cpio.gz"
+    if image.exists():
+        return image
+    log("packing the initramfs (busybox-static + tests/runtime/movtest.c)")
+    outdir.mkdir(parents=True, exist_ok=True)
+    prog = outdir / f"movtest-{key}"
+    build_test_program(prog)
+    cpio = Cpio()
+    for d in ("bin", "dev", "proc", "sys", "tmp"):
+        cpio.dir(d)
+    cpio.chardev("dev/console", 5, 1)
+    cpio.file("bin/busybox", BUSYBOX.read_bytes())
+    for a in APPLETS:
+        cpio.symlink(f"bin/{a}", "busybox")
+    cpio.file("bin/movtest", prog.read_bytes())
+    cpio.file("init", INIT_SCRIPT.read_bytes())
+    data = cpio.finish()
+    tmp = image.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        # mtime=0: the same inputs give the same archive.
+        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, compresslevel=6) as gz:
+            gz.write(data)
+    os.replace(tmp, image)
+    prog.unlink()
+    # Old archives are useless once the inputs changed.
+    for old in outdir.glob("initramfs-*.cpio.gz"):
+        if old != image:
+            old.unlink()
+    return image

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The negative control: break the dispatch on purpose, expect a failure.
+
+The mutation is applied to the private exported copy of the tree only
+(never to the user's tree), built into a build directory of its own so the
+good kernel's objects stay valid, and the source is restored byte for byte
+and with its old modification time afterwards.
+
+Mutations of page_movable_ops() in mm/migrate.c (the function the rework
+adds), on its branches of the form 'if (PageXxx(page)) return &ops;':
+  drop  - remove the last branch: that user's pages no longer have ops;
+  swap  - exchange the tests of the first two branches: each user's pages
+          get the other user's ops.
+"""
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .common import CheckError
+
+DISPATCH_FILE = "mm/migrate.c"
+DISPATCH_FUNC = "page_movable_ops"
+MODES = ("drop", "swap")
+DEFAULT_MODE = "drop"
+
+BRANCH_RE = re.compile(
+    r"(?P<indent>[ \t]*)if \((?P<test>!?\s*Page\w+\(\s*page\s*\))\)[ \t]*\n"
+    r"(?P<body>(?:[ \t]*/\*.*?\*/[ \t]*\n)*[ \t]*return\s+&?\s*\w+\s*;[ \t]*\n)",
+    re.S)
+
+
+def function_span(text, name):
+    """(start, end) of the definition of function NAME in TEXT, or None."""
+    for m in re.finditer(rf"^[^\n;#]*\b{re.escape(name)}\s*\([^;{{]*\)\s*\{{", text, re.M):
+        depth = 0
+        for i in range(m.end() - 1, len(text)):
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    return m.start(), i + 1
+    return None
+
+
+def mutate(text, mode=DEFAULT_MODE):
+    """(mutated text, one-line description) of mm/migrate.c's TEXT."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mutation {mode}")
+    span = function_span(text, DISPATCH_FUNC)
+    if span is None:
+        raise CheckError(f"negative control: no definition of {DISPATCH_FUNC}() in "
+                         f"{DISPATCH_FILE} (is this the converted tree?)")
+    start, end = span
+    body = text[start:end]
+    branches = list(BRANCH_RE.finditer(body))
+    if mode == "drop":
+        if not branches:
+            raise CheckError(f"negative control: {DISPATCH_FUNC}() has no "
+                             "'if (PageXxx(page)) return &ops;' branch to remove")
+        b = branches[-1]
+        new = body[:b.start()] + body[b.end():]
+        ret = re.search(r"return\s+&?\s*(\w+)", b.group("body")).group(1)
+        desc = f"removed the branch 'if ({b.group('test')}) return &{ret};'"
+    else:
+        if len(branches) < 2:
+            raise CheckError(f"negative control: {DISPATCH_FUNC}() has fewer than two "
+                             "page-type branches to swap")
+        a, b = branches[0], branches[1]
+        new = (body[:a.start("test")] + b.group("test") + body[a.end("test"):b.start("test")]
+               + a.group("test") + body[b.end("test"):])
+        desc = f"swapped the tests {a.group('test')} and {b.group('test')}"
+    return text[:start] + new + text[end:], f"{DISPATCH_FILE}: {DISPATCH_FUNC}(): {desc}"
+
+
+class Mutated:
+    """Context manager: SRC/mm/migrate.c mutated inside, restored after.
+
+    The restored file gets back its modification time, so the good build
+    does not recompile it.  BUILD_DIR (the negative control's own build
+    directory) has its object for the file removed whenever the mutated
+    text differs from the one it was last built from, since make alone
+    would not notice (the mutated file carries the old time as well).
+    """
+
+    def __init__(self, src, build_dir, mode=DEFAULT_MODE):
+        self.path = Path(src) / DISPATCH_FILE
+        self.build_dir = Path(build_dir)
+        self.mode = mode
+        self.orig = None
+        self.stat = None
+        self.description = None
+
+    def __enter__(self):
+        self.orig = self.path.read_bytes()
+        self.stat = os.stat(self.path)
+        text, self.description = mutate(self.orig.decode("utf-8", "surrogateescape"),
+                                        self.mode)
+        data = text.encode("utf-8", "surrogateescape")
+        digest = hashlib.sha256(data).hexdigest()
+        stamp = self.build_dir / ".movops-negctl-source"
+        obj = self.build_dir / Path(DISPATCH_FILE).with_suffix(".o")
+        if not stamp.exists() or stamp.read_text().strip() != digest:
+            if obj.exists():
+                obj.unlink()
+        self.path.write_bytes(data)
+        os.utime(self.path, ns=(self.stat.st_atime_ns, self.stat.st_mtime_ns))
+        self._stamp, self._digest = stamp, digest
+        return self
+
+    def built(self):
+        """Record that BUILD_DIR now holds the mutated object."""
+        self._stamp.write_text(self._digest + "\n")
+
+    def __exit__(self, *exc):
+        self.path.write_bytes(self.orig)
+        os.utime(self.path, ns=(self.stat.st_atime_ns, self.stat.st_mtime_ns))
+
+
+def seed_build_dir(good, neg, log):
+    """Make NEG a copy of the good build dir when it has none yet (or the
+    good one was reconfigured): an incremental rebuild then suffices."""
+    good, neg = Path(good), Path(neg)
+    key_good = (good / ".movops-config-key")
+    key_neg = (neg / ".movops-config-key")
+    if neg.exists() and key_neg.exists() and key_good.exists() \
+            and key_neg.read_text() == key_good.read_text():
+        return
+    log(f"seeding the negative control's build dir from {good}")
+    if neg.exists():
+        shutil.rmtree(neg)
+    shutil.copytree(good, neg, symlinks=True)
+    for stale in (neg / ".movops-negctl-source",):
+        if stale.exists():
+            stale.unlink()

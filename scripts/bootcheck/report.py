@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Text tables of a runtime-check result (used by the CLI and the bench)."""
+
+VMSTAT_ROWS = [
+    ("vmstat:balloon_migrate", "balloon_migrate (vmstat)"),
+    ("vmstat:pgmigrate_success", "pgmigrate_success (vmstat)"),
+    ("vmstat:pgmigrate_fail", "pgmigrate_fail (vmstat)"),
+    ("vmstat:compact_isolated", "compact_isolated (vmstat)"),
+    ("vmstat:compact_migrate_scanned", "compact_migrate_scanned (vmstat)"),
+    ("vmstat:balloon_inflate", "balloon_inflate (vmstat)"),
+    ("zram:orig_pages", "pages stored in zram"),
+    ("zram:zsmalloc_pages", "pages used by zsmalloc"),
+]
+
+
+def counter_rows(result):
+    """[(key, label)] in display order: the migrate callbacks first."""
+    rows = []
+    for u in result.get("users", []):
+        if u.get("exercised"):
+            rows.append((f"kprobe:{u['ops']}",
+                         f"{u['migrate_page']}() calls ({u['ops']}, kprobe)"))
+    return rows + VMSTAT_ROWS
+
+
+def _fmt(v):
+    return "-" if v is None else str(v)
+
+
+def table(rows, header):
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths)))
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def counters_table(result):
+    c = result.get("counters") or {}
+    before, after, delta = c.get("before", {}), c.get("after", {}), c.get("delta", {})
+    rows = [(label, _fmt(before.get(k)), _fmt(after.get(k)), _fmt(delta.get(k)))
+            for k, label in counter_rows(result)]
+    return table(rows, ("counter (around one compaction pass)", "before", "after", "delta"))
+
+
+def times_rows(result):
+    run = (result.get("runs") or [{}])[0]
+    k = result.get("kernel", {})
+    neg = result.get("negative_control") or {}
+    rows = [
+        ("kernel build", _secs(result.get("build_s")),
+         f"{k.get('objects_compiled', '?')} objects compiled"),
+        ("boot to init", _secs(result.get("boot_s")),
+         f"{run.get('accel', '?')}, {run.get('cpus', '?')} CPUs"
+         + (f", guest uptime {run['guest_uptime_at_init']:.2f} s"
+            if run.get("guest_uptime_at_init") is not None else "")),
+        ("compaction pass", _secs(run.get("compact_s")), "write to /proc/sys/vm/compact_memory"),
+        ("whole guest run", _secs(run.get("run_s")), "QEMU start to power-off"),
+    ]
+    if neg:
+        rows.append(("negative control build", _secs(neg.get("build_s")), "incremental"))
+        nrun = neg.get("run") or {}
+        rows.append(("negative control run", _secs(nrun.get("run_s")), ""))
+    rows.append(("total", _secs(result.get("timings", {}).get("total_s")), ""))
+    return rows
+
+
+def _secs(v):
+    return "-" if v is None else f"{v:.1f} s"
+
+
+def render(result):
+    """The CLI's report."""
+    k = result.get("kernel", {})
+    out = [f"Runtime check of {k.get('kdir')} at {k.get('rev')} "
+           f"({(k.get('commit') or '')[:12]}, Linux {k.get('version')})", ""]
+    out.append(counters_table(result))
+    out.append("")
+    out.append(table(times_rows(result), ("time", "seconds", "")))
+    out.append("")
+    for run in result.get("runs", []):
+        out.append(f"guest run ({run['cpus']} CPUs, {run['accel']}): {run['verdict'].upper()}")
+        for r in run["reasons"]:
+            out.append("  - " + r)
+        chk = run.get("check") or {}
+        if chk:
+            out.append(f"  data through zram: {chk.get('pages')} pages re-read, "
+                       f"{chk.get('bad')} bad")
+        bal = run.get("balloon") or {}
+        if bal:
+            out.append(f"  balloon: guest memory {bal.get('mem_mb')} MB -> "
+                       f"{bal.get('actual_mb')} MB (target {bal.get('target_mb')} MB) "
+                       f"in {bal.get('seconds')} s")
+        out.append(f"  logs: {run.get('logs')}")
+    neg = result.get("negative_control")
+    if neg is not None:
+        out.append("negative control: " + ("FAILED AS IT SHOULD" if neg["ok"]
+                                           else "DID NOT FAIL AS IT SHOULD"))
+        if neg.get("mutation"):
+            out.append(f"  mutation: {neg['mutation']}")
+        for r in neg.get("reasons", []):
+            out.append("  - " + r.splitlines()[0])
+    for e in result.get("errors", []):
+        out.append("error: " + e)
+    out.append("")
+    out.append(result.get("summary", ""))
+    return "\n".join(out)

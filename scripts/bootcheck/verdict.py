@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one guest run from what it left behind: the test program's report
+(the control line), the kernel console, and how QEMU ended.
+
+Pure functions of text and numbers, so they are tested without QEMU.
+
+A run passes when all of these hold:
+  - the test program ran to the end (DONE, no FAIL) and the guest powered
+    itself off ("reboot: Power down", QEMU exit status 0, no timeout);
+  - every kprobe on an exercised user's migrate callback was registered;
+  - during compaction, each exercised user's migrate callback was called at
+    least MIN_MIGRATED times, and for the balloon the kernel's own counter
+    balloon_migrate rose by at least as much;
+  - the data pushed into zram before compaction reads back intact, and it
+    really was in zram (zram held at least half of it before compaction);
+  - the kernel log has no warning, BUG, oops or panic, on the console nor
+    in /dev/kmsg as the guest read it.
+"""
+import re
+
+# "Well above zero": a broken dispatch moves nothing; a working one moves
+# thousands of pages of each user in this workload (about 12,000 balloon and
+# 6,000 zsmalloc pages on 512 MB).  A hundred leaves a wide margin on both
+# sides.
+MIN_MIGRATED = 100
+
+# Which users the guest workload drives, by the file that defines the ops:
+# the balloon is inflated by the host, zram stores its data with zsmalloc.
+EXERCISED = {
+    "mm/balloon_compaction.c": "balloon",
+    "mm/zsmalloc.c": "zsmalloc",
+}
+
+BAD_LOG = [
+    (re.compile(r"WARNING:"), "kernel warning"),
+    (re.compile(r"kernel BUG at"), "kernel BUG"),
+    (re.compile(r"\bBUG:"), "kernel BUG"),
+    (re.compile(r"\bOops\b"), "oops"),
+    (re.compile(r"general protection fault"), "general protection fault"),
+    (re.compile(r"Kernel panic"), "kernel panic"),
+    (re.compile(r"page dumped because"), "DEBUG_VM page dump"),
+    (re.compile(r"Out of memory: Kill"), "OOM kill"),
+]
+NOTE_LOG = [
+    (re.compile(r"rcu: INFO: .*detected stall"), "RCU stall (TCG can be slow)"),
+    (re.compile(r"soft lockup"), "soft lockup"),
+]
+POWER_DOWN = "reboot: Power down"
+
+
+def parse_report(text):
+    """The test program's report lines, as a dict."""
+    rep = {"hello": {}, "probes": {}, "stats": {}, "check": None, "kmsg": None,
+           "done": False, "fail": None, "balloon_target_mb": None, "phases": {},
+           "balloon_answer": None}
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        kind = words[0]
+        if kind == "HELLO":
+            rep["hello"] = _kv(words[1:])
+        elif kind == "PROBE" and len(words) >= 4:
+            rep["probes"][words[1]] = {"func": words[2], "ok": words[3] == "ok",
+                                       "error": " ".join(words[4:]) or None}
+        elif kind == "STAT" and len(words) == 4:
+            value = int(words[3]) if re.fullmatch(r"-?\d+", words[3]) else None
+            rep["stats"].setdefault(words[1], {})[words[2]] = value
+        elif kind == "CHECK":
+            rep["check"] = {k: (int(v) if re.fullmatch(r"-?\d+", v) else v)
+                            for k, v in _kv(words[1:]).items()}
+        elif kind == "KMSG":
+            kv = _kv(words[1:])
+            rep["kmsg"] = {k: int(v) for k, v in kv.items() if v.isdigit()} or None
+        elif kind == "PHASE" and len(words) >= 2:
+            rep["phases"][words[1]] = _float(_kv(words[2:]).get("uptime"))
+        elif kind == "BALLOON" and len(words) == 2 and words[1].isdigit():
+            rep["balloon_target_mb"] = int(words[1])
+        elif kind == "NOTE" and "BALLOON-DONE" in line:
+            rep["balloon_answer"] = line.split("BALLOON-DONE", 1)[1].strip()
+        elif kind == "DONE":
+            rep["done"] = True
+        elif kind == "FAIL":
+            rep["fail"] = " ".join(words[1:]) or "unspecified"
+    return rep
+
+
+def _kv(words):
+    out = {}
+    for w in words:
+        if "=" in w:
+            k, v = w.split("=", 1)
+            out[k] = v
+    return out
+
+
+def _float(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def log_problems(console):
+    """([(what, line)] failures, [(what, line)] notes) found in the log."""
+    bad, notes = [], []
+    for line in console.splitlines():
+        for rx, what in BAD_LOG:
+            if rx.search(line):
+                bad.append((what, line.strip()))
+                break
+        else:
+            for rx, what in NOTE_LOG:
+                if rx.search(line):
+                    notes.append((what, line.strip()))
+                    break
+    return bad, notes
+
+
+def counters(rep):
+    """{"before": {...}, "after": {...}, "delta": {...}} from the report."""
+    before = rep["stats"].get("before", {})
+    after = rep["stats"].get("after", {})
+    delta = {}
+    for k in after:
+        if isinstance(after.get(k), int) and isinstance(before.get(k), int):
+            delta[k] = after[k] - before[k]
+    return {"before": dict(before), "after": dict(after), "delta": delta}
+
+
+def exercised_users(users):
+    """The users (from callbacks.users()) that the workload drives, with
+    their role; users it does not drive are left out of the verdict."""
+    out = []
+    for u in users:
+        role = EXERCISED.get(u["file"])
+        if role and u.get("migrate_page"):
+            out.append(dict(u, role=role))
+    return out
+
+
+def judge(rep, console, users, exit_code=0, timeout=None, error=None):
+    """(ok, reasons): REASONS lists every failed rule, in plain words."""
+    reasons = []
+    if timeout:
+        reasons.append(f"guest timed out in the {timeout} phase")
+    if error and not timeout:
+        reasons.append(error)
+    if rep["fail"]:
+        reasons.append(f"test program failed: {rep['fail']}")
+    elif not rep["done"]:
+        reasons.append("test program did not finish")
+    if not timeout and (exit_code != 0 or POWER_DOWN not in console):
+        reasons.append("guest did not power off cleanly"
+                       + (f" (QEMU exit status {exit_code})" if exit_code else
+                          f" (no '{POWER_DOWN}')"))
+
+    c = counters(rep)
+    roles = {}
+    for u in users:
+        roles.setdefault(u["role"], []).append(u)
+    for role in ("balloon", "zsmalloc"):
+        if role not in roles:
+            reasons.append(f"no {role} movable_ops user with a migrate callback in the tree")
+    for u in users:
+        key = f"kprobe:{u['ops']}"
+        probe = rep["probes"].get(u["ops"])
+        if probe is None:
+            if rep["done"] or rep["stats"]:
+                reasons.append(f"no kprobe on {u['migrate_page']} ({u['ops']})")
+            continue
+        if not probe["ok"]:
+            reasons.append(f"kprobe on {u['migrate_page']} ({u['ops']}) failed: {probe['error']}")
+            continue
+        if "after" not in rep["stats"]:
+            continue
+        d = c["delta"].get(key)
+        if d is None or d < MIN_MIGRATED:
+            reasons.append(f"{u['role']} pages were not migrated: {u['migrate_page']}() "
+                           f"called {d if d is not None else 'an unknown number of'} times "
+                           f"during compaction (need >= {MIN_MIGRATED})")
+    if "balloon" in roles and "after" in rep["stats"]:
+        d = c["delta"].get("vmstat:balloon_migrate")
+        if d is None:
+            reasons.append("balloon_migrate missing from /proc/vmstat (VM_EVENT_COUNTERS off?)")
+        elif d < MIN_MIGRATED:
+            reasons.append(f"balloon_migrate rose by {d} during compaction "
+                           f"(need >= {MIN_MIGRATED})")
+
+    chk = rep["check"]
+    if rep["done"] or chk:
+        if not chk:
+            reasons.append("no data check result")
+        else:
+            if chk.get("bad", 1) != 0:
+                reasons.append(f"data read back from zram is corrupt: {chk.get('bad')} of "
+                               f"{chk.get('pages')} pages differ (first: page "
+                               f"{chk.get('first_bad')})")
+            held = c["before"].get("zram:orig_pages")
+            pages = chk.get("pages") or 0
+            if pages <= 0:
+                reasons.append("no data went through zram")
+            elif held is not None and held * 2 < pages:
+                reasons.append(f"the checked data was not in zram before compaction "
+                               f"(zram held {held} pages, data {pages} pages)")
+
+    bad, _ = log_problems(console)
+    seen = set()
+    for what, line in bad:
+        if what not in seen:
+            reasons.append(f"{what} in the kernel log: {line[:160]}")
+            seen.add(what)
+    km = rep.get("kmsg") or {}
+    if not bad and (km.get("warnings") or km.get("bugs")):
+        reasons.append(f"kernel log read in the guest has {km.get('warnings', 0)} warnings "
+                       f"and {km.get('bugs', 0)} BUG/oops lines")
+    return not reasons, reasons
+
+
+def last_lines(console, n=20):
+    lines = [l for l in console.splitlines() if l.strip()]
+    return lines[-n:]

@@ -1,0 +1,854 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Can the movable_ops rework be applied to a tree, and how?
+
+analyze(tree) establishes, from Coccinelle facts (facts.py) and from Kbuild
+and Kconfig (kbuild.py):
+
+  - the users: each movable_operations object passed to __SetPageMovable(),
+    where it is defined and under which guard, every place its pages are
+    marked movable and through which helpers;
+  - the page type that identifies each user's pages, and whether the type
+    and the movable mark agree (set before the mark, cleared together with
+    it or when the page is freed);
+  - the callers of the pointer decoding, hence where the dispatch must live;
+  - what the steps of the series need: helpers that only forward an ops
+    pointer, exports no module needs any more, includes, declarations.
+
+Every fact that would make the rework wrong becomes a blocker with a file
+and line, the reason and what would resolve it.  Ordering within a function
+("the type is set before the mark") is judged by source position, which is
+exact for the straight-line code these helpers are made of; the report says
+so next to each judgement.
+"""
+import re
+from pathlib import Path
+
+from . import facts as F
+from . import kbuild
+from .tree import Tree
+
+# The kernel's page-release and page-allocation API.  Wrappers around them
+# in a user's files are found from the facts.
+RELEASE_FUNCS = {"put_page", "folio_put", "__folio_put", "__free_page",
+                 "__free_pages", "free_pages", "free_page", "free_unref_page"}
+ALLOC_RE = re.compile(r"^(alloc_pages?|alloc_pages_node|__alloc_pages(_node)?|"
+                      r"folio_alloc|__folio_alloc(_node)?|alloc_page_vma|"
+                      r"alloc_pages_exact_nid|__alloc_pages_node)(_noprof)?$")
+
+# What resolves the blocker of a user the kernel's history already knows.
+# Only the advice comes from here; whether a user is blocked is derived.
+KNOWN_USER_FIXES = {
+    "z3fold_mops": ("z3fold was deprecated in v6.12 and removed upstream in "
+                    "v6.15; '--prereq drop-z3fold' removes it from this tree "
+                    "the same way"),
+    "zsmalloc_mops": ("upstream gave zsmalloc pages their own page type "
+                      "(PageZsmalloc, commit 'mm/zsmalloc: use a proper page "
+                      "type', between v6.1 and v6.12); backport it first"),
+}
+
+DISPATCH_NAME = "page_movable_ops"
+
+
+class Blocker(dict):
+    """One reason the rework would be wrong on this tree."""
+
+    def __init__(self, kind, file, line, problem, why, fix, user=None):
+        super().__init__(kind=kind, file=file, line=line, user=user,
+                         problem=problem, why=why, fix=fix)
+
+    def where(self):
+        return f"{self['file']}:{self['line']}" if self.get("line") else self["file"]
+
+
+def _by(facts, kind):
+    return [f for f in facts if f["kind"] == kind]
+
+
+def page_types(tree):
+    """Page types of the tree, from PAGE_TYPE_OPS() in page-flags.h."""
+    text = tree.read("include/linux/page-flags.h") or ""
+    types = {}
+    for m in re.finditer(r"^PAGE_TYPE_OPS\((\w+),\s*(\w+)(?:,\s*(\w+))?\)", text, re.M):
+        uname, lname, fname = m.group(1), m.group(2), m.group(3) or m.group(2)
+        types[uname] = {
+            "name": uname, "test": f"Page{uname}",
+            "setters": {f"__SetPage{uname}", f"__folio_set_{fname}"},
+            "clearers": {f"__ClearPage{uname}", f"__folio_clear_{fname}"},
+        }
+    return types
+
+
+class Analysis:
+    def __init__(self, tree, facts_list):
+        self.tree = tree
+        self.facts = facts_list
+        self.kconfig = kbuild.Kconfig(tree)
+        self.types = page_types(tree)
+        self.blockers = []
+        self.warnings = []
+        self.adaptations = []
+        self.fndefs = {}            # (file, name) -> fndef fact
+        for f in _by(facts_list, "fndef"):
+            self.fndefs.setdefault((f["file"], f["func"]), f)
+        self.calls = _by(facts_list, "call")
+        self._calls_in = {}
+        self._calls_of = {}
+        for c in self.calls:
+            self._calls_in.setdefault((c["file"], c["fn"]), []).append(c)
+            self._calls_of.setdefault(c["func"], []).append(c)
+        # Locals initialised from a call, e.g. 'struct page *page =
+        # zpdesc_page(zpdesc)': (file, fn, name) -> the call's argument text.
+        self.aliases = {}
+        for a in _by(facts_list, "assign_call"):
+            self.aliases.setdefault((a["file"], a["fn"], F.norm(a["lhs"])), a)
+
+    # -- helpers over facts --------------------------------------------------
+    def params_of(self, file, fn):
+        d = self.fndefs.get((file, fn))
+        return F.param_names(d["params"]) if d else []
+
+    def calls_in(self, file, fn):
+        return self._calls_in.get((file, fn), [])
+
+    def calls_of(self, name, files=None):
+        return [c for c in self._calls_of.get(name, [])
+                if files is None or c["file"] in files]
+
+    def param_index(self, file, fn, page):
+        """Index of the parameter PAGE denotes in FN: the parameter itself, or
+        a local initialised from a call on it ('page = zpdesc_page(zpdesc)')."""
+        params = self.params_of(file, fn)
+        if page in params:
+            return params.index(page)
+        a = self.aliases.get((file, fn, page))
+        if a is not None:
+            for c in self.calls_in(file, fn):
+                if c["line"] == a["line"] and c["func"] == a["func"]:
+                    args = F.split_args(c["args"])
+                    if len(args) == 1 and args[0] in params:
+                        return params.index(args[0])
+        return None
+
+    def _wrappers(self, base_names, files):
+        """Functions in FILES that apply one of BASE_NAMES to a parameter.
+
+        Returns {name: param index}, transitively (a wrapper of a wrapper).
+        """
+        found = {n: 0 for n in base_names}
+        changed = True
+        while changed:
+            changed = False
+            for (file, fn), d in self.fndefs.items():
+                if file not in files or fn in found:
+                    continue
+                params = F.param_names(d["params"])
+                for c in self.calls_in(file, fn):
+                    if c["func"] not in found:
+                        continue
+                    args = F.split_args(c["args"])
+                    idx = found[c["func"]]
+                    if idx >= len(args):
+                        continue
+                    used = [i for i, p in enumerate(params)
+                            if re.search(rf"\b{re.escape(p)}\b", args[idx])]
+                    if used:
+                        found[fn] = used[0]
+                        changed = True
+                        break
+        return found
+
+    def _page_arg(self, call, idx=0):
+        args = F.split_args(call["args"])
+        return args[idx] if idx < len(args) else None
+
+    # -- the analysis ----------------------------------------------------------
+    def run(self):
+        marks = _by(self.facts, "mark")
+        marks1 = _by(self.facts, "mark1")
+        decodings = _by(self.facts, "decoding")
+        self.helpers = self._forwarding_helpers()
+        users = self._users(marks)
+        self._exports(users)
+        for u in users.values():
+            self._guard(u)
+            self._header(u)
+        self._types(users)
+        dispatch = self._dispatch(users, decodings)
+        state = self._state(marks, marks1, decodings, dispatch)
+        flag = self._flag_step(users)
+        result = {
+            "tree": {"path": str(self.tree.path), "rev": self.tree.rev,
+                     "commit": self.tree.commit, "version": self.tree.version()},
+            "state": state,
+            "page_types": sorted(self.types),
+            "users": [users[k] for k in sorted(users, key=lambda k: (users[k]["defined"] or {}).get("file", "~") + k)],
+            "helpers": self.helpers,
+            "decoding": {
+                "defs": [{"func": d["func"], "file": d["file"], "line": d["line"]}
+                         for d in decodings],
+                "callers": [{"func": c["func"], "file": c["file"], "line": c["line"],
+                             "fn": c["fn"]} for c in _by(self.facts, "decoding_call")],
+            },
+            "dispatch": dispatch,
+            "flag_step": flag,
+            "blockers": self.blockers,
+            "warnings": self.warnings,
+            "adaptations": self.adaptations,
+        }
+        return result
+
+    def _forwarding_helpers(self):
+        """Functions whose ops parameter is only passed on to
+        __SetPageMovable() or to another such function, transitively."""
+        params = {}
+        for f in _by(self.facts, "opsparam"):
+            if f["func"] == "__SetPageMovable":
+                continue
+            params[(f["file"], f["func"])] = f
+        known = {"__SetPageMovable": 1}
+        helpers = {}
+        changed = True
+        while changed:
+            changed = False
+            for (file, fn), p in params.items():
+                if fn in helpers:
+                    continue
+                uses = [u for u in _by(self.facts, "opsparam_use")
+                        if u["file"] == file and u["func"] == fn]
+                fwd = [c for c in _by(self.facts, "opsparam_call")
+                       if c["file"] == file and c["func"] == fn
+                       and c["callee"] in known and c["index"] == known[c["callee"]]]
+                if uses and len(fwd) == len(uses):
+                    helpers[fn] = {"file": file, "line": p["line"], "param": p["param"],
+                                   "index": p["index"]}
+                    known[fn] = p["index"]
+                    changed = True
+        return helpers
+
+    def _resolve_ops(self, file, fn, expr, seen=()):
+        """Ops objects an ops argument EXPR can denote: ({names}, [problems])."""
+        e = F.norm(expr)
+        m = re.fullmatch(r"&(\w+)", e)
+        if m:
+            return {m.group(1)}, []
+        if not re.fullmatch(r"\w+", e):
+            return set(), [f"'{expr}' is not '&object' or a variable"]
+        # A forwarding helper's parameter: resolved at the helper's callers.
+        h = self.helpers.get(fn)
+        if h and h["param"] == e and (file, fn) not in seen:
+            objs, probs = set(), []
+            callers = self.calls_of(fn)
+            if not callers:
+                probs.append(f"helper {fn}() has no caller in the files analysed")
+            for c in callers:
+                arg = self._page_arg(c, h["index"])
+                o, p = self._resolve_ops(c["file"], c["fn"], arg or "", seen + ((file, fn),))
+                objs |= o
+                probs += p
+            return objs, probs
+        # A local variable: every '&X' assigned to it in the function.
+        vals = {f["obj"] for f in _by(self.facts, "var_addr")
+                if f["file"] == file and f["fn"] == fn and f["var"] == e}
+        if len(vals) == 1:
+            return vals, []
+        if len(vals) > 1:
+            return set(), [f"variable '{e}' in {fn}() holds several ops objects: "
+                           + ", ".join(sorted(vals))]
+        return set(), [f"cannot tell which movable_operations '{e}' in {fn}() points to"]
+
+    def _users(self, marks):
+        users = {}
+        opsdefs = {d["obj"]: d for d in _by(self.facts, "opsdef")}
+        static_defs = {d["obj"] for d in _by(self.facts, "opsdef_static")}
+        for m in marks:
+            if m["fn"] in self.helpers:
+                # Marks inside forwarding helpers are attributed to the
+                # objects their callers pass.
+                via = [m["fn"]]
+            else:
+                via = []
+            objs, probs = self._resolve_ops(m["file"], m["fn"], m["ops"])
+            for p in probs:
+                self.blockers.append(Blocker(
+                    "unresolved-ops", m["file"], m["line"],
+                    f"__SetPageMovable({m['page']}, {m['ops']}) in {m['fn']}(): {p}",
+                    "the static dispatch must name every ops object a page can be "
+                    "marked with; an ops pointer that cannot be traced to an object "
+                    "would be lost",
+                    "pass '&the_ops_object' (or a local variable assigned only from it)"))
+            for o in sorted(objs):
+                u = users.setdefault(o, self._new_user(o, opsdefs.get(o), o in static_defs))
+                u["marks"].append({"file": m["file"], "line": m["line"], "fn": m["fn"],
+                                   "page": F.norm(m["page"]), "via": via})
+        # Where helpers are called with an object: those are marking sites too.
+        for name, h in self.helpers.items():
+            for c in self.calls_of(name):
+                arg = self._page_arg(c, h["index"])
+                objs, _ = self._resolve_ops(c["file"], c["fn"], arg or "")
+                for o in objs:
+                    if o in users:
+                        users[o]["marks"].append({
+                            "file": c["file"], "line": c["line"], "fn": c["fn"],
+                            "page": self._page_arg(c, 0), "via": [name]})
+        for u in users.values():
+            uniq = {(k["file"], k["line"]): k for k in u["marks"]}
+            u["marks"] = [uniq[key] for key in sorted(uniq)]
+            u["files"] = sorted({k["file"] for k in u["marks"]}
+                                | ({u["defined"]["file"]} if u["defined"] else set()))
+            if u["defined"] is None:
+                self.blockers.append(Blocker(
+                    "ops-not-found", u["marks"][0]["file"], u["marks"][0]["line"],
+                    f"no definition of {u['ops']} among the files that use it",
+                    "the dispatch must reference the object, and its guard comes from "
+                    "where it is defined",
+                    f"make sure {u['ops']} is defined as 'const struct movable_operations' "
+                    "in a file of this tree", u["ops"]))
+        return users
+
+    def _new_user(self, obj, d, static):
+        decls = _by(self.facts, "opsdecl_static")
+        externs = _by(self.facts, "opsdecl_extern")
+        return {
+            "ops": obj,
+            "name": None,
+            "defined": ({"file": d["file"], "line": d["line"], "static": static}
+                        if d else None),
+            "callbacks": d["callbacks"] if d else {},
+            "forward_decls": [{"file": x["file"], "line": x["line"]} for x in decls
+                              if x["obj"] == obj],
+            "extern_decls": [{"file": x["file"], "line": x["line"]} for x in externs
+                             if x["obj"] == obj],
+            "exports": [{"file": x["file"], "line": x["line"]}
+                        for x in _by(self.facts, "export") if x["obj"] == obj],
+            "marks": [],
+            "guard": None,
+            "header": None,
+            "page_type": None,
+            "type_test": None,
+            "evidence": [],
+            "remark": False,
+        }
+
+    def _exports(self, users):
+        """Mark exports that no module needs once ops stop being passed."""
+        for o, u in users.items():
+            u["drop_export"] = False
+            if not u["exports"] or not u["defined"]:
+                continue
+            refs = self.tree.grep_lines(rf"\b{re.escape(o)}\b", F.CODE_PATHSPECS)
+            mark_lines = {(k["file"], k["line"]) for k in u["marks"]}
+            extern_lines = {(x["file"], x["line"]) for x in u["extern_decls"]}
+            remaining = []
+            for file, lines in refs.items():
+                if file == u["defined"]["file"]:
+                    continue
+                for line, text in lines:
+                    if (file, line) in mark_lines or (file, line) in extern_lines:
+                        continue
+                    if re.match(r"\s*(\*|/\*|//)", text):
+                        continue
+                    remaining.append(f"{file}:{line}")
+            u["export_still_needed_by"] = remaining
+            u["drop_export"] = not remaining
+
+    def _guard(self, u):
+        if not u["defined"]:
+            return
+        f, line = u["defined"]["file"], u["defined"]["line"]
+        text = self.tree.read(f) or ""
+        try:
+            raw = kbuild.obj_atoms(self.tree, f) + kbuild.guard_atoms(text, line)
+        except kbuild.NotDerivable as e:
+            self.blockers.append(Blocker(
+                "guard-not-derivable", f, line,
+                f"cannot derive the option that makes {u['ops']} exist: {e}",
+                "each branch of the dispatch must be compiled exactly when its ops "
+                "object exists, or the kernel fails to link or loses a user",
+                "put the definition under #ifdef/#if defined() of options only, in a "
+                "file built by an obj-$(CONFIG_...) line", u["ops"]))
+            return
+        atoms = kbuild.simplify(raw, self.kconfig)
+        opening, closing = kbuild.format_guard(atoms) if atoms else (None, None)
+        u["guard"] = {"raw": raw, "atoms": atoms, "open": opening, "close": closing}
+        u["name"] = Path(f).stem.replace("_", " ")
+        for a in raw:
+            sym = self.kconfig.symbol(a)
+            if sym and sym.type == "tristate":
+                self.warnings.append({
+                    "file": f, "line": line, "user": u["ops"],
+                    "warning": f"{a} is tristate: when it is =m, {u['ops']} lives in a "
+                               f"module and the dispatch (built in) cannot name it, so "
+                               f"{u['name']} pages are not migrated in such a build"})
+                u["module_capable"] = a
+
+    def _header(self, u):
+        if not u["defined"]:
+            return
+        f = u["defined"]["file"]
+        stem = Path(f).stem
+        text = self.tree.read(f) or ""
+        cand = f"include/linux/{stem}.h"
+        header = None
+        if self.tree.exists(cand) and re.search(rf"#\s*include\s*<linux/{stem}\.h>", text):
+            header = cand
+        elif u["extern_decls"]:
+            header = u["extern_decls"][0]["file"]
+        if header is None:
+            self.blockers.append(Blocker(
+                "no-header", f, u["defined"]["line"],
+                f"no header to declare {u['ops']} in: neither include/linux/{stem}.h "
+                f"(included by {f}) nor an existing extern declaration",
+                "the dispatch lives in another file and must see the object",
+                f"add an 'extern const struct movable_operations {u['ops']};' to the "
+                f"header of {f}", u["ops"]))
+            return
+        u["header"] = header
+        u["header_has_extern"] = any(x["file"] == header for x in u["extern_decls"])
+        if header.startswith("include/"):
+            u["include"] = "<" + header[len("include/"):] + ">"
+        else:
+            u["include"] = f'"{Path(header).name}"'
+
+    # -- page types --------------------------------------------------------------
+    def _type_ops(self, files):
+        """Setter/clearer calls (wrappers resolved) in FILES: list of dicts."""
+        setters = {}
+        clearers = {}
+        for t in self.types.values():
+            for s in t["setters"]:
+                setters[s] = t["name"]
+            for c in t["clearers"]:
+                clearers[c] = t["name"]
+        wrap_set = self._wrappers(list(setters), files)
+        wrap_clear = self._wrappers(list(clearers), files)
+        # A wrapper maps to the type of what it wraps.
+        def type_of(name, base, wrappers):
+            if name in base:
+                return base[name]
+            # find the wrapped call inside the wrapper
+            for (file, fn), d in self.fndefs.items():
+                if fn != name:
+                    continue
+                for c in self.calls_in(file, fn):
+                    if c["func"] in wrappers and c["func"] != name:
+                        return type_of(c["func"], base, wrappers)
+            return None
+        out = []
+        for c in self.calls:
+            if c["file"] not in files:
+                continue
+            if c["func"] in wrap_set:
+                t = type_of(c["func"], setters, wrap_set)
+                if t:
+                    out.append({"op": "set", "type": t, "file": c["file"], "fn": c["fn"],
+                                "line": c["line"], "func": c["func"],
+                                "page": self._page_arg(c, wrap_set[c["func"]])})
+            elif c["func"] in wrap_clear:
+                t = type_of(c["func"], clearers, wrap_clear)
+                if t:
+                    out.append({"op": "clear", "type": t, "file": c["file"], "fn": c["fn"],
+                                "line": c["line"], "func": c["func"],
+                                "page": self._page_arg(c, wrap_clear[c["func"]])})
+        return out
+
+    def _types(self, users):
+        by_type = {}
+        for u in users.values():
+            if not u["defined"]:
+                continue
+            files = set(u["files"])
+            if u.get("header"):
+                files.add(u["header"])
+            # Files whose functions are called with the user's pages: the
+            # helpers' files (zpdesc.h for zsmalloc in mainline).
+            for k in u["marks"]:
+                for h in k["via"]:
+                    if h in self.helpers:
+                        files.add(self.helpers[h]["file"])
+            files |= {f for f in {c["file"] for c in self.calls}
+                      if Path(f).parent == Path(u["defined"]["file"]).parent
+                      and Path(f).suffix == ".h"
+                      and any(Path(f).name in (self.tree.read(x) or "")
+                              for x in u["files"])}
+            u["files"] = sorted(files)
+            tops = self._type_ops(files)
+            u["type_ops"] = tops
+            self._identify(u, tops, files)
+            if u["page_type"]:
+                by_type.setdefault(u["page_type"], []).append(u)
+                self._agreement(u, tops, files)
+        for t, us in by_type.items():
+            if len(us) > 1:
+                names = ", ".join(x["ops"] for x in us)
+                for x in us[1:]:
+                    self.blockers.append(Blocker(
+                        "shared-type", x["defined"]["file"], x["defined"]["line"],
+                        f"page type {t} identifies more than one user: {names}",
+                        "the dispatch decides by page type alone; two users of one type "
+                        "cannot be told apart",
+                        "give each user its own page type", x["ops"]))
+        # The remark on a branch: the type is also set outside the user.
+        for t, us in by_type.items():
+            u = us[0]
+            setters = self.types[t]["setters"]
+            pat = r"\b(" + "|".join(re.escape(s) for s in sorted(setters)) + r")\s*\("
+            hits = self.tree.grep(pat, F.CODE_PATHSPECS)
+            others = [h for h in hits if h not in u["files"]
+                      and h != "include/linux/page-flags.h"]
+            u["type_also_set_in"] = others
+            u["remark"] = bool(others)
+
+    def _allocations_typed(self, u, tops, files):
+        """Does the user type every page it allocates, right after?
+
+        Returns (typed, evidence) where typed is a set of type names that
+        every allocation site is followed by, or None when the user
+        allocates no pages itself.
+        """
+        alloc_names = {c["func"] for c in self.calls if ALLOC_RE.match(c["func"])}
+        # Allocation wrappers: functions in the user's files that call an
+        # allocator and return something.
+        # Allocation wrappers: functions in the user's files that return a
+        # page they allocate ('page = alloc_pages(..); return f(page);' or
+        # 'return alloc_pages(..);').
+        wrappers = set()
+        returns = {}
+        for r in _by(self.facts, "return"):
+            returns.setdefault((r["file"], r["fn"]), []).append(F.norm(r["expr"]))
+        for (file, fn), d in self.fndefs.items():
+            if file not in files:
+                continue
+            rets = returns.get((file, fn), [])
+            allocated = [F.norm(a["lhs"]) for a in _by(self.facts, "assign_call")
+                         if a["file"] == file and a["fn"] == fn and ALLOC_RE.match(a["func"])]
+            if any(ALLOC_RE.match(re.split(r"\(", e)[0]) for e in rets) or any(
+                    re.search(rf"\b{re.escape(v)}\b", e) for v in allocated for e in rets):
+                wrappers.add(fn)
+        sites = [a for a in _by(self.facts, "assign_call")
+                 if a["file"] in files and (a["func"] in alloc_names or a["func"] in wrappers)
+                 and a["fn"] not in wrappers]
+        if not sites:
+            return None, []
+        common = None
+        evidence = []
+        for a in sites:
+            lhs = F.norm(a["lhs"])
+            after = {t["type"] for t in tops if t["op"] == "set" and t["file"] == a["file"]
+                     and t["fn"] == a["fn"] and t["line"] > a["line"] and F.norm(t["page"]) == lhs}
+            evidence.append(f"{a['file']}:{a['line']} {a['func']}() in {a['fn']}() -> "
+                            + (", ".join(sorted(after)) if after else "no type set"))
+            common = after if common is None else common & after
+        return common, evidence
+
+    def _identify(self, u, tops, files):
+        """Find the page type that is set on every page before it is marked."""
+        covering = None
+        evidence = []
+        alloc_typed = None
+        for k in u["marks"]:
+            page = F.norm(k["page"])
+            fn, file = k["fn"], k["file"]
+            if k["via"] and k["fn"] not in self.helpers:
+                # the site is a helper call: the page is the helper's argument
+                pass
+            here = {t["type"] for t in tops if t["op"] == "set" and t["file"] == file
+                    and t["fn"] == fn and t["line"] <= k["line"] and F.norm(t["page"]) == page}
+            how = None
+            if here:
+                how = f"set in {fn}() before the mark"
+            else:
+                idx = self.param_index(file, fn, page)
+                if idx is not None:
+                    callers = self.calls_of(fn, files)
+                    per = []
+                    for c in callers:
+                        arg = self._page_arg(c, idx)
+                        per.append({t["type"] for t in tops if t["op"] == "set"
+                                    and t["file"] == c["file"] and t["fn"] == c["fn"]
+                                    and t["line"] <= c["line"] and F.norm(t["page"]) == arg})
+                    if callers and all(per):
+                        here = set.intersection(*per)
+                        how = (f"set by every caller of {fn}() before the call ("
+                               + ", ".join(f"{c['file']}:{c['line']}" for c in callers) + ")")
+                if not here:
+                    if alloc_typed is None:
+                        alloc_typed = self._allocations_typed(u, tops, files)
+                    typed, alloc_ev = alloc_typed
+                    if typed:
+                        here = set(typed)
+                        how = "set on every page the user allocates: " + "; ".join(alloc_ev)
+            evidence.append({"mark": f"{file}:{k['line']}", "fn": fn,
+                             "types": sorted(here), "how": how})
+            covering = set(here) if covering is None else covering & here
+        u["evidence"] = evidence
+        if covering and len(covering) == 1:
+            t = covering.pop()
+            u["page_type"] = t
+            u["type_test"] = self.types[t]["test"]
+            return
+        first = next((e for e in evidence if not e["types"]), evidence[0] if evidence else None)
+        fix = KNOWN_USER_FIXES.get(u["ops"], (
+            f"make {u['defined']['file']} set a page type (PAGE_TYPE_OPS in "
+            "include/linux/page-flags.h) on every page before __SetPageMovable() and "
+            "clear it only with __ClearPageMovable() or when the page is freed"))
+        if covering:
+            problem = (f"{u['ops']} pages carry several page types ({', '.join(sorted(covering))}); "
+                       "none identifies them alone")
+        elif not any(t["op"] == "set" for t in tops):
+            problem = f"{u['ops']} pages carry no page type: nothing in " \
+                      f"{', '.join(sorted(set(u['files'])))} sets one"
+        else:
+            problem = (f"the page marked movable at {first['mark']} in {first['fn']}() "
+                       "has no page type set before it")
+        mark = first["mark"] if first else f"{u['defined']['file']}:{u['defined']['line']}"
+        file, line = mark.rsplit(":", 1)
+        self.blockers.append(Blocker(
+            "no-page-type", file, int(line), problem,
+            "the static dispatch finds a page's movable_ops from its page type; a page "
+            "marked movable without one would get no ops, so compaction could no longer "
+            "isolate or migrate it",
+            fix, u["ops"]))
+
+    def _releases(self, files):
+        return self._wrappers(sorted(RELEASE_FUNCS), files)
+
+    def _agreement(self, u, tops, files):
+        t = u["page_type"]
+        unmarks = [f for f in _by(self.facts, "unmark") if f["file"] in files]
+        base = self.types[t]["clearers"]
+        clears = [x for x in tops if x["op"] == "clear" and x["type"] == t
+                  and x["func"] in base]
+        releases = self._releases(files)
+        ok = []
+        for m in unmarks:
+            page = F.norm(m["page"])
+            after = [c for c in clears if c["file"] == m["file"] and c["fn"] == m["fn"]
+                     and c["line"] > m["line"] and F.norm(c["page"]) == page]
+            if after:
+                ok.append(f"{m['file']}:{m['line']} {m['fn']}(): __ClearPageMovable() then "
+                          f"{after[0]['func']}() at line {after[0]['line']}")
+                continue
+            self.blockers.append(Blocker(
+                "mark-type-disagree", m["file"], m["line"],
+                f"{m['fn']}() un-marks the page (__ClearPageMovable) but does not clear "
+                f"its type {t} after it",
+                f"the dispatch would keep returning {u['ops']} for a page that is no "
+                "longer movable (PageMovable() would stay true)",
+                f"clear the page type (__ClearPage{t}()) right after __ClearPageMovable()",
+                u["ops"]))
+        for c in clears:
+            page = F.norm(c["page"])
+            before = [m for m in unmarks if m["file"] == c["file"] and m["fn"] == c["fn"]
+                      and m["line"] < c["line"] and F.norm(m["page"]) == page]
+            if before:
+                continue
+            why = self._released_after(c, page, releases, files)
+            if why:
+                ok.append(f"{c['file']}:{c['line']} {c['fn']}(): {c['func']}() {why}")
+                continue
+            self.blockers.append(Blocker(
+                "mark-type-disagree", c["file"], c["line"],
+                f"{c['fn']}() clears the page type {t} ({c['func']}) while the page is "
+                "still marked movable and not freed",
+                f"the dispatch would return no ops for a page that is still movable: "
+                "isolation or migration of it would fail or trip the VM checks",
+                "clear the type only after __ClearPageMovable(), or just before the page "
+                "is freed", u["ops"]))
+        u["agreement"] = ok
+
+    def _released_after(self, c, page, releases, files, depth=0):
+        rel = [r for r in self.calls_in(c["file"], c["fn"])
+               if r["line"] >= c["line"] and r["func"] in releases
+               and self._page_arg(r, releases[r["func"]]) == page]
+        if rel:
+            return f"just before {rel[0]['func']}() frees it at line {rel[0]['line']}"
+        idx = self.param_index(c["file"], c["fn"], page)
+        if depth < 3 and idx is not None:
+            callers = self.calls_of(c["fn"], files)
+            if callers and all(self._released_after(
+                    {"file": k["file"], "fn": k["fn"], "line": k["line"]},
+                    self._page_arg(k, idx), releases, files, depth + 1)
+                    or any(m for m in _by(self.facts, "unmark")
+                           if m["file"] == k["file"] and m["fn"] == k["fn"]
+                           and m["line"] < k["line"])
+                    for k in callers):
+                return (f"and every caller of {c['fn']}() frees the page after it ("
+                        + ", ".join(f"{k['file']}:{k['line']}" for k in callers) + ")")
+        return None
+
+    # -- the dispatch ------------------------------------------------------------
+    def _dispatch(self, users, decodings):
+        callers = _by(self.facts, "decoding_call")
+        page_dec = [d for d in decodings if d["func"] == DISPATCH_NAME]
+        sanity = None
+        if page_dec:
+            d = page_dec[0]
+            lines = (self.tree.read(d["file"]) or "").splitlines()
+            for i in range(d["line"] - 1, min(len(lines), d["line"] + 10)):
+                if lines[i].strip() == "{":
+                    for j in range(i + 1, len(lines)):
+                        if lines[j].strip():
+                            sanity = lines[j].strip()
+                            break
+                    break
+            if sanity and not re.match(r"VM_(BUG|WARN)\w*\(", sanity):
+                sanity = None
+        files = sorted({c["file"] for c in callers})
+        host = None
+        static = True
+        decl_header = None
+        if files:
+            counts = {f: sum(1 for c in callers if c["file"] == f) for f in files}
+            cfiles = [f for f in files if f.endswith(".c")]
+            host = "mm/migrate.c" if "mm/migrate.c" in cfiles else (
+                max(cfiles, key=lambda f: counts[f]) if cfiles else None)
+            if host is None:
+                self.blockers.append(Blocker(
+                    "no-dispatch-host", files[0], callers[0]["line"],
+                    "the decoding is only called from headers",
+                    "the dispatch needs a .c file to live in",
+                    "call it from mm/migrate.c", None))
+            elif len(files) > 1:
+                static = False
+                decl_header = self._common_local_header(host, files)
+                others = [f for f in files if f != host]
+                if decl_header is None:
+                    self.blockers.append(Blocker(
+                        "no-shared-header", others[0], callers[0]["line"],
+                        f"callers of the decoding in {', '.join(others)} share no local "
+                        f"header with {host}",
+                        "the dispatch must be declared where every caller sees it",
+                        f"include a header of {Path(host).parent}/ in every caller", None))
+                else:
+                    where = ", ".join(f"{c['file']}:{c['line']} ({c['fn']})" for c in callers
+                                      if c["file"] != host)
+                    self.adaptations.append(
+                        f"the decoding is also called outside {host} ({where}): the dispatch "
+                        f"is not static and is declared in {decl_header}")
+                    self._check_host_built(host, callers)
+        if any(d["func"] == "folio_movable_ops" for d in decodings):
+            self.adaptations.append(
+                "the tree has folio_movable_ops(): its callers go through "
+                "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
+        if self.tree.grep(r"\b__ClearPageMovable\s*\(", ["mm/compaction.c"]):
+            self.adaptations.append(
+                "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
+                "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
+                "dispatch, because every user clears its page type together with the mark")
+        branches = []
+        for u in sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~")):
+            if not u["guard"] or not u["type_test"]:
+                continue
+            branches.append({"ops": u["ops"], "test": u["type_test"],
+                             "open": u["guard"]["open"], "close": u["guard"]["close"],
+                             "remark": (f"Only {u['name']} sets {u['type_test']} pages movable."
+                                        if u["remark"] else None),
+                             "include": u.get("include")})
+        includes = []
+        host_text = self.tree.read(host) if host else ""
+        for b in branches:
+            inc = b["include"]
+            if inc and not re.search(r"#\s*include\s*" + re.escape(inc), host_text or ""):
+                includes.append(inc)
+        return {"host": host, "static": static, "decl_header": decl_header,
+                "sanity": sanity, "branches": branches, "includes": includes,
+                "caller_files": files}
+
+    def _common_local_header(self, host, files):
+        common = None
+        for f in files:
+            text = self.tree.read(f) or ""
+            incs = set(re.findall(r'^#\s*include\s+"([^"]+)"', text, re.M))
+            common = incs if common is None else common & incs
+        for name in sorted(common or []):
+            path = str(Path(host).parent / name)
+            if self.tree.exists(path):
+                return path
+        return None
+
+    def _check_host_built(self, host, callers):
+        """Every caller outside HOST must only be built when HOST is."""
+        try:
+            host_atoms = kbuild.obj_atoms(self.tree, host)
+        except kbuild.NotDerivable:
+            return
+        for c in callers:
+            if c["file"] == host:
+                continue
+            text = self.tree.read(c["file"]) or ""
+            try:
+                atoms = kbuild.obj_atoms(self.tree, c["file"])
+            except kbuild.NotDerivable:
+                atoms = []
+            enable, _, _ = kbuild.sufficient_options(text, c["line"])
+            have = set(atoms + enable)
+            closure = set()
+            for a in have:
+                closure.add(a)
+                closure |= {"CONFIG_" + s for s in self.kconfig.implied(a)}
+                sym = self.kconfig.symbol(a)
+                if sym:
+                    closure |= {"CONFIG_" + s for s, cond in sym.selects if not cond}
+            missing = [a for a in host_atoms if a not in closure]
+            if missing:
+                self.blockers.append(Blocker(
+                    "host-not-built", c["file"], c["line"],
+                    f"{c['fn']}() calls the decoding under {', '.join(sorted(have)) or 'no option'}, "
+                    f"which does not imply {', '.join(missing)} that builds {host}",
+                    "the non-static dispatch in the host file would be missing at link time",
+                    f"move the caller under {', '.join(missing)}", None))
+
+    def _state(self, marks, marks1, decodings, dispatch):
+        if not marks and not decodings:
+            return "converted" if (marks1 or self._has_dispatch()) else "no-users"
+        return "unconverted"
+
+    def _has_dispatch(self):
+        text = self.tree.read("mm/migrate.c") or ""
+        return bool(re.search(r"page_movable_ops\(struct page \*page\)\s*\n\{", text)
+                    and re.search(r"return &\w+;", text))
+
+    def _flag_step(self, users):
+        pf = self.tree.read("include/linux/page-flags.h") or ""
+        if "PG_movable_ops" in pf:
+            return {"applies": False, "reason": "the tree already has PG_movable_ops"}
+        unmarks = _by(self.facts, "unmark")
+        if unmarks or self.tree.grep(r"\b__ClearPageMovable\s*\(", F.CODE_PATHSPECS):
+            where = ", ".join(f"{u['file']}:{u['line']}" for u in unmarks[:3])
+            return {"applies": False,
+                    "reason": "the tree still un-marks pages with __ClearPageMovable() ("
+                              + where + "); a PG_movable_ops flag is never cleared before "
+                              "the page is freed, so upstream removed those calls first"}
+        if not re.search(r"bool page_has_movable_ops\(const struct page \*page\)\s*\{\s*return "
+                         r"\(\(unsigned long\)page->mapping & PAGE_MAPPING_FLAGS\) ==",
+                         pf.replace("\n", " ")):
+            return {"applies": False,
+                    "reason": "include/linux/page-flags.h has no mapping-based "
+                              "page_has_movable_ops() to convert"}
+        return {"applies": True, "reason": "no __ClearPageMovable() left; the movable mark "
+                                           "can become the PG_movable_ops page flag"}
+
+
+def analyze(tree, scratch=None):
+    """Analyse TREE (a movops.tree.Tree); return a JSON-able dict."""
+    files = F.candidate_files(tree)
+    # Headers next to the users (wrappers such as mm/zpdesc.h) are found by
+    # name in a second round: names of functions called from marking code.
+    facts_list = F.collect(tree, files, scratch)
+    extra = _neighbour_headers(tree, files, facts_list)
+    if extra:
+        facts_list += F.collect(tree, extra, scratch)
+    return Analysis(tree, facts_list).run()
+
+
+def _neighbour_headers(tree, files, facts_list):
+    """Local headers included by the files that mark pages movable."""
+    out = set()
+    marking = {f["file"] for f in facts_list if f["kind"] in ("mark", "unmark", "opsdef")}
+    for f in marking:
+        text = tree.read(f) or ""
+        for inc in re.findall(r'^#\s*include\s+"([^"]+)"', text, re.M):
+            p = str(Path(f).parent / inc)
+            if p not in files and tree.exists(p):
+                out.add(p)
+    return sorted(out)

@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Run cocci/analysis/movable-ops-facts.cocci over the files of a tree that
+matter to the movable_ops rework, and return its facts.
+
+spatch needs files on disk.  For a git revision only the candidate files
+(those git grep finds) are written into a scratch directory, so the user's
+working tree is never read or touched and the cost stays at a few files.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FACTS_COCCI = REPO / "cocci" / "analysis" / "movable-ops-facts.cocci"
+
+# Files that can matter: any that names the API, the decoding or the ops
+# type.  Documentation, tools/ and scripts/ hold no kernel code.
+CANDIDATE_RE = (r"__SetPageMovable|__ClearPageMovable|movable_operations|"
+                r"page_movable_ops|folio_movable_ops")
+CODE_PATHSPECS = ["*.c", "*.h", ":!Documentation/", ":!tools/", ":!scripts/",
+                  ":!samples/"]
+
+
+class SpatchError(Exception):
+    pass
+
+
+def candidate_files(tree, extra_names=()):
+    pattern = CANDIDATE_RE
+    if extra_names:
+        pattern += "|" + "|".join(re.escape(n) for n in extra_names)
+    return tree.grep(pattern, CODE_PATHSPECS)
+
+
+def materialize(tree, files, dest):
+    """Write FILES of TREE under DEST (for a revision); return DEST."""
+    texts = tree.read_many(files)
+    for rel, text in texts.items():
+        if text is None:
+            continue
+        p = Path(dest) / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, errors="surrogateescape")
+    return Path(dest)
+
+
+def spatch_env():
+    env = dict(os.environ)
+    # spatch's Python rules must run on Debian's python3, whatever is first
+    # on PATH.
+    env["PATH"] = "/usr/bin:/bin:" + env.get("PATH", "")
+    env.pop("PYTHONHOME", None)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def run_spatch(cocci, root, files, extra=(), defines=(), timeout=600):
+    """Run spatch on FILES (relative to ROOT); return (stdout, stderr)."""
+    cmd = ["spatch", "--very-quiet", "--sp-file", str(cocci),
+           "--include-headers", "--no-includes", "--no-loops",
+           "--timeout", "120", *extra]
+    for d in defines:
+        cmd += ["-D", d]
+    cmd += list(files)
+    res = subprocess.run(cmd, cwd=root, env=spatch_env(), text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         timeout=timeout)
+    if res.returncode != 0:
+        raise SpatchError(f"spatch {Path(cocci).name} failed (exit {res.returncode}):\n"
+                          + res.stderr[-3000:])
+    return res.stdout, res.stderr
+
+
+def collect(tree, files, scratch=None):
+    """Facts (list of dicts) of FILES in TREE."""
+    files = sorted(set(files))
+    if not files:
+        return []
+    own = scratch is None
+    if tree.rev is None:
+        root = tree.path
+    else:
+        scratch = Path(scratch or tempfile.mkdtemp(prefix="movops-facts-"))
+        root = materialize(tree, files, scratch)
+    try:
+        out, _ = run_spatch(FACTS_COCCI, root, files, defines=["report"])
+    finally:
+        if own and tree.rev is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    facts = []
+    for line in out.splitlines():
+        if line.startswith("MOVOPS "):
+            facts.append(json.loads(line[7:]))
+    return facts
+
+
+def norm(expr):
+    """An expression's text without whitespace, for comparing two of them."""
+    return re.sub(r"\s+", "", expr or "")
+
+
+def split_args(args, keep_space=False):
+    """'a , f ( b , c ) , d' -> ['a', 'f(b,c)', 'd'] (normalised)."""
+    out, depth, cur = [], 0, ""
+    for c in (args or "") if keep_space else norm(args):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if c == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+            continue
+        cur += c
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def param_names(params):
+    """Names of the parameters of 'struct page * page , int n'."""
+    names = []
+    for p in split_args(params, keep_space=True):
+        m = re.search(r"(\w+)(\[\w*\])*$", p)
+        if m and p not in ("void", "..."):
+            names.append(m.group(1))
+    return names

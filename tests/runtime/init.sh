@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the movops runtime-check guest (busybox sh).  Mounts what the
+# test program needs, runs it, and powers the guest off whatever happens, so
+# the host sees QEMU end by itself.  A guest that does not get here is
+# killed by the host's timeout and reported as failing.
+
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t tracefs tracefs /sys/kernel/tracing
+
+echo "movops-init: reached init, running /bin/movtest"
+/bin/movtest
+echo "movops-init: movtest exited with status $?"
+/bin/busybox sync
+/bin/busybox poweroff -f
+# poweroff -f does not return; if it did, stop here rather than panic.
+exec /bin/busybox sleep 3600

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * movtest - guest side of the movops runtime check.
+ *
+ * Runs as a child of /init in a small QEMU guest and makes the kernel
+ * migrate the pages of both movable_ops users, then reports the counters
+ * that prove it.  The order of the steps is what makes pages move:
+ *
+ *   1. zram swap is set up, and a "keeper" area filled with compressible
+ *      data is pushed out into it (MADV_PAGEOUT): zsmalloc now holds it;
+ *   2. a "filler" area puts memory under pressure, so part of it is
+ *      swapped into zram as well;
+ *   3. still under pressure, the host is asked to inflate the balloon, so
+ *      balloon pages and zspages end up scattered among filler pages;
+ *   4. the filler is freed, leaving holes next to them, and compaction is
+ *      triggered through /proc/sys/vm/compact_memory;
+ *   5. the keeper is read back from zram and checked page by page.
+ *
+ * All sizes are fractions of what /proc/meminfo reports, never constants.
+ *
+ * Talking to the host: a second serial port (ttyS1 by default) carries one
+ * line per message, in raw mode.  The guest asks "BALLOON <target_mb>";
+ * the host answers "BALLOON-DONE <actual_mb>" (or "BALLOON-FAIL <why>")
+ * once the balloon has reached the target or stopped moving.  Every report
+ * line also goes to stdout (the kernel console) for people reading the log.
+ *
+ * Parameters come from the kernel command line:
+ *   movops.probes=OPS:FUNC[,OPS:FUNC...]  migrate callbacks to count
+ *   movops.ctl=ttyS1                      control port
+ *   movops.keep=PCT  movops.fill=PCT  movops.balloon=PCT
+ *
+ * Report lines (guest to host):
+ *   HELLO cpus=N memtotal_kb=N memavail_kb=N uptime=S
+ *   PROBE OPS FUNC ok | PROBE OPS FUNC error MESSAGE
+ *   PHASE NAME uptime=S
+ *   STAT WHEN NAME VALUE       (WHEN is start, before or after)
+ *   CHECK pages=N bad=N first_bad=N sum=HEX
+ *   DONE | FAIL MESSAGE
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysinfo.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define PAGE 4096UL
+#define MAX_PROBES 8
+#define TRACING "/sys/kernel/tracing"
+#define ZRAM_SYS "/sys/block/zram0"
+#define ZRAM_DEV "/dev/zram0"
+/* Bytes of each data page that are pseudo-random; the rest compresses to
+ * almost nothing but is not one repeated word (zram would store such a
+ * "same-filled" page without zsmalloc). */
+#define RANDOM_BYTES 1024
+
+static int ctl_fd = -1;
+
+struct probe {
+	char ops[64];
+	char func[128];
+};
+
+static struct probe probes[MAX_PROBES];
+static int nprobes;
+static char ctl_name[64] = "ttyS1";
+static int keep_pct = 25, fill_pct = 120, balloon_pct = 30;
+
+static double uptime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One report line: to the control port and to the console. */
+static void report(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (ctl_fd >= 0) {
+		const char *p = buf;
+		int left = n;
+
+		while (left > 0) {
+			ssize_t w = write(ctl_fd, p, left);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			p += w;
+			left -= w;
+		}
+		tcdrain(ctl_fd);
+	}
+	printf("movtest: %.*s", n, buf);
+	fflush(stdout);
+}
+
+static void fail(const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	report("FAIL %s", buf);
+	exit(1);
+}
+
+static int write_file(const char *path, const char *text, int append)
+{
+	int fd = open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
+	ssize_t w;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, text, strlen(text));
+	if (w < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Whole small file into BUF (NUL-terminated); length or -errno. */
+static long read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (got < size - 1) {
+		ssize_t r = read(fd, buf + got, size - 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	buf[got] = 0;
+	close(fd);
+	return got;
+}
+
+static long meminfo_kb(const char *key)
+{
+	static char buf[8192];
+	char *p;
+	size_t klen = strlen(key);
+
+	if (read_file("/proc/meminfo", buf, sizeof(buf)) < 0)
+		fail("cannot read /proc/meminfo");
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtol(p + klen + 1, NULL, 10);
+	}
+	fail("no %s in /proc/meminfo", key);
+	return 0;
+}
+
+/* -- parameters ---------------------------------------------------------- */
+
+static void parse_probes(const char *val)
+{
+	char tmp[1024], *save = NULL, *item;
+
+	snprintf(tmp, sizeof(tmp), "%s", val);
+	for (item = strtok_r(tmp, ",", &save); item && nprobes < MAX_PROBES;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':');
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		snprintf(probes[nprobes].ops, sizeof(probes[0].ops), "%s", item);
+		snprintf(probes[nprobes].func, sizeof(probes[0].func), "%s", colon + 1);
+		nprobes++;
+	}
+}
+
+static void parse_cmdline(void)
+{
+	char buf[4096], *save = NULL, *tok;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)) < 0)
+		fail("cannot read /proc/cmdline");
+	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(tok, "movops.probes=", 14))
+			parse_probes(tok + 14);
+		else if (!strncmp(tok, "movops.ctl=", 11))
+			snprintf(ctl_name, sizeof(ctl_name), "%s", tok + 11);
+		else if (!strncmp(tok, "movops.keep=", 12))
+			keep_pct = atoi(tok + 12);
+		else if (!strncmp(tok, "movops.fill=", 12))
+			fill_pct = atoi(tok + 12);
+		else if (!strncmp(tok, "movops.balloon=", 15))
+			balloon_pct = atoi(tok + 15);
+	}
+}
+
+/* -- control port ---------------------------------------------------------- */
+
+static void open_ctl(void)
+{
+	char path[96];
+	struct termios t;
+
+	snprintf(path, sizeof(path), "/dev/%s", ctl_name);
+	ctl_fd = open(path, O_RDWR | O_NOCTTY);
+	if (ctl_fd < 0)
+		fail("cannot open control port %s: %s", path, strerror(errno));
+	if (tcgetattr(ctl_fd, &t) == 0) {
+		cfmakeraw(&t);
+		cfsetspeed(&t, B115200);
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		tcsetattr(ctl_fd, TCSANOW, &t);
+	}
+	tcflush(ctl_fd, TCIFLUSH);
+}
+
+/* Next line from the host, without the newline; fails after TIMEOUT s. */
+static void read_ctl_line(char *line, size_t size, int timeout)
+{
+	size_t len = 0;
+	double deadline = uptime() + timeout;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = ctl_fd, .events = POLLIN };
+		int left = (int)((deadline - uptime()) * 1000);
+		char c;
+		ssize_t r;
+
+		if (left <= 0)
+			fail("no answer from the host after %d s", timeout);
+		if (poll(&pfd, 1, left) <= 0)
+			continue;
+		r = read(ctl_fd, &c, 1);
+		if (r <= 0)
+			continue;
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			if (len == 0)
+				continue;
+			line[len] = 0;
+			return;
+		}
+		if (len < size - 1)
+			line[len++] = c;
+	}
+}
+
+/* -- counters -------------------------------------------------------------- */
+
+static void report_vmstat(const char *when)
+{
+	static const char *const keys[] = {
+		"balloon_inflate", "balloon_deflate", "balloon_migrate",
+		"pgmigrate_success", "pgmigrate_fail",
+		"compact_migrate_scanned", "compact_free_scanned", "compact_isolated",
+		"pswpin", "pswpout", NULL,
+	};
+	static char buf[16384];
+	int i;
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		fail("cannot read /proc/vmstat");
+	for (i = 0; keys[i]; i++) {
+		size_t klen = strlen(keys[i]);
+		char *p = buf;
+		int found = 0;
+
+		while (p && *p) {
+			if (!strncmp(p, keys[i], klen) && p[klen] == ' ') {
+				report("STAT %s vmstat:%s %ld", when, keys[i], strtol(p + klen, NULL, 10));
+				found = 1;
+				break;
+			}
+			p = strchr(p, '\n');
+			p = p ? p + 1 : NULL;
+		}
+		if (!found)
+			report("STAT %s vmstat:%s missing", when, keys[i]);
+	}
+}
+
+static void report_kprobes(const char *when)
+{
+	static char buf[8192];
+	int i;
+
+	if (read_file(TRACING "/kprobe_profile", buf, sizeof(buf)) < 0) {
+		for (i = 0; i < nprobes; i++)
+			report("STAT %s kprobe:%s missing", when, probes[i].ops);
+		return;
+	}
+	for (i = 0; i < nprobes; i++) {
+		char *p = buf, name[96];
+		int found = 0;
+
+		while (p && *p) {
+			unsigned long hits, missed;
+
+			if (sscanf(p, " %95s %lu %lu", name, &hits, &missed) == 3) {
+				const char *n = strchr(name, '/') ? strchr(name, '/') + 1 : name;
+
+				if (!strcmp(n, probes[i].ops)) {
+					report("STAT %s kprobe:%s %lu", when, probes[i].ops, hits);
+					found = 1;
+					break;
+				}
+			}
+			p = strchr(p, '\n');
+			p = p ? p + 1 : NULL;
+		}
+		if (!found)
+			report("STAT %s kprobe:%s missing", when, probes[i].ops);
+	}
+}
+
+static void report_zram(const char *when)
+{
+	char buf[512];
+	unsigned long long orig, compr, used;
+
+	if (read_file(ZRAM_SYS "/mm_stat", buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%llu %llu %llu", &orig, &compr, &used) == 3) {
+		report("STAT %s zram:orig_pages %llu", when, orig / PAGE);
+		report("STAT %s zram:zsmalloc_pages %llu", when, used / PAGE);
+	}
+	report("STAT %s meminfo:MemFree_kb %ld", when, meminfo_kb("MemFree"));
+	report("STAT %s meminfo:SwapUsed_kb %ld", when,
+	       meminfo_kb("SwapTotal") - meminfo_kb("SwapFree"));
+}
+
+static void report_all(const char *when)
+{
+	report_vmstat(when);
+	report_kprobes(when);
+	report_zram(when);
+}
+
+/* -- setup ----------------------------------------------------------------- */
+
+static void setup_probes(void)
+{
+	int i;
+
+	for (i = 0; i < nprobes; i++) {
+		char def[512], path[512];
+		int err;
+
+		snprintf(def, sizeof(def), "p:movops/%.63s %.127s\n", probes[i].ops, probes[i].func);
+		err = write_file(TRACING "/kprobe_events", def, 1);
+		if (!err) {
+			snprintf(path, sizeof(path), TRACING "/events/movops/%.63s/enable",
+				 probes[i].ops);
+			err = write_file(path, "1", 0);
+		}
+		if (err)
+			report("PROBE %s %s error %s", probes[i].ops, probes[i].func,
+			       strerror(-err));
+		else
+			report("PROBE %s %s ok", probes[i].ops, probes[i].func);
+	}
+	/* The hit counts are all we need: keep the ring buffer out of it. */
+	write_file(TRACING "/tracing_on", "0", 0);
+}
+
+/* A version 1 swap header, as mkswap writes it. */
+static void make_swap(const char *dev, unsigned long long bytes)
+{
+	static unsigned char page[PAGE];
+	uint32_t version = 1, last_page = bytes / PAGE - 1, nbad = 0;
+	int fd = open(dev, O_WRONLY);
+
+	if (fd < 0)
+		fail("cannot open %s: %s", dev, strerror(errno));
+	memset(page, 0, sizeof(page));
+	memcpy(page + 1024, &version, 4);
+	memcpy(page + 1028, &last_page, 4);
+	memcpy(page + 1032, &nbad, 4);
+	memcpy(page + 1036, "movops-runtime-1", 16);	/* uuid: any 16 bytes */
+	memcpy(page + PAGE - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, page, PAGE, 0) != (ssize_t)PAGE)
+		fail("cannot write the swap header: %s", strerror(errno));
+	fsync(fd);
+	close(fd);
+}
+
+static void setup_zram(long memtotal_kb)
+{
+	unsigned long long bytes = (unsigned long long)memtotal_kb * 1024 * 2;
+	char num[32];
+	int err;
+
+	snprintf(num, sizeof(num), "%llu", bytes);
+	err = write_file(ZRAM_SYS "/disksize", num, 0);
+	if (err)
+		fail("cannot size zram0: %s", strerror(-err));
+	make_swap(ZRAM_DEV, bytes);
+	if (swapon(ZRAM_DEV, 0) < 0)
+		fail("swapon %s: %s", ZRAM_DEV, strerror(errno));
+}
+
+/* -- data ------------------------------------------------------------------ */
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0x7fb5d329728ea185ULL;
+	x ^= x >> 27;
+	x *= 0x81dadef4bc2dd44dULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The content of data page IDX of area SEED: reproducible, so a page can be
+ * checked without keeping a copy. */
+static void fill_page(uint64_t *p, uint64_t seed, uint64_t idx)
+{
+	uint64_t s = mix(seed ^ (idx * 0x9e3779b97f4a7c15ULL)) | 1;
+	size_t i, nrand = RANDOM_BYTES / 8, n = PAGE / 8;
+
+	p[0] = idx;
+	for (i = 1; i < nrand; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		p[i] = s;
+	}
+	for (; i < n; i++)
+		p[i] = (i & 7) == 0 ? idx : 0;
+}
+
+static char *map_area(size_t bytes, const char *what)
+{
+	char *a = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (a == MAP_FAILED)
+		fail("cannot map %zu MB for the %s: %s", bytes >> 20, what, strerror(errno));
+	return a;
+}
+
+static void write_area(char *a, size_t pages, uint64_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		fill_page((uint64_t *)(a + i * PAGE), seed, i);
+}
+
+static void check_area(char *a, size_t pages, uint64_t seed)
+{
+	static uint64_t want[PAGE / 8];
+	size_t i, bad = 0;
+	long first_bad = -1;
+	uint64_t sum = 0;
+
+	for (i = 0; i < pages; i++) {
+		const uint64_t *p = (const uint64_t *)(a + i * PAGE);
+		size_t j;
+
+		fill_page(want, seed, i);
+		if (memcmp(p, want, PAGE)) {
+			if (first_bad < 0)
+				first_bad = i;
+			bad++;
+		}
+		for (j = 0; j < PAGE / 8; j++)
+			sum = mix(sum + p[j]);
+	}
+	report("CHECK pages=%zu bad=%zu first_bad=%ld sum=%016llx", pages, bad, first_bad,
+	       (unsigned long long)sum);
+}
+
+/* Kernel log lines that mean trouble, as seen from inside. */
+static void report_kmsg(void)
+{
+	static char rec[2048];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	int warnings = 0, bugs = 0;
+
+	if (fd < 0) {
+		report("KMSG unavailable %s", strerror(errno));
+		return;
+	}
+	for (;;) {
+		ssize_t r = read(fd, rec, sizeof(rec) - 1);
+
+		if (r < 0 && errno == EPIPE)
+			continue;	/* overwritten records: skip them */
+		if (r <= 0)
+			break;
+		rec[r] = 0;
+		if (strstr(rec, "WARNING:"))
+			warnings++;
+		if (strstr(rec, "BUG:") || strstr(rec, "Oops") || strstr(rec, "kernel BUG"))
+			bugs++;
+	}
+	close(fd);
+	report("KMSG warnings=%d bugs=%d", warnings, bugs);
+}
+
+int main(void)
+{
+	long total_kb, avail_kb, keep_pages, fill_pages, target_mb;
+	char *keeper, *filler, line[256];
+	const uint64_t keep_seed = 0x6b656570ULL, fill_seed = 0x66696c6cULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_cmdline();
+	open_ctl();
+	total_kb = meminfo_kb("MemTotal");
+	avail_kb = meminfo_kb("MemAvailable");
+	report("HELLO cpus=%d memtotal_kb=%ld memavail_kb=%ld uptime=%.2f",
+	       get_nprocs(), total_kb, avail_kb, uptime());
+
+	/* Only the compaction we trigger should move pages. */
+	write_file("/proc/sys/vm/compaction_proactiveness", "0", 0);
+	setup_probes();
+	setup_zram(total_kb);
+	report_all("start");
+
+	report("PHASE keeper uptime=%.2f", uptime());
+	keep_pages = avail_kb * keep_pct / 100 / 4;
+	keeper = map_area(keep_pages * PAGE, "keeper");
+	write_area(keeper, keep_pages, keep_seed);
+	if (madvise(keeper, keep_pages * PAGE, MADV_PAGEOUT))
+		report("NOTE madvise(MADV_PAGEOUT): %s", strerror(errno));
+
+	report("PHASE filler uptime=%.2f", uptime());
+	avail_kb = meminfo_kb("MemAvailable");
+	fill_pages = avail_kb * fill_pct / 100 / 4;
+	filler = map_area(fill_pages * PAGE, "filler");
+	write_area(filler, fill_pages, fill_seed);
+
+	report("PHASE balloon uptime=%.2f", uptime());
+	target_mb = (total_kb - total_kb * balloon_pct / 100) / 1024;
+	report("BALLOON %ld", target_mb);
+	read_ctl_line(line, sizeof(line), 600);
+	if (strncmp(line, "BALLOON-DONE", 12))
+		fail("host could not inflate the balloon: %s", line);
+	report("NOTE host says %s", line);
+
+	report("PHASE free uptime=%.2f", uptime());
+	munmap(filler, fill_pages * PAGE);
+	report_all("before");
+
+	report("PHASE compact uptime=%.2f", uptime());
+	if (write_file("/proc/sys/vm/compact_memory", "1", 0))
+		fail("cannot write /proc/sys/vm/compact_memory");
+	report("PHASE compacted uptime=%.2f", uptime());
+	report_all("after");
+
+	report("PHASE check uptime=%.2f", uptime());
+	check_area(keeper, keep_pages, keep_seed);
+	report_kmsg();
+	report("DONE uptime=%.2f", uptime());
+	return 0;
+}
