@@ -39,7 +39,7 @@ TIMEOUTS = {
     "compact": 300,     # BALLOON-DONE to DONE (compaction, checks)
     "poweroff": 60,     # DONE to QEMU's exit
 }
-KVM_SIGN_OF_LIFE = 20   # seconds for a KVM guest to print anything at all
+KVM_SIGN_OF_LIFE = 10   # seconds for a KVM guest to print anything at all
 BALLOON_STALL = 4.0     # seconds without progress that end inflation
 INIT_MARKER = "movops-init: reached init"
 

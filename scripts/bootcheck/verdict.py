@@ -5,8 +5,9 @@
 Pure functions of text and numbers, so they are tested without QEMU.
 
 A run passes when all of these hold:
-  - the test program ran to the end (DONE, no FAIL) and the guest powered
-    itself off ("reboot: Power down", QEMU exit status 0, no timeout);
+  - the test program ran to the end (DONE, no FAIL) and the guest shut
+    itself down in order (the kernel's "reboot: Restarting system" or
+    "reboot: Power down", then QEMU's exit with status 0, no timeout);
   - every kprobe on an exercised user's migrate callback was registered;
   - during compaction, each exercised user's migrate callback was called at
     least MIN_MIGRATED times, and for the balloon the kernel's own counter
@@ -45,7 +46,9 @@ NOTE_LOG = [
     (re.compile(r"rcu: INFO: .*detected stall"), "RCU stall (TCG can be slow)"),
     (re.compile(r"soft lockup"), "soft lockup"),
 ]
-POWER_DOWN = "reboot: Power down"
+# What the kernel prints at the end of an orderly shutdown (kernel_restart()
+# and kernel_power_off()); a panic reboot prints neither.
+SHUTDOWN_MARKERS = ("reboot: Restarting system", "reboot: Power down")
 
 
 def parse_report(text):
@@ -150,10 +153,11 @@ def judge(rep, console, users, exit_code=0, timeout=None, error=None):
         reasons.append(f"test program failed: {rep['fail']}")
     elif not rep["done"]:
         reasons.append("test program did not finish")
-    if not timeout and (exit_code != 0 or POWER_DOWN not in console):
-        reasons.append("guest did not power off cleanly"
+    clean = any(m in console for m in SHUTDOWN_MARKERS)
+    if not timeout and (exit_code != 0 or not clean):
+        reasons.append("guest did not shut down cleanly"
                        + (f" (QEMU exit status {exit_code})" if exit_code else
-                          f" (no '{POWER_DOWN}')"))
+                          " (no orderly 'reboot:' line from the kernel)"))
 
     c = counters(rep)
     roles = {}

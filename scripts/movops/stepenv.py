@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What a step's SmPL needs to know about the whole tree.
+
+A semantic patch sees one file at a time, but several steps of the series
+need tree-wide facts: which ops objects exist, which helpers only forward an
+ops pointer, where the dispatch lives.  Each step's initialize rule calls
+load_plan(): apply-series.sh computes the analysis once and passes it in the
+environment (MOVOPS_PLAN=file.json); run on its own, for example through
+'make coccicheck', the step analyses the tree it is run on.
+"""
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _spatch_args():
+    try:
+        return Path("/proc/self/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
+
+
+def tree_root():
+    """The tree spatch works on: its --dir argument, or the directory that
+    holds the files it was given, or the current directory."""
+    args = _spatch_args()
+    for i, a in enumerate(args):
+        if a == "--dir" and i + 1 < len(args):
+            return Path(args[i + 1]).resolve()
+    here = Path.cwd()
+    for p in [here, *here.parents]:
+        if (p / "mm").is_dir() and (p / "Makefile").is_file():
+            return p
+    return here
+
+
+def load_plan():
+    """The analysis of the tree (movops.analysis.analyze), as a dict."""
+    path = os.environ.get("MOVOPS_PLAN")
+    if path:
+        return json.loads(Path(path).read_text())
+    from .analysis import analyze
+    from .tree import Tree
+    root = tree_root()
+    print(f"movops: analysing {root} (set MOVOPS_PLAN to reuse an analysis)",
+          file=sys.stderr)
+    return analyze(Tree(root))
+
+
+def refuse_if_blocked(plan, step):
+    """Print the blockers and tell the caller to change nothing."""
+    if not plan.get("blockers"):
+        return False
+    print(f"movops: {step}: the tree has blockers; changing nothing:", file=sys.stderr)
+    for b in plan["blockers"]:
+        print(f"  {b['file']}:{b.get('line') or ''}: {b['problem']}", file=sys.stderr)
+    return True
+
+
+def relpath(p):
+    """A position's file relative to the tree root, for comparing with the
+    plan's paths (spatch reports files as it was given them)."""
+    root = tree_root()
+    f = Path(p)
+    if f.is_absolute():
+        try:
+            return str(f.relative_to(root))
+        except ValueError:
+            return str(f)
+    s = str(f)
+    return s[2:] if s.startswith("./") else s

@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The series under verification: KDIR, its branch, the base, the commits
+between them, and what the series changes (files, added lines, objects)."""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from movops.tree import Tree, TreeError
+
+from .util import BadInput, git, run
+
+DEFAULT_BRANCH = "movable-ops"
+# Files that mention the API make a tree's "movable_ops users".
+USER_RE = r"__SetPageMovable|movable_operations"
+# The core files of page migration: always among the users.
+CORE_USERS = ("mm/migrate.c", "mm/compaction.c")
+
+
+@dataclass
+class Commit:
+    sha: str
+    subject: str
+    tree: str           # git tree id: the content, independent of the identity
+
+
+@dataclass
+class Series:
+    kdir: Path
+    branch: str
+    base: str           # full sha
+    base_tree: str
+    commits: list       # [Commit], oldest first
+    base_given: bool = False
+    version: str = ""
+
+    @property
+    def tip(self):
+        return self.commits[-1].sha
+
+    def describe(self):
+        return f"{self.branch} ({len(self.commits)} commits on {self.base[:12]})"
+
+
+def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
+    """Check the input and return a Series; raise BadInput (one line) if the
+    tree, the branch or the base cannot be used."""
+    kdir = Path(kdir).expanduser()
+    if not kdir.is_dir():
+        raise BadInput(f"{kdir}: no such directory; give the path of the kernel tree "
+                       "apply-series.sh worked on")
+    kdir = kdir.resolve()
+    res = run(["git", "-C", kdir, "rev-parse", "--show-toplevel"])
+    if res.returncode != 0:
+        raise BadInput(f"{kdir}: not a git tree; run scripts/baseline-tree.sh and "
+                       "scripts/apply-series.sh on it first")
+    top = Path(res.stdout.strip()).resolve()
+    if top != kdir:
+        raise BadInput(f"{kdir}: not the top of its git tree ({top} is); "
+                       "give the top directory of the kernel tree")
+    ref = run(["git", "-C", kdir, "rev-parse", "--verify", "-q",
+               f"refs/heads/{branch}^{{commit}}"])
+    if ref.returncode != 0:
+        raise BadInput(f"{kdir}: no branch '{branch}'; create the series with "
+                       f"scripts/apply-series.sh {kdir} or name it with --branch")
+    tip = ref.stdout.strip()
+    tip_tree = Tree(kdir, tip)
+    if not tip_tree.is_kernel_tree():
+        raise BadInput(f"{kdir}: branch '{branch}' is not a kernel tree (no top-level "
+                       "Makefile with VERSION, or no mm/); point at a kernel source tree")
+    if base is not None:
+        b = run(["git", "-C", kdir, "rev-parse", "--verify", "-q", f"{base}^{{commit}}"])
+        if b.returncode != 0:
+            raise BadInput(f"{kdir}: --base '{base}' is not a commit of this tree; "
+                           "give a commit, tag or branch name")
+        base_sha = b.stdout.strip()
+        if run(["git", "-C", kdir, "merge-base", "--is-ancestor", base_sha, tip]).returncode != 0:
+            raise BadInput(f"{kdir}: --base {base} is not an ancestor of '{branch}'; "
+                           "give the commit the series starts from")
+    else:
+        base_sha = default_base(kdir, branch, tip)
+    shas = git(kdir, "rev-list", "--reverse", "--topo-order", f"{base_sha}..{tip}").split()
+    if not shas:
+        raise BadInput(f"{kdir}: branch '{branch}' has no commits after its base "
+                       f"{base_sha[:12]}; run scripts/apply-series.sh {kdir} or pass "
+                       "--base")
+    merges = git(kdir, "rev-list", "--merges", f"{base_sha}..{tip}").split()
+    if merges:
+        raise BadInput(f"{kdir}: the series has merge commit {merges[0][:12]}; "
+                       "verify a linear series (rebase it) or pass --base after the merge")
+    log = git(kdir, "log", "--no-walk=unsorted", "--format=%H%x00%T%x00%s", *shas)
+    info = {}
+    for line in log.splitlines():
+        sha, tree, subject = line.split("\0", 2)
+        info[sha] = (tree, subject)
+    commits = [Commit(s, info[s][1], info[s][0]) for s in shas]
+    base_tree = git(kdir, "rev-parse", f"{base_sha}^{{tree}}").strip()
+    try:
+        version = Tree(kdir, base_sha).version()
+    except TreeError:
+        version = ""
+    return Series(kdir, branch, base_sha, base_tree, commits, base is not None, version)
+
+
+def default_base(kdir, branch, tip):
+    """Parent of the oldest commit reachable from BRANCH and from no other
+    local branch."""
+    others = [r for r in git(kdir, "for-each-ref", "--format=%(refname)",
+                             "refs/heads/").split()
+              if r != f"refs/heads/{branch}"]
+    own = git(kdir, "rev-list", "--reverse", "--topo-order", tip, "--not", *others).split()
+    if not own:
+        raise BadInput(f"{kdir}: every commit of '{branch}' is also on another branch, "
+                       "so the series has no start; pass --base REV")
+    parents = git(kdir, "rev-list", "--parents", "-n", "1", own[0]).split()[1:]
+    if not parents:
+        raise BadInput(f"{kdir}: '{branch}' has no commit before its series (a root "
+                       "commit); pass --base REV")
+    return parents[0]
+
+
+# -- what the series changes ------------------------------------------------
+
+@dataclass
+class FileChange:
+    path: str            # path at the tip ('' when deleted)
+    old_path: str        # path at the base ('' when added)
+    status: str          # A, M, D, R
+    added: list = field(default_factory=list)     # new line numbers ('+' lines)
+    removed: list = field(default_factory=list)   # old line numbers ('-' lines)
+
+
+HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def parse_diff(text):
+    """[FileChange] from 'git diff -U0 --no-color -M' output."""
+    changes = []
+    cur = None
+    old_no = new_no = 0
+    for line in text.splitlines():
+        if line.startswith("diff --git "):
+            cur = FileChange("", "", "M")
+            changes.append(cur)
+            m = re.match(r"diff --git a/(.*) b/(.*)$", line)
+            if m:
+                cur.old_path, cur.path = m.group(1), m.group(2)
+            continue
+        if cur is None:
+            continue
+        if line.startswith("new file mode"):
+            cur.status = "A"
+        elif line.startswith("deleted file mode"):
+            cur.status = "D"
+        elif line.startswith("rename from "):
+            cur.status = "R"
+            cur.old_path = line[len("rename from "):]
+        elif line.startswith("rename to "):
+            cur.path = line[len("rename to "):]
+        elif line.startswith("--- "):
+            if line == "--- /dev/null":
+                cur.old_path = ""
+            elif line.startswith("--- a/"):
+                cur.old_path = line[6:]
+        elif line.startswith("+++ "):
+            if line == "+++ /dev/null":
+                cur.path = ""
+            elif line.startswith("+++ b/"):
+                cur.path = line[6:]
+        elif line.startswith("@@"):
+            m = HUNK_RE.match(line)
+            old_no, new_no = int(m.group(1)), int(m.group(3))
+        elif line.startswith("+"):
+            cur.added.append(new_no)
+            new_no += 1
+        elif line.startswith("-"):
+            cur.removed.append(old_no)
+            old_no += 1
+        elif line.startswith(" "):
+            old_no += 1
+            new_no += 1
+    for c in changes:
+        if c.status == "D":
+            c.path = ""
+        if c.status == "A":
+            c.old_path = ""
+    return changes
+
+
+def changes(series, a=None, b=None):
+    """FileChanges between A (default base) and B (default tip)."""
+    a = a or series.base
+    b = b or series.tip
+    text = git(series.kdir, "diff", "-U0", "--no-color", "--no-ext-diff", "-M", a, b)
+    return parse_diff(text)
+
+
+def is_c(path):
+    return path.endswith(".c") or path.endswith(".h")
+
+
+# -- which objects a change affects -----------------------------------------
+
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+
+def includes(path, text):
+    """Repository paths a file's #include lines may name (both readings of
+    a quoted include: next to the file, and under include/)."""
+    out = []
+    d = str(Path(path).parent)
+    for kind, name in INCLUDE_RE.findall(text or ""):
+        if kind == '"':
+            out.append(str(Path(d) / name) if d not in ("", ".") else name)
+        out.append("include/" + name)
+        out.append("arch/x86/include/" + name)
+    return out
+
+
+def users(series):
+    """Files that mention the movable_ops API at the base or the tip, plus
+    the core migration files: {path: text at tip (or base when deleted)}."""
+    found = set(CORE_USERS)
+    for rev in (series.base, series.tip):
+        found |= set(Tree(series.kdir, rev).grep(USER_RE, ["*.c", "*.h"]))
+    tip = Tree(series.kdir, series.tip)
+    texts = tip.read_many(sorted(found))
+    return {p: t for p, t in texts.items() if t is not None}
+
+
+def header_includers(user_texts, header):
+    """User .c files that include HEADER, directly or through user headers."""
+    reach = {header}
+    changed = True
+    # Fixed point over the user headers: a header that includes something
+    # in REACH is itself in REACH.
+    while changed:
+        changed = False
+        for p, text in user_texts.items():
+            if p.endswith(".h") and p not in reach and set(includes(p, text)) & reach:
+                reach.add(p)
+                changed = True
+    return sorted(p for p, text in user_texts.items()
+                  if p.endswith(".c") and set(includes(p, text)) & reach)
+
+
+def affected_objects(series, file_changes):
+    """(objects, reasons): the .o files to build and why each one.
+
+    Every changed .c file that exists at the tip gives its object; every
+    changed header gives the objects of the movable_ops users that include
+    it (all users when none does, directly or through a user header).
+    """
+    reasons = {}
+    user_texts = None
+    for fc in file_changes:
+        p = fc.path
+        if not p:
+            continue
+        if p.endswith(".c"):
+            reasons.setdefault(p[:-2] + ".o", []).append(f"{p} changed")
+        elif p.endswith(".h"):
+            if user_texts is None:
+                user_texts = users(series)
+            inc = header_includers(user_texts, p)
+            if not inc:
+                inc = sorted(u for u in user_texts if u.endswith(".c"))
+                why = f"{p} changed (no user includes it directly: all users)"
+            else:
+                why = f"includes {p}"
+            for u in inc:
+                reasons.setdefault(u[:-2] + ".o", []).append(why)
+    return sorted(reasons), reasons
