@@ -94,6 +94,14 @@ identifier page;
 * const struct movable_operations *f@p(struct page *page)
   { ... }
 
+// The decoding goes (with the blank line after it).
+@depends on patch@
+identifier decoding.f;
+identifier page;
+@@
+- const struct movable_operations *f(struct page *page)
+- { ... }
+
 // The headers of the users go after the last #include <linux/...> that is
 // not under an #ifdef (where Coccinelle puts what follows an include).
 @inc depends on patch@
@@ -116,14 +124,6 @@ identifier incgen.text;
 @@
 #include <linux/...>
 +text
-
-// The decoding goes (with the blank line after it).
-@depends on patch@
-identifier decoding.f;
-identifier page;
-@@
-- const struct movable_operations *f(struct page *page)
-- { ... }
 
 // The dispatch goes before the first function after the includes of the
 // file that hosts it.

@@ -14,8 +14,24 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
         mem_mb=guest.MEM_MB, negctl_mode=negctl.DEFAULT_MODE):
     """Build REV of KDIR, boot it, prove both movable_ops users still migrate.
 
-    Returns a dict (see README of the package); raises BadInput when KDIR or
-    REV cannot be used at all.  Never writes to KDIR.
+    Never writes to KDIR; everything goes to CACHE_DIR (default
+    $MOVOPS_CACHE/runtime).  Raises BadInput when KDIR or REV cannot be used
+    at all.  Returns a dict:
+      ok                bool: the guest run passed and (unless disabled) the
+                        negative control failed as it should
+      build_s, boot_s   kernel build seconds (incremental when cached),
+                        QEMU start to the guest's init
+      counters          {"before": {name: n}, "after": {...}, "delta": {...}}
+                        around the compaction pass; names are
+                        "kprobe:<ops>" (calls of that user's migrate
+                        callback), "vmstat:<counter>", "zram:<...>"
+      runs              per guest run: cpus, accel (kvm/tcg), ok, verdict,
+                        reasons, times, balloon, data check, log directory
+      negative_control  None when disabled, else {"ok": failed as it should,
+                        "reasons": why the broken kernel failed, "mutation",
+                        "build_s", "run"}
+      summary           one line
+      kernel, users, timings, errors   details for the report
     """
     t_all = time.monotonic()
     kdir, commit = source.resolve(kdir, rev)

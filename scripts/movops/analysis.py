@@ -78,10 +78,18 @@ def page_types(tree):
     return types
 
 
+# One pass of git grep over the tree answers every textual question the
+# analysis asks: which files matter, where page types are set, where pages
+# are un-marked.
+PREFETCH_RE = (F.CANDIDATE_RE + r"|__SetPage[A-Z]\w*\s*\(|__folio_set_\w+\s*\(")
+
+
 class Analysis:
-    def __init__(self, tree, facts_list):
+    def __init__(self, tree, facts_list, lines=None):
         self.tree = tree
         self.facts = facts_list
+        self.lines = lines if lines is not None else tree.grep_lines(PREFETCH_RE,
+                                                                     F.CODE_PATHSPECS)
         self.kconfig = kbuild.Kconfig(tree)
         self.types = page_types(tree)
         self.blockers = []
@@ -101,6 +109,10 @@ class Analysis:
         self.aliases = {}
         for a in _by(facts_list, "assign_call"):
             self.aliases.setdefault((a["file"], a["fn"], F.norm(a["lhs"])), a)
+
+    def files_matching(self, pattern):
+        rx = re.compile(pattern)
+        return sorted(f for f, ls in self.lines.items() if any(rx.search(t) for _, t in ls))
 
     # -- helpers over facts --------------------------------------------------
     def params_of(self, file, fn):
@@ -331,11 +343,16 @@ class Analysis:
 
     def _exports(self, users):
         """Mark exports that no module needs once ops stop being passed."""
+        self.ops_refs = {}
+        if users:
+            pat = r"\b(" + "|".join(re.escape(o) for o in sorted(users)) + r")\b"
+            self.ops_refs = self.tree.grep_lines(pat, F.CODE_PATHSPECS)
         for o, u in users.items():
             u["drop_export"] = False
             if not u["exports"] or not u["defined"]:
                 continue
-            refs = self.tree.grep_lines(rf"\b{re.escape(o)}\b", F.CODE_PATHSPECS)
+            refs = {f: [(n, t) for n, t in ls if re.search(rf"\b{re.escape(o)}\b", t)]
+                    for f, ls in self.ops_refs.items()}
             mark_lines = {(k["file"], k["line"]) for k in u["marks"]}
             extern_lines = {(x["file"], x["line"]) for x in u["extern_decls"]}
             remaining = []
@@ -492,7 +509,7 @@ class Analysis:
             u = us[0]
             setters = self.types[t]["setters"]
             pat = r"\b(" + "|".join(re.escape(s) for s in sorted(setters)) + r")\s*\("
-            hits = self.tree.grep(pat, F.CODE_PATHSPECS)
+            hits = self.files_matching(pat)
             others = [h for h in hits if h not in u["files"]
                       and h != "include/linux/page-flags.h"]
             u["type_also_set_in"] = others
@@ -730,7 +747,7 @@ class Analysis:
             self.adaptations.append(
                 "the tree has folio_movable_ops(): its callers go through "
                 "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
-        if self.tree.grep(r"\b__ClearPageMovable\s*\(", ["mm/compaction.c"]):
+        if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\("):
             self.adaptations.append(
                 "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
@@ -813,7 +830,7 @@ class Analysis:
         if "PG_movable_ops" in pf:
             return {"applies": False, "reason": "the tree already has PG_movable_ops"}
         unmarks = _by(self.facts, "unmark")
-        if unmarks or self.tree.grep(r"\b__ClearPageMovable\s*\(", F.CODE_PATHSPECS):
+        if unmarks or self.files_matching(r"\b__ClearPageMovable\s*\("):
             where = ", ".join(f"{u['file']}:{u['line']}" for u in unmarks[:3])
             return {"applies": False,
                     "reason": "the tree still un-marks pages with __ClearPageMovable() ("
@@ -831,14 +848,25 @@ class Analysis:
 
 def analyze(tree, scratch=None):
     """Analyse TREE (a movops.tree.Tree); return a JSON-able dict."""
-    files = F.candidate_files(tree)
+    lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS)
+    cand = re.compile(F.CANDIDATE_RE)
+    files = sorted(f for f, ls in lines.items() if any(cand.search(t) for _, t in ls))
     # Headers next to the users (wrappers such as mm/zpdesc.h) are found by
     # name in a second round: names of functions called from marking code.
     facts_list = F.collect(tree, files, scratch)
     extra = _neighbour_headers(tree, files, facts_list)
     if extra:
         facts_list += F.collect(tree, extra, scratch)
-    return Analysis(tree, facts_list).run()
+    an = Analysis(tree, facts_list, lines)
+    result = an.run()
+    # Every file a step may need: the candidates, their local headers, the
+    # files naming an ops object or calling a forwarding helper.
+    more = set(files) | set(extra) | set(getattr(an, "ops_refs", {}))
+    if result["helpers"]:
+        pat = r"\b(" + "|".join(re.escape(h) for h in sorted(result["helpers"])) + r")\s*\("
+        more |= set(tree.grep(pat, F.CODE_PATHSPECS))
+    result["files"] = sorted(more)
+    return result
 
 
 def _neighbour_headers(tree, files, facts_list):

@@ -58,14 +58,15 @@ def spatch_env():
     return env
 
 
-def run_spatch(cocci, root, files, extra=(), defines=(), timeout=600):
-    """Run spatch on FILES (relative to ROOT); return (stdout, stderr)."""
+def run_spatch(cocci, root, extra=(), defines=(), timeout=600, jobs=2):
+    """Run spatch on every file under ROOT, one file at a time (files named
+    together on a command line would be matched as one unit)."""
     cmd = ["spatch", "--very-quiet", "--sp-file", str(cocci),
            "--include-headers", "--no-includes", "--no-loops",
-           "--timeout", "120", *extra]
+           "--timeout", "120", "--jobs", str(jobs), "--chunksize", "1", *extra]
     for d in defines:
         cmd += ["-D", d]
-    cmd += list(files)
+    cmd += ["--dir", "."]
     res = subprocess.run(cmd, cwd=root, env=spatch_env(), text=True,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          timeout=timeout)
@@ -80,21 +81,23 @@ def collect(tree, files, scratch=None):
     files = sorted(set(files))
     if not files:
         return []
-    own = scratch is None
-    if tree.rev is None:
-        root = tree.path
-    else:
-        scratch = Path(scratch or tempfile.mkdtemp(prefix="movops-facts-"))
-        root = materialize(tree, files, scratch)
+    # Always on a private copy of just these files: a revision has no
+    # files on disk, and a working tree has many more than we want.
+    if scratch is not None:
+        Path(scratch).mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="facts-", dir=scratch))
     try:
-        out, _ = run_spatch(FACTS_COCCI, root, files, defines=["report"])
+        materialize(tree, files, root)
+        out, _ = run_spatch(FACTS_COCCI, root, defines=["report"])
     finally:
-        if own and tree.rev is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     facts = []
     for line in out.splitlines():
         if line.startswith("MOVOPS "):
-            facts.append(json.loads(line[7:]))
+            f = json.loads(line[7:])
+            if f["file"].startswith("./"):
+                f["file"] = f["file"][2:]
+            facts.append(f)
     return facts
 
 

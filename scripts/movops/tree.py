@@ -28,13 +28,18 @@ def git(gitdir_or_worktree, *args, check=True, input=None, env=None):
 class Tree:
     """A kernel tree at PATH; with REV, the files of that git revision."""
 
-    def __init__(self, path, rev=None):
+    def __init__(self, path, rev=None, env=None, near=None):
+        """ENV: environment for git (a private object store holding REV);
+        NEAR: a commit of the real repository close to REV, used to find
+        which checked-out files can stand in for REV's (default: REV)."""
         self.path = Path(path).resolve()
         self.rev = rev
+        self.env = env
+        self.near = near
         self._cache = {}
         if rev is not None:
             self.commit = git(self.path, "rev-parse", "--verify", "-q",
-                              rev + "^{commit}").strip()
+                              rev + "^{commit}", env=env).strip()
         else:
             self.commit = None
 
@@ -49,7 +54,7 @@ class Tree:
             text = p.read_text(errors="surrogateescape") if p.is_file() else None
         else:
             res = subprocess.run(["git", "-C", str(self.path), "cat-file", "blob",
-                                  f"{self.commit}:{rel}"],
+                                  f"{self.commit}:{rel}"], env=self.env,
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             text = (res.stdout.decode("utf-8", "surrogateescape")
                     if res.returncode == 0 else None)
@@ -58,11 +63,12 @@ class Tree:
 
     def read_many(self, rels):
         """Read many files at once (one git process for a revision)."""
-        rels = [str(r) for r in rels if str(r) not in self._cache]
+        wanted = [str(r) for r in rels]
+        rels = [r for r in wanted if r not in self._cache]
         if rels and self.rev is not None:
             spec = "".join(f"{self.commit}:{r}\n" for r in rels)
             res = subprocess.run(["git", "-C", str(self.path), "cat-file", "--batch"],
-                                 input=spec.encode(), stdout=subprocess.PIPE)
+                                 input=spec.encode(), stdout=subprocess.PIPE, env=self.env)
             out = res.stdout
             pos = 0
             for r in rels:
@@ -75,7 +81,7 @@ class Tree:
                 size = int(header[2])
                 self._cache[r] = out[pos:pos + size].decode("utf-8", "surrogateescape")
                 pos += size + 1
-        return {str(r): self.read(r) for r in rels}
+        return {r: self.read(r) for r in wanted}
 
     def exists(self, rel):
         return self.read(rel) is not None
@@ -105,9 +111,9 @@ class Tree:
                 # the revision itself only for the few that differ.
                 excl = [f":(exclude){d}" for d in differ]
                 stdout = self._git_grep(opts, pattern, None, list(pathspecs or ["."]) + excl)
-                if differ:
-                    stdout += self._git_grep(opts, pattern, self.commit,
-                                             _narrow(pathspecs, differ))
+                narrowed = _narrow(pathspecs, differ)
+                if narrowed:
+                    stdout += self._git_grep(opts, pattern, self.commit, narrowed)
             res = subprocess.CompletedProcess([], 0, stdout=stdout)
         else:
             cmd = ["grep", "-r", *opts, "-e", pattern, "--", *(pathspecs or ["."])]
@@ -132,7 +138,8 @@ class Tree:
         if commit is not None:
             cmd.append(commit)
         cmd += ["--", *pathspecs]
-        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=self.env if commit is not None else None)
         if res.returncode not in (0, 1):
             raise TreeError(f"git grep failed: {res.stderr.decode().strip()}")
         return res.stdout
@@ -146,13 +153,19 @@ class Tree:
         if "_differ" in self.__dict__:
             return self._differ
         differ = None
+        near = self.near or self.commit
         if (self.path / ".git").exists() and not _is_sparse(self.path):
+            # The real index knows which checked-out files match NEAR ...
             res = subprocess.run(["git", "-C", str(self.path), "diff", "--no-renames",
-                                  "--name-only", self.commit, "--"],
+                                  "--name-only", near, "--"],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             if res.returncode == 0:
-                names = res.stdout.splitlines()
-                differ = names if len(names) <= 500 else None
+                names = set(res.stdout.splitlines())
+                # ... and NEAR differs from the revision in a few files.
+                if near != self.commit:
+                    names |= set(git(self.path, "diff", "--no-renames", "--name-only",
+                                     near, self.commit, env=self.env).splitlines())
+                differ = sorted(names) if len(names) <= 500 else None
         self._differ = differ
         return differ
 
@@ -164,7 +177,7 @@ class Tree:
     def ls_files(self, pathspecs=()):
         if self.rev is not None:
             out = git(self.path, "ls-tree", "-r", "--name-only", self.commit,
-                      "--", *pathspecs)
+                      "--", *pathspecs, env=self.env)
             return out.splitlines()
         if self.is_git():
             return git(self.path, "ls-files", "--", *pathspecs).splitlines()

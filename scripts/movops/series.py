@@ -1,0 +1,488 @@
+# SPDX-License-Identifier: GPL-2.0
+"""apply-series: turn the semantic patches of cocci/ into a commit series.
+
+The series is built from a committed base (HEAD unless --base), never from
+the working tree: the files the steps need are written to a scratch
+directory, spatch changes them there, and each step that changes something
+becomes a commit made with git plumbing in a private object store
+(gitobjects.Stage).  Only at the very end are the objects copied into the
+repository and the branch created.  The user's branch, index and working
+tree are never touched, and an interrupted run leaves no trace.
+"""
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import analysis as A
+from . import facts as F
+from . import report
+from .gitobjects import GitError, Stage
+from .prereqs import PREREQS
+from .tree import Tree, TreeError
+
+REPO = Path(__file__).resolve().parents[2]
+COCCI = REPO / "cocci"
+MIN_SPATCH = (1, 1, 1)
+DEFAULT_BRANCH = "movable-ops"
+CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
+
+EXIT_OK, EXIT_FAIL, EXIT_BLOCKED = 0, 1, 2
+
+
+class Refusal(Exception):
+    """Bad input or a failed run: one line naming the problem and the fix."""
+
+
+class Interrupted(Exception):
+    pass
+
+
+# -- steps ------------------------------------------------------------------
+
+class Step:
+    def __init__(self, path):
+        self.path = Path(path)
+        m = re.match(r"(\d+)-(.*)\.cocci$", self.path.name)
+        self.number = int(m.group(1))
+        self.name = m.group(2)
+        desc = [l[3:] if l.startswith("/// ") else l[3:].lstrip()
+                for l in self.path.read_text().splitlines() if l.startswith("///")]
+        while desc and not desc[-1].strip():
+            desc.pop()
+        self.subject = desc[0].strip()
+        body = desc[1:]
+        while body and not body[0].strip():
+            body.pop(0)
+        self.body = "\n".join(body)
+
+
+def series_steps():
+    return [Step(p) for p in sorted(COCCI.glob("[0-9][0-9]-*.cocci"))]
+
+
+def spatch_version():
+    try:
+        out = subprocess.run(["spatch", "--version"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True).stdout
+    except FileNotFoundError:
+        return None
+    m = re.search(r"spatch version (\d+)\.(\d+)\.(\d+)", out)
+    return tuple(int(x) for x in m.groups()) if m else (0, 0, 0)
+
+
+# -- the run ----------------------------------------------------------------
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.quiet = args.quiet
+        self.kdir = Path(args.kdir).resolve()
+        self.lock = None
+        self.work = None
+
+    def say(self, msg):
+        if not self.quiet:
+            print(msg, flush=True)
+
+    def check_input(self):
+        a = self.args
+        if not self.kdir.is_dir():
+            raise Refusal(f"{a.kdir}: no such directory; give the top of a kernel tree")
+        if not (self.kdir / "Makefile").is_file() or not (self.kdir / "mm").is_dir():
+            raise Refusal(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
+                          "give the top directory of a Linux source tree")
+        res = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--show-toplevel"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if res.returncode != 0 or Path(res.stdout.strip()).resolve() != self.kdir:
+            raise Refusal(f"{a.kdir}: not a git tree; make a baseline commit first with "
+                          f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
+        v = spatch_version()
+        if v is None:
+            raise Refusal("spatch not found; install Coccinelle: apt-get install coccinelle")
+        if v < MIN_SPATCH:
+            raise Refusal(f"spatch {'.'.join(map(str, v))} is older than "
+                          f"{'.'.join(map(str, MIN_SPATCH))}, which the series needs; "
+                          "install a newer coccinelle")
+        for p in a.prereq:
+            if p not in PREREQS:
+                raise Refusal(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
+        try:
+            self.base = Tree(self.kdir, a.base)
+        except TreeError:
+            raise Refusal(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
+        if not self.base.is_kernel_tree():
+            raise Refusal(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
+                          "or no mm/Makefile)")
+        if not (a.analyze or a.dry_run):
+            self.identity = self._identity()
+            ref = f"refs/heads/{a.branch}"
+            if subprocess.run(["git", "-C", str(self.kdir), "check-ref-format", ref]).returncode:
+                raise Refusal(f"'{a.branch}' is not a valid branch name; choose another with --branch")
+            self.old = self._ref(ref)
+            if self.old and not a.force:
+                raise Refusal(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
+                              "--branch NAME or replace it with --force")
+            if self.old and self._checked_out(ref):
+                raise Refusal(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
+                              "another branch or choose another --branch")
+        else:
+            self.identity = self._identity(required=False)
+            self.old = None
+
+    def _identity(self, required=True):
+        def cfg(key):
+            r = subprocess.run(["git", "-C", str(self.kdir), "config", key],
+                               stdout=subprocess.PIPE, text=True)
+            return r.stdout.strip()
+        name, email = cfg("user.name"), cfg("user.email")
+        if required and not (name and email):
+            raise Refusal("no git identity for the Signed-off-by; set it with "
+                          "'git config user.name ...' and 'git config user.email ...'")
+        return (name or "movops", email or "movops@localhost")
+
+    def _ref(self, ref):
+        r = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--verify", "-q", ref],
+                           stdout=subprocess.PIPE, text=True)
+        return r.stdout.strip() or None
+
+    def _checked_out(self, ref):
+        out = subprocess.run(["git", "-C", str(self.kdir), "worktree", "list", "--porcelain"],
+                             stdout=subprocess.PIPE, text=True).stdout
+        return f"branch {ref}" in out.splitlines()
+
+    def take_lock(self):
+        gitdir = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--git-common-dir"],
+                                stdout=subprocess.PIPE, text=True).stdout.strip()
+        path = (self.kdir / gitdir / "movops-apply-series.lock").resolve()
+        self.lock = open(path, "w")
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Refusal(f"another apply-series run is working on {self.args.kdir}; "
+                          "wait for it to finish")
+
+    def date(self):
+        if os.environ.get("SOURCE_DATE_EPOCH"):
+            return f"@{int(os.environ['SOURCE_DATE_EPOCH'])} +0000"
+        out = subprocess.run(["git", "-C", str(self.kdir), "log", "-1", "--format=%ct",
+                              self.base.commit], stdout=subprocess.PIPE, text=True).stdout
+        return f"@{out.strip()} +0000"
+
+    # -- scratch files ------------------------------------------------------
+    def materialize(self, tree, files):
+        texts = tree.read_many(files)
+        self.originals = {}
+        for rel, text in texts.items():
+            if text is None:
+                continue
+            p = self.scratch / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, errors="surrogateescape")
+            self.originals[rel] = text
+
+    def changed_files(self):
+        changed = []
+        for rel, old in self.originals.items():
+            new = (self.scratch / rel).read_text(errors="surrogateescape")
+            if new != old:
+                changed.append(rel)
+        return sorted(changed)
+
+    def accept_changes(self, changed):
+        for rel in changed:
+            self.originals[rel] = (self.scratch / rel).read_text(errors="surrogateescape")
+
+    def working_set(self, tree, plan):
+        """Every file a step can change or read: what names the API, the
+        decoding, the helpers or an ops object, and the headers and hosts
+        the plan names."""
+        files = set(plan["files"])
+        d = plan["dispatch"]
+        for f in (d.get("host"), d.get("decl_header"), "include/linux/page-flags.h",
+                  "include/linux/migrate.h", "include/linux/balloon_compaction.h",
+                  "mm/compaction.c"):
+            if f:
+                files.add(f)
+        for u in plan["users"]:
+            for f in (u.get("header"), (u.get("defined") or {}).get("file")):
+                if f:
+                    files.add(f)
+        return sorted(f for f in files if tree.exists(f))
+
+    # -- the steps ----------------------------------------------------------
+    def run_step(self, step, plan_path):
+        env = F.spatch_env()
+        env["MOVOPS_PLAN"] = str(plan_path)
+        cmd = ["spatch", "--very-quiet", "-D", "patch", "--sp-file", str(step.path),
+               "--include-headers", "--no-includes", "--in-place", "--timeout", "120",
+               "--jobs", str(self.args.jobs), "--chunksize", "1", "--dir", "."]
+        res = subprocess.run(cmd, cwd=self.scratch, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        notes = [l[len("movops: "):] for l in res.stderr.splitlines()
+                 if l.startswith("movops: ")]
+        if res.returncode != 0:
+            raise Refusal(f"step {step.path.name} failed (spatch exit {res.returncode}): "
+                          + (res.stderr.strip().splitlines() or ["no message"])[-1])
+        return notes
+
+    def message(self, subject, body, extra=None):
+        name, email = self.identity
+        msg = subject + "\n\n"
+        if body:
+            msg += body.rstrip() + "\n\n"
+        if extra:
+            msg += extra.rstrip() + "\n\n"
+        msg += f"Signed-off-by: {name} <{email}>\n"
+        return msg
+
+    def main(self):
+        a = self.args
+        self.check_input()
+        self.take_lock()
+        self.work = Path(tempfile.mkdtemp(prefix="movops-series-"))
+        self.scratch = self.work / "tree"
+        self.scratch.mkdir()
+        stage = Stage(self.kdir, self.work / "git")
+        date = self.date()
+        head = self.base.commit
+        commits = []      # (sha, label, files, seconds)
+        t_start = time.time()
+        self.say(f"apply-series: {a.kdir} at {head[:12]} (Linux {self.base.version()})")
+
+        # Prerequisites first: the analysis must see the tree they leave.
+        for name in a.prereq:
+            pr = PREREQS[name]
+            t0 = time.time()
+            changes, deleted, notes = pr.apply(Tree(self.kdir, head))
+            for n in notes:
+                self.say(f"  note: {n}")
+            if not changes and not deleted:
+                self.say(f"[prereq] {name}: nothing to do")
+                continue
+            for rel, text in changes.items():
+                p = self.scratch / ".prereq" / rel
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text, errors="surrogateescape")
+            blobs = stage.hash_blobs(self.scratch / ".prereq", sorted(changes))
+            shutil.rmtree(self.scratch / ".prereq")
+            head = stage.commit(head, blobs, deleted,
+                                self.message(pr.subject, pr.body), self.identity, date)
+            files = sorted(changes) + deleted
+            commits.append((head, f"prereq {name}", files, time.time() - t0))
+            self.say(f"[prereq] {name}: {time.time() - t0:.1f} s, {len(files)} files "
+                     f"({len(deleted)} removed)")
+
+        t0 = time.time()
+        tree = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
+        plan = A.analyze(tree, scratch=self.work / "facts")
+        plan["prereqs"] = list(a.prereq)
+        t_analysis = time.time() - t0
+        plan_path = self.work / "plan.json"
+        plan_path.write_text(json.dumps(plan, indent=1))
+        self.say(f"[analysis] {t_analysis:.1f} s: {len(plan['users'])} users, "
+                 f"{len(plan['blockers'])} blockers")
+
+        if a.analyze:
+            text = report.format_analysis(plan)
+            print(text, end="")
+            if a.json:
+                Path(a.json).write_text(json.dumps(plan, indent=1) + "\n")
+            return EXIT_BLOCKED if plan["blockers"] else EXIT_OK
+
+        if plan["blockers"]:
+            text = report.format_analysis(plan)
+            print(text, end="", file=sys.stderr if self.quiet else sys.stdout)
+            where = self.write_report(plan, text)
+            print(f"apply-series: stopped on {len(plan['blockers'])} blockers before any "
+                  f"commit; report: {where}", file=sys.stderr)
+            return EXIT_BLOCKED
+
+        if plan["state"] in ("converted", "no-users") and not commits:
+            self.say(f"apply-series: {a.kdir} is already converted (no two-argument "
+                     "__SetPageMovable(), no pointer decoding); nothing to do")
+            return EXIT_OK
+
+        files = self.working_set(tree, plan)
+        self.materialize(tree, files)
+        steps = series_steps()
+        for i, step in enumerate(steps, 1):
+            t0 = time.time()
+            notes = self.run_step(step, plan_path)
+            changed = self.changed_files()
+            dt = time.time() - t0
+            label = f"[{i}/{len(steps)}] {step.name}"
+            if not changed:
+                why = "; ".join(notes) if notes else "nothing to change"
+                self.say(f"{label}: {dt:.1f} s, no change ({why})")
+                continue
+            blobs = stage.hash_blobs(self.scratch, changed)
+            extra = f"Generated by movops from cocci/{step.path.name}."
+            head = stage.commit(head, blobs, [], self.message(step.subject, step.body, extra),
+                                self.identity, date)
+            self.accept_changes(changed)
+            commits.append((head, step.name, changed, dt))
+            self.say(f"{label}: {dt:.1f} s, {len(changed)} files: {', '.join(changed)}")
+            for n in notes:
+                self.say(f"    {n}")
+
+        if not commits:
+            self.say("apply-series: no step changed anything; no branch made")
+            return EXIT_OK
+        base = self.base.commit
+        if a.dry_run:
+            print(stage.git("diff", "--stat", base, head), end="")
+            print(stage.git("diff", base, head), end="")
+            self.say("apply-series: dry run; nothing committed")
+            return EXIT_OK
+
+        if a.output:
+            self.write_patches(stage, base, head, commits, plan, Path(a.output))
+        # Publishing must not be cut in half by a signal.
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            stage.publish(f"refs/heads/{a.branch}", head, self.old)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        self.say(f"apply-series: branch '{a.branch}' at {head[:12]}: {len(commits)} commits "
+                 f"on {base[:12]} in {time.time() - t_start:.1f} s")
+        if a.output:
+            self.say(f"apply-series: patches in {a.output}")
+        return EXIT_OK
+
+    def write_report(self, plan, text):
+        if self.args.output:
+            d = Path(self.args.output)
+        else:
+            d = CACHE / "reports" / f"{self.kdir.name}-{self.base.commit[:12]}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "analysis.txt").write_text(text)
+        (d / "analysis.json").write_text(json.dumps(plan, indent=1) + "\n")
+        return d / "analysis.txt"
+
+    def write_patches(self, stage, base, head, commits, plan, out):
+        out.mkdir(parents=True, exist_ok=True)
+        for old in out.glob("*.patch"):
+            old.unlink()
+        n = len(commits)
+        # No signature: it would carry this machine's git version.
+        stage.git("format-patch", "-q", "--numbered", "--no-signature", "-o", str(out),
+                  f"{base}..{head}")
+        (out / "0000-cover-letter.patch").write_text(
+            cover_letter(stage, base, head, commits, plan, self.identity,
+                         self.args.prereq, n))
+
+    def cleanup(self):
+        if os.environ.get("MOVOPS_KEEP_WORK"):
+            print(f"apply-series: work directory kept: {self.work}", file=sys.stderr)
+        elif self.work and self.work.exists():
+            shutil.rmtree(self.work, ignore_errors=True)
+        if self.lock:
+            self.lock.close()
+
+
+def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
+    name, email = identity
+    date = stage.git("log", "-1", "--format=%aD", head).strip()
+    users = [u for u in plan["users"] if u.get("type_test")]
+    lines = [f"From {head} Mon Sep 17 00:00:00 2001",
+             f"From: {name} <{email}>",
+             f"Date: {date}",
+             f"Subject: [PATCH 0/{n}] mm: look up movable_ops by page type, "
+             "stop storing them in page->mapping",
+             "", "This series was generated by movops (semantic patches of the "
+             "movable_ops rework)",
+             f"on Linux {plan['tree']['version']}.", "",
+             "__SetPageMovable() stops storing a movable_operations pointer in",
+             "page->mapping.  page_movable_ops() no longer decodes it: it finds the ops",
+             "from the page type that identifies each user of movable_ops page",
+             "migration, under the options that make that user's ops exist.", ""]
+    lines.append(f"Users found in the tree ({len(users)}):")
+    for u in users:
+        d = u["defined"]
+        lines.append(f"  {u['ops']:<16} {u['type_test']:<14} {' && '.join(u['guard']['atoms'])}"
+                     f"  ({d['file']}:{d['line']})")
+    lines.append("")
+    if prereqs:
+        lines.append("Prerequisites applied first: " + ", ".join(prereqs) + ".")
+        lines.append("")
+    if plan.get("adaptations"):
+        lines.append("Adapted to this tree:")
+        for x in plan["adaptations"]:
+            lines.append("  - " + x)
+        lines.append("")
+    lines.append("Per step:")
+    for sha, label, files, _ in commits:
+        stat = stage.git("diff", "--shortstat", f"{sha}^", sha).strip()
+        lines.append(f"  {label}: {stat}")
+    lines.append("")
+    lines.append(stage.git("shortlog", f"{base}..{head}").rstrip())
+    lines.append("")
+    lines.append(stage.git("diff", "--stat=72", "--summary", base, head).rstrip())
+    lines.append("")
+    lines.append("")
+    lines.append(f"base-commit: {base}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="apply-series.sh",
+        description="Turn the semantic patches of cocci/ into a git commit series on "
+                    "the kernel tree KDIR, on a new branch; the checked-out branch, "
+                    "index and working tree are never modified.",
+        epilog="Exit status: 0 done or nothing to do, 1 bad input or failure, "
+               "2 stopped on blockers before any commit (report printed and written).")
+    p.add_argument("kdir", metavar="KDIR", help="top of a git kernel tree")
+    p.add_argument("--branch", default=DEFAULT_BRANCH,
+                   help=f"branch to create (default: {DEFAULT_BRANCH})")
+    p.add_argument("--base", default="HEAD", help="commit to build on (default: HEAD)")
+    p.add_argument("--force", action="store_true", help="replace an existing branch")
+    p.add_argument("--output", metavar="DIR",
+                   help="also write the series as format-patch files with a cover letter")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the combined diff; commit nothing")
+    p.add_argument("--analyze", action="store_true",
+                   help="print the users and the checks of the rework's preconditions; "
+                        "commit nothing")
+    p.add_argument("--json", metavar="FILE", help="with --analyze: write the analysis as JSON")
+    p.add_argument("--prereq", action="append", default=[], metavar="NAME",
+                   help="apply a prerequisite first (known: " + ", ".join(sorted(PREREQS)) + ")")
+    p.add_argument("--jobs", type=int, default=2, help="spatch jobs (default 2)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    run = Run(args)
+
+    def on_term(signum, frame):
+        raise Interrupted()
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGHUP, on_term)
+    try:
+        return run.main()
+    except Refusal as e:
+        print(f"apply-series: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except (KeyboardInterrupt, Interrupted):
+        print("apply-series: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except (GitError, F.SpatchError, TreeError) as e:
+        print(f"apply-series: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    finally:
+        run.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Verification of a movable_ops series on a real kernel tree.
+
+    from verifier import verify
+    results, series, extra = verify(kdir, branch="movable-ops")
+
+scripts/verify.py is the command line; runner.py describes how the work is
+shared between the checks, and each check's module says how it works:
+
+  old-api-gone   oldapi.py + old-api.cocci
+  configs        configs.py
+  build, sparse, bisect   builder.py (diagnostics matched by diag.py)
+  changed-lines  runner.Verification.prove_lines + clines.py
+  checkpatch     checkpatch.py
+  golden         golden.py
+"""
+import sys as _sys
+from pathlib import Path as _Path
+
+_scripts = str(_Path(__file__).resolve().parent.parent)
+if _scripts not in _sys.path:
+    _sys.path.insert(0, _scripts)
+
+from .runner import verify  # noqa: E402
+from .util import BadInput, VerifyError  # noqa: E402
+
+__all__ = ["verify", "BadInput", "VerifyError"]

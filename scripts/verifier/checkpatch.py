@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Check "checkpatch": the tree's own scripts/checkpatch.pl on every patch
+of 'git format-patch base..branch', with the materialised tree as --root.
+ERRORs fail the check; WARNINGs and CHECKs are listed."""
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .util import c_env, run, sha256_text
+
+HEAD_RE = re.compile(r"^(ERROR|WARNING|CHECK):(?:([A-Z0-9_]+):)?\s*(.*)$")
+WHERE_RE = re.compile(r"^#(\d+): FILE: (\S+?):(\d+):")
+WHERE_PATCH_RE = re.compile(r"^#(\d+):")
+
+
+def parse(output, patch_name):
+    """[{level, type, msg, where}] from checkpatch's default output."""
+    out = []
+    cur = None
+    for line in output.splitlines():
+        m = HEAD_RE.match(line)
+        if m:
+            cur = {"level": m.group(1), "type": m.group(2) or "", "msg": m.group(3).strip(),
+                   "where": patch_name}
+            out.append(cur)
+            continue
+        if cur is not None and cur["where"] == patch_name:
+            w = WHERE_RE.match(line)
+            if w:
+                cur["where"] = f"{patch_name} ({w.group(2)}:{w.group(3)})"
+                continue
+            w = WHERE_PATCH_RE.match(line)
+            if w:
+                cur["where"] = f"{patch_name}:{w.group(1)}"
+        if not line.strip():
+            cur = None
+    return out
+
+
+def run_one(root, patch):
+    script = Path(root) / "scripts" / "checkpatch.pl"
+    res = run(["perl", script, f"--root={root}", "--show-types", "--color=never",
+               "--no-summary", patch], cwd=root, env=c_env())
+    return res.stdout + res.stderr, res.returncode
+
+
+def check(root, patches, store=None, tree_id="", jobs=2):
+    """{patch name: [finding]} for every patch file in PATCHES."""
+    script = Path(root) / "scripts" / "checkpatch.pl"
+    if not script.exists():
+        return None, f"{script} missing in the tree"
+
+    def one(p):
+        text = Path(p).read_text(errors="surrogateescape")
+        key = {"patch": sha256_text(text), "tree": tree_id}
+        if store is not None:
+            got = store.get("checkpatch", key)
+            if got is not None:
+                return Path(p).name, got
+        out, rc = run_one(root, p)
+        found = parse(out, Path(p).name)
+        if rc != 0 and not found:
+            found.append({"level": "ERROR", "type": "CHECKPATCH_FAILED",
+                          "msg": f"checkpatch.pl exited {rc}: {out.strip()[-300:]}",
+                          "where": Path(p).name})
+        if store is not None:
+            store.put("checkpatch", key, found)
+        return Path(p).name, found
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = dict(ex.map(one, patches))
+    return results, ""

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Command line of scripts/verify.py."""
+import argparse
+import sys
+
+from . import report
+from .runner import verify
+from .series import DEFAULT_BRANCH
+from .util import BadInput, VerifyError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"verify: {message}; see verify.py --help\n")
+
+
+def parser():
+    p = _Parser(
+        prog="verify.py",
+        description="Check a movable_ops series made by apply-series.sh on a kernel "
+                    "tree the way build bots and reviewers would: old API gone, "
+                    "derived configurations, build, changed-line proof, sparse, "
+                    "bisectability, checkpatch and the golden patches.",
+        epilog="Exit status: 0 every check passed (or was skipped), 1 a check failed, "
+               "2 bad input.")
+    p.add_argument("kdir", metavar="KDIR", help="the kernel tree (a git tree) holding the series")
+    p.add_argument("--base", metavar="REV",
+                   help="commit the series starts from (default: where the branch leaves "
+                        "the other local branches)")
+    p.add_argument("--branch", metavar="NAME", default=DEFAULT_BRANCH,
+                   help=f"the series branch (default {DEFAULT_BRANCH})")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    p.add_argument("--build-dir", metavar="DIR",
+                   help="cache directory for the worktree, build directories and stored "
+                        "results (default $MOVOPS_CACHE/verify/<hash of KDIR>); a fresh "
+                        "one gives a cold run")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="make -j (default: cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def main(argv=None):
+    p = parser()
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return 2 if e.code not in (0, None) else 0
+    try:
+        results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
+                                        args.quiet, args.jobs)
+    except BadInput as e:
+        print(f"verify: {e}", file=sys.stderr)
+        return 2
+    except VerifyError as e:
+        print(f"verify: error: {e}", file=sys.stderr)
+        return 1
+    print(report.table(results, extra.get("time_s")))
+    text = report.details_text(results)
+    if text:
+        print()
+        print(text)
+    if args.json:
+        report.write_json(args.json, report.to_json(series, results, extra))
+    return 0 if all(r.ok for r in results) else 1

@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Build configurations derived from the tree and the series.
+
+Every configuration starts from 'defconfig'.  The options come from the
+tree, never from a list in this file:
+  - the #if/#ifdef nest around every line the series adds (read at the tip)
+    or removes (read at the base), through kbuild.sufficient_options();
+  - the obj-$(CONFIG_...) lines that build each affected object, through
+    kbuild.obj_atoms();
+  - their Kconfig dependencies, which kbuild.derive_config() turns on.
+A line that needs options off (an #ifndef or #else branch) puts those
+options into a configuration of its own; a configuration with
+CONFIG_COMPACTION off is always made, for the !CONFIG_COMPACTION stubs.
+CONFIG_WERROR is turned off everywhere so that warnings are reported and
+compared with the base rather than stopping the build.
+"""
+import platform
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from movops import kbuild
+from movops.tree import Tree
+
+from . import clines
+from .util import sha256_text
+
+ALWAYS_OFF = ("CONFIG_WERROR",)
+STUB_OFF = "CONFIG_COMPACTION"
+MAX_CONFIGS = 4
+
+
+def host_srcarch():
+    m = platform.machine()
+    if m in ("x86_64", "i386", "i686"):
+        return "x86"
+    if m == "aarch64":
+        return "arm64"
+    if m.startswith("arm"):
+        return "arm"
+    if m.startswith("ppc") or m.startswith("powerpc"):
+        return "powerpc"
+    if m.startswith("riscv"):
+        return "riscv"
+    if m == "s390x":
+        return "s390"
+    return m
+
+
+@dataclass
+class Plan:
+    name: str
+    enable: list = field(default_factory=list)
+    disable: list = field(default_factory=list)
+    why: dict = field(default_factory=dict)        # option -> [reason]
+    dropped: dict = field(default_factory=dict)    # option -> reason
+
+    def to_json(self):
+        return {"name": self.name, "enable": self.enable, "disable": self.disable,
+                "dropped": self.dropped}
+
+
+def _short(opt):
+    return opt[7:] if opt.startswith("CONFIG_") else opt
+
+
+def line_needs(series, file_changes):
+    """[(enable, disable, where)] for every changed line of C code, and
+    notes about conditions that could not be read."""
+    needs, notes = [], []
+    tip = Tree(series.kdir, series.tip)
+    base = Tree(series.kdir, series.base)
+    for fc in file_changes:
+        for tree, path, lines in ((tip, fc.path, fc.added), (base, fc.old_path, fc.removed)):
+            if not path or not clines_is_c(path) or not lines:
+                continue
+            text = tree.read(path)
+            if text is None:
+                continue
+            for ln in lines:
+                en, dis, unknown = kbuild.sufficient_options(text, ln)
+                where = f"{path}:{ln}" + ("" if tree is tip else " (base)")
+                for c in unknown:
+                    notes.append(f"{where}: condition '#{c.directive} {c.expr}' "
+                                 f"(line {c.line}) not planned for")
+                needs.append((en, dis, where))
+    return needs, notes
+
+
+def clines_is_c(path):
+    return path.endswith(".c") or path.endswith(".h")
+
+
+def plan(series, file_changes, objects, kconfig):
+    """[Plan] and notes."""
+    tip = Tree(series.kdir, series.tip)
+    needs, notes = line_needs(series, file_changes)
+    arch = host_srcarch()
+    base_enable, why = [], {}
+
+    def want(opt, reason):
+        if opt not in base_enable:
+            base_enable.append(opt)
+        why.setdefault(opt, [])
+        if len(why[opt]) < 3 and reason not in why[opt]:
+            why[opt].append(reason)
+
+    obj_notes = {}
+    for obj in objects:
+        src = obj[:-2] + ".c"
+        try:
+            for a in kbuild.obj_atoms(tip, src):
+                want(a, f"obj line of {src}")
+        except kbuild.NotDerivable as e:
+            obj_notes[obj] = str(e)
+            notes.append(f"{src}: {e}")
+    groups = {}
+    for en, dis, where in needs:
+        key = tuple(sorted(dis))
+        groups.setdefault(key, []).append((en, where))
+        if not dis:
+            for a in en:
+                want(a, where)
+    # The configurations: all options on; CONFIG_COMPACTION off; and one for
+    # each other set of options some changed line needs off.
+    off_sets = [(STUB_OFF,)] + [k for k in sorted(groups) if k and k != (STUB_OFF,)]
+    plans = [Plan("full")]
+    for off in off_sets:
+        if len(plans) >= MAX_CONFIGS:
+            lines = [w for _, w in groups.get(off, [])]
+            notes.append(f"no configuration made with {', '.join(off)} off "
+                         f"(limit {MAX_CONFIGS}); lines: {', '.join(lines[:5])}")
+            continue
+        plans.append(Plan("no-" + "-".join(_short(o) for o in off), disable=list(off)))
+    for p in plans:
+        extra = []
+        for en, where in groups.get(tuple(sorted(p.disable)), []):
+            extra += [(a, where) for a in en]
+        off = set(p.disable)
+        # Options that select an option we turn off must go off too.
+        for o in list(off):
+            for sel in kconfig.selectors(o):
+                off.add("CONFIG_" + sel)
+        p.disable = sorted(off) + [o for o in ALWAYS_OFF if o not in off]
+        cand = [(a, r) for a in base_enable for r in why[a][:1]] + extra
+        for a, reason in cand:
+            if a in p.enable or a in p.dropped:
+                continue
+            sym = kconfig.symbol(a)
+            if sym is None:
+                p.dropped[a] = f"no such Kconfig option (needed by {reason})"
+                continue
+            m = re.match(r"arch/([^/]+)/", sym.file)
+            if m and m.group(1) != arch:
+                p.dropped[a] = (f"defined for arch/{m.group(1)} only, not {arch} "
+                                f"(needed by {reason})")
+                continue
+            if a in off:
+                p.dropped[a] = "turned off in this configuration"
+                continue
+            implied = {"CONFIG_" + s for s in kconfig.implied(a)}
+            clash = sorted(implied & off)
+            if clash:
+                p.dropped[a] = f"depends on {', '.join(clash)}, off here"
+                continue
+            p.enable.append(a)
+            p.why[a] = why.get(a, [reason])
+    return plans, notes, obj_notes
+
+
+def fingerprint(config_text):
+    """Hash of a .config without its comment header (which names the
+    version and date of generation)."""
+    lines = [l for l in config_text.splitlines()
+             if l.startswith("CONFIG_") or re.match(r"# CONFIG_\w+ is not set", l)]
+    return sha256_text("\n".join(sorted(lines)))[:16]
+
+
+def object_enabled(tree, obj, config, cache):
+    """Whether CONFIG builds OBJ (its obj- lines' options are y or m), and why
+    not.  Objects whose Makefile line cannot be read are tried anyway."""
+    key = (tree.commit, obj)
+    if key not in cache:
+        src = obj[:-2] + ".c"
+        if not tree.exists(src):
+            cache[key] = (None, f"{src} does not exist")
+        else:
+            try:
+                cache[key] = (kbuild.obj_atoms(tree, src), None)
+            except kbuild.NotDerivable as e:
+                cache[key] = ([], None)
+    atoms, err = cache[key]
+    if err:
+        return False, err
+    off = [a for a in atoms if config.get(a) not in ("y", "m")]
+    if off:
+        return False, f"{', '.join(off)} not set"
+    return True, None

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Check "old-api-gone": nothing of the old interface is left at the tip.
+
+Method: Coccinelle in report mode (old-api.cocci beside this file) over
+the tip's files that can contain the old API at all (git grep for
+__SetPageMovable, movable_operations or PAGE_MAPPING_MOVABLE: every rule of
+the semantic patch needs one of these tokens), headers included; then a
+textual cross-check of the same files with comments removed, which also
+sees uses spatch cannot parse (inside macros, unparsable code).
+"""
+import re
+from pathlib import Path
+
+from . import clines
+from .util import c_env, run
+
+COCCI = Path(__file__).resolve().parent / "old-api.cocci"
+PREFILTER = r"__SetPageMovable|movable_operations|PAGE_MAPPING_MOVABLE"
+REPORT_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): (?P<msg>movops-old-api: .*)$")
+
+
+def candidates(worktree):
+    res = run(["git", "-C", worktree, "grep", "-l", "-I", "-E", PREFILTER,
+               "--", "*.c", "*.h"])
+    return sorted(res.stdout.split())
+
+
+def spatch(worktree, files, jobs=1):
+    """[(file, line, message)] reported by the semantic patch; error text."""
+    if not files:
+        return [], ""
+    cmd = ["spatch", "--sp-file", COCCI, "-D", "report", "--very-quiet",
+           "--include-headers", "--no-includes", "--no-show-diff", *files]
+    res = run(cmd, cwd=worktree, env=c_env())
+    hits = []
+    for line in res.stdout.splitlines():
+        m = REPORT_RE.match(line.strip())
+        if m:
+            hits.append((m.group("file"), int(m.group("line")),
+                         m.group("msg")[len("movops-old-api: "):]))
+    err = ""
+    if res.returncode != 0:
+        err = (res.stderr.strip() or res.stdout.strip())[-800:]
+    return sorted(set(hits)), err
+
+
+def strip_comments(text):
+    """TEXT with comments replaced by spaces (newlines kept)."""
+    out = []
+    i, n = 0, len(text)
+    state = None
+    while i < n:
+        c = text[i]
+        if state is None:
+            if text.startswith("/*", i):
+                j = text.find("*/", i + 2)
+                j = n if j < 0 else j + 2
+                out.append(re.sub(r"[^\n]", " ", text[i:j]))
+                i = j
+                continue
+            if text.startswith("//", i):
+                j = text.find("\n", i)
+                j = n if j < 0 else j
+                out.append(" " * (j - i))
+                i = j
+                continue
+            if c in "\"'":
+                state = c
+            out.append(c)
+            i += 1
+            continue
+        out.append(c)
+        if c == "\\" and i + 1 < n:
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if c == state or c == "\n":
+            state = None
+        i += 1
+    return "".join(out)
+
+
+def _args(text, pos):
+    """Number of top-level arguments of the call whose '(' is at POS."""
+    depth, count, seen = 0, 1, False
+    for i in range(pos, len(text)):
+        c = text[i]
+        if c in "([{":
+            depth += 1
+            if depth == 1:
+                continue
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return count if seen else 0
+        elif c == "," and depth == 1:
+            count += 1
+        if depth >= 1 and not c.isspace():
+            seen = True
+    return count
+
+
+def grep_check(worktree, files):
+    """[(file, line, message)] found textually."""
+    hits = []
+    for f in files:
+        try:
+            text = (Path(worktree) / f).read_text(errors="surrogateescape")
+        except OSError:
+            continue
+        code = strip_comments(text)
+        for m in re.finditer(r"\b__SetPageMovable\s*\(", code):
+            if _args(code, m.end() - 1) >= 2:
+                line = code.count("\n", 0, m.start()) + 1
+                hits.append((f, line, "__SetPageMovable() with two arguments or parameters"))
+        for m in re.finditer(r"->\s*mapping\s*\)?\s*-\s*PAGE_MAPPING_MOVABLE\b", code):
+            line = code.count("\n", 0, m.start()) + 1
+            hits.append((f, line, "movable_operations pointer decoded from ->mapping"))
+        for m in re.finditer(r"\(\s*unsigned\s+long\s*\)\s*\w*ops\s*\|\s*PAGE_MAPPING_MOVABLE\b", code):
+            line = code.count("\n", 0, m.start()) + 1
+            hits.append((f, line, "movable_operations pointer encoded into ->mapping"))
+    return sorted(set(hits))
+
+
+def check(worktree, jobs=1):
+    """(hits, details, error): hits are (file, line, message, source)."""
+    files = candidates(worktree)
+    sp, err = spatch(worktree, files, jobs)
+    gr = grep_check(worktree, files)
+    merged = {}
+    for f, l, msg in sp:
+        merged[(f, l)] = [msg, "spatch"]
+    for f, l, msg in gr:
+        near = [k for k in merged if k[0] == f and abs(k[1] - l) <= 3]
+        if near:
+            merged[near[0]][1] = "spatch+grep"
+        else:
+            merged[(f, l)] = [msg, "grep only: spatch did not report it (macro or unparsed code?)"]
+    hits = [(f, l, m, s) for (f, l), (m, s) in sorted(merged.items())]
+    return hits, files, err

@@ -1,0 +1,524 @@
+# SPDX-License-Identifier: GPL-2.0
+"""verify(): run every check on a series and collect one result per check.
+
+The expensive work is shared.  The worktree walks the base and then every
+commit of the series once, oldest first; at each commit every configuration
+builds the affected objects once (in parallel, each in its own build
+directory, with C=1 so sparse runs on whatever is recompiled).  Those
+builds feed the build check (base and tip), the sparse check (base and
+tip), and the bisection check (every commit).  At the tip the changed-line
+proof preprocesses the same objects in the same build directories, spatch
+looks for the old API and checkpatch reads the patches.  Every step's
+result is stored under a key made of all its inputs, so a second run on the
+same series rebuilds nothing.
+"""
+import hashlib
+import os
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from movops import kbuild
+from movops.tree import Tree
+
+from . import checkpatch as cp
+from . import clines, configs, diag, golden, oldapi
+from . import series as ser
+from .builder import Builder
+from .report import CHECKS, FAIL, PASS, SKIP, CheckResult
+from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
+                   cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
+from .worktree import Worktree
+
+DEPS = ["make", "gcc", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "sparse",
+        "coccinelle", "perl", "git"]
+
+
+def default_root(kdir):
+    h = hashlib.sha256(str(Path(kdir).resolve()).encode()).hexdigest()[:12]
+    return cache_root() / "verify" / h
+
+
+def ensure_deps():
+    res = run([SCRIPTS / "ensure-deps.sh", *DEPS])
+    if res.stdout.strip():
+        print(res.stdout.strip())
+    if res.returncode != 0:
+        raise VerifyError(f"missing build tools: {res.stderr.strip() or res.stdout.strip()}")
+
+
+class Verification:
+    """State shared by the checks of one run."""
+
+    def __init__(self, series, root, progress, jobs=None):
+        self.series = series
+        self.root = Path(root)
+        self.progress = progress
+        self.jobs = jobs or os.cpu_count() or 2
+        self.store = ResultStore(self.root / "results")
+        self.tools = tool_versions()
+        self.code = code_fingerprint()
+        self.wt = Worktree(series.kdir, self.root / "src", progress)
+        self.builder = None
+        self.results = {name: CheckResult(name) for name in CHECKS}
+        self.states = {}        # (commit sha, config name) -> build state
+        self.enabled_cache = {}
+        self.trees = {}
+        self.tree_ready = False
+
+    # -- helpers -------------------------------------------------------------
+    def tree(self, sha):
+        if sha not in self.trees:
+            self.trees[sha] = Tree(self.series.kdir, sha)
+        return self.trees[sha]
+
+    def ensure_tree(self):
+        """The worktree exists (created at the base when it did not)."""
+        if not self.tree_ready:
+            self.wt.ensure(self.series.base)
+            self.tree_ready = True
+
+    def at(self, sha):
+        """Materialise SHA in the worktree."""
+        self.ensure_tree()
+        self.wt.goto(sha)
+
+    def key(self, **kw):
+        kw.update({"tools": self.tools, "code": self.code})
+        return kw
+
+    # -- phases ------------------------------------------------------------------
+    def analyse(self):
+        s = self.series
+        self.changes = ser.changes(s)
+        self.objects, self.reasons = ser.affected_objects(s, self.changes)
+        self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
+        self.plans, self.plan_notes, self.obj_notes = configs.plan(
+            s, self.changes, self.objects, self.kconfig)
+
+    def configure(self):
+        r = self.results["configs"]
+        t0 = time.monotonic()
+        self.builder = Builder(self.root, self.wt, self.progress, self.jobs, self.store,
+                               self.tools)
+        self.configs = []
+        for plan in self.plans:
+            # Deriving runs make in the worktree: it must exist (any commit
+            # will do for a stored configuration, the base for a new one).
+            key = self.builder.config_key(plan, self.series.base_tree)
+            if self.store.get("config", key) is None:
+                self.at(self.series.base)
+            else:
+                self.ensure_tree()
+            cfg = self.builder.configure(plan, self.kconfig, self.series.base_tree)
+            self.configs.append(cfg)
+        r.time_s += time.monotonic() - t0
+        obj_opts = set()
+        for obj in self.objects:
+            try:
+                obj_opts |= set(kbuild.obj_atoms(self.tree(self.series.tip), obj[:-2] + ".c"))
+            except kbuild.NotDerivable:
+                pass
+        data = []
+        for cfg in self.configs:
+            p = cfg.plan
+            entry = {"name": p.name, "build_dir": str(cfg.bdir), "enable": p.enable,
+                     "disable": p.disable, "failed": cfg.failed, "dropped": p.dropped,
+                     "fingerprint": cfg.fingerprint, "error": cfg.error}
+            data.append(entry)
+            if cfg.error:
+                r.fail(f"{p.name}: could not make the configuration: {cfg.error}")
+                continue
+            on = " ".join(configs._short(o) for o in p.enable)
+            off = " ".join(configs._short(o) for o in p.disable)
+            r.details.append(f"{p.name}: defconfig +[{on}] -[{off}] in {cfg.bdir}")
+            for o in cfg.failed:
+                why = "; ".join(p.why.get(o, [])) or "turned off"
+                if o in obj_opts or o in p.disable:
+                    r.fail(f"{p.name}: {o} could not be set ({why})")
+                else:
+                    r.details.append(f"{p.name}: note: {o} could not be set ({why})")
+            for o, why in sorted(p.dropped.items()):
+                r.details.append(f"{p.name}: note: {o} not used: {why}")
+        for n in self.plan_notes:
+            r.details.append(f"note: {n}")
+        r.count = len([c for c in self.configs if not c.error])
+        r.data = {"configs": data, "objects": {o: self.reasons[o] for o in self.objects}}
+        stub = [c for c in self.configs if configs.STUB_OFF in c.plan.disable]
+        if not stub or any(c.values.get(configs.STUB_OFF) not in (None, "n") for c in stub):
+            r.fail(f"no configuration with {configs.STUB_OFF} off could be made")
+        built = sum(1 for c in self.configs if not c.error)
+        r.summary = (f"{built} configurations from defconfig, {len(self.objects)} affected "
+                     f"objects")
+
+    def enabled_objects(self, sha, cfg):
+        tree = self.tree(sha)
+        objs, skipped = [], {}
+        for o in self.objects:
+            ok, why = configs.object_enabled(tree, o, cfg.values, self.enabled_cache)
+            if ok:
+                objs.append(o)
+            else:
+                skipped[o] = why
+        return objs, skipped
+
+    def build_all(self):
+        """One build per configuration per commit, base first."""
+        s = self.series
+        steps = [("base", s.base, s.base_tree, "base")] + [
+            (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
+            for i, c in enumerate(s.commits, 1)]
+        cfgs = [c for c in self.configs if not c.error]
+        for label, sha, tree_id, subject in steps:
+            t0 = time.monotonic()
+            todo = []
+            for cfg in cfgs:
+                objs, skipped = self.enabled_objects(sha, cfg)
+                key = self.key(kind="build", tree=tree_id, config=cfg.fingerprint,
+                               objs=objs, vars=self.builder.make_vars)
+                got = self.store.get("build", key)
+                if got is not None:
+                    got["skipped"] = skipped
+                    self.states[(sha, cfg.name)] = got
+                else:
+                    todo.append((cfg, objs, skipped, key))
+            if todo:
+                self.at(sha)
+                names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
+                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names})")
+
+                def one(item):
+                    cfg, objs, skipped, key = item
+                    st = self.builder.build(cfg, objs)
+                    self.store.put("build", key, st)
+                    st["skipped"] = skipped
+                    return cfg.name, st
+
+                with ThreadPoolExecutor(max_workers=len(todo)) as ex:
+                    for name, st in ex.map(one, todo):
+                        self.states[(sha, name)] = st
+            dt = time.monotonic() - t0
+            which = "build" if sha in (s.base, s.tip) else "bisect"
+            self.results[which].time_s += dt
+
+    def prove_lines(self):
+        """The changed-line proof (see prove_lines_doc)."""
+        r = self.results["changed-lines"]
+        t0 = time.monotonic()
+        s = self.series
+        tip = self.tree(s.tip)
+        plan, skipped = {}, []
+        for fc in self.changes:
+            if not fc.path or not ser.is_c(fc.path) or not fc.added:
+                continue
+            text = tip.read(fc.path)
+            if text is None:
+                continue
+            info = clines.classify(text)
+            tl = text.split("\n")
+            lines = []
+            for ln in fc.added:
+                if clines.eligible(info, ln):
+                    lines.append(ln)
+                else:
+                    skipped.append((fc.path, ln, clines.why_not(info, ln, tl[ln - 1] if ln <= len(tl) else "")))
+            if lines:
+                plan[fc.path] = (lines, text)
+        files = sorted(plan)
+        plan_key = sha256_text(*[f"{f}:{plan[f][0]}" for f in files])
+        cfgs = [c for c in self.configs if not c.error]
+        found = {}
+        todo = []
+        for cfg in cfgs:
+            objs = [o for o, e in self.states[(s.tip, cfg.name)]["objects"].items()]
+            key = self.key(kind="lines", tree=s.commits[-1].tree, config=cfg.fingerprint,
+                           objs=objs, plan=plan_key, vars=self.builder.make_vars)
+            got = self.store.get("lines", key)
+            if got is not None:
+                found[cfg.name] = {tuple(x) for x in got}
+            else:
+                todo.append((cfg, objs, key))
+        if todo and files:
+            self.at(s.tip)
+            self.progress(f"changed-line proof: marking {sum(len(plan[f][0]) for f in files)} "
+                          f"lines in {len(files)} files, preprocessing in "
+                          f"{', '.join(c.name for c, _, _ in todo)}")
+            try:
+                for fid, f in enumerate(files):
+                    lines, text = plan[f]
+                    self.wt.write(f, clines.mark(text, lines, fid))
+
+                def one(item):
+                    cfg, objs, key = item
+                    outs, log = self.builder.preprocess(cfg, objs)
+                    hits = set()
+                    for o, text in outs.items():
+                        for fid, ln in clines.found_markers(text or ""):
+                            if fid < len(files):
+                                hits.add((files[fid], ln))
+                    missing = [o for o, t in outs.items() if t is None]
+                    return cfg, key, hits, missing
+
+                with ThreadPoolExecutor(max_workers=len(todo)) as ex:
+                    for cfg, key, hits, missing in ex.map(one, todo):
+                        found[cfg.name] = hits
+                        if missing:
+                            r.details.append(f"{cfg.name}: note: no preprocessor output for "
+                                             f"{', '.join(missing)}")
+                        else:
+                            self.store.put("lines", key, sorted(hits))
+            finally:
+                self.wt.restore(files)
+        elif not files:
+            for cfg, _, key in todo:
+                found[cfg.name] = set()
+        total = [(f, ln) for f in files for ln in plan[f][0]]
+        covered_by = {}
+        for name, hits in found.items():
+            for h in hits:
+                covered_by.setdefault(h, []).append(name)
+        uncovered = [(f, ln) for f, ln in total if (f, ln) not in covered_by]
+        for f, ln in uncovered:
+            text = plan[f][1].split("\n")[ln - 1].strip()
+            r.fail(f"{f}:{ln}: not compiled in any configuration: {text}")
+        r.count = len(uncovered)
+        per_cfg = ", ".join(f"{c.name} {len(found.get(c.name, ()))}" for c in cfgs)
+        r.summary = (f"{len(total) - len(uncovered)}/{len(total)} changed lines compiled "
+                     f"({per_cfg}); {len(skipped)} not code")
+        r.data = {"lines": len(total), "uncovered": [f"{f}:{l}" for f, l in uncovered],
+                  "not_code": [f"{f}:{l} ({why})" for f, l, why in skipped],
+                  "covered_by": {f"{f}:{l}": v for (f, l), v in sorted(covered_by.items())}}
+        if not total:
+            r.summary = f"no changed lines of C code ({len(skipped)} not code)"
+        r.time_s += time.monotonic() - t0
+
+    def evaluate_builds(self):
+        s = self.series
+        b, sp, bi = self.results["build"], self.results["sparse"], self.results["bisect"]
+        cfgs = [c for c in self.configs if not c.error]
+        t0 = time.monotonic()
+        if not cfgs:
+            for r in (b, sp, bi):
+                r.fail("no configuration could be made (see configs)")
+            return
+        built_anywhere = set()
+        new_warn = errors = new_sparse = 0
+        for cfg in cfgs:
+            base = self.states[(s.base, cfg.name)]["objects"]
+            tip_state = self.states[(s.tip, cfg.name)]
+            tip = tip_state["objects"]
+            for e in tip_state.get("make_errors", []):
+                b.fail(f"[{cfg.name}] make: {e}")
+                errors += 1
+            for o, e in sorted(tip.items()):
+                built_anywhere.add(o)
+                if not e["ok"]:
+                    errors += 1
+                    b.fail(f"[{cfg.name}] {o} does not build at the tip: " + _first_errors(e))
+                    continue
+                bo = base.get(o)
+                if bo is not None and not bo["ok"]:
+                    b.fail(f"[{cfg.name}] {o} does not build at the base either: "
+                           + _first_errors(bo))
+                    continue
+                old = (bo["cc"] + bo["objtool"]) if bo else []
+                for d in diag.new_diags(old, e["cc"] + e["objtool"]):
+                    new_warn += 1
+                    b.fail(f"[{cfg.name}] {o}: new {diag.fmt(d)}")
+                old_sp = bo["sparse"] if bo else []
+                for d in diag.new_diags(old_sp, e["sparse"]):
+                    new_sparse += 1
+                    sp.fail(f"[{cfg.name}] {o}: new {diag.fmt(d)}")
+        for o in self.objects:
+            if o not in built_anywhere:
+                why = "; ".join(f"{c.name}: {self.states[(s.tip, c.name)]['skipped'].get(o, '?')}"
+                                for c in cfgs)
+                b.fail(f"{o}: built in no configuration ({why})")
+                errors += 1
+        n_objs = len(built_anywhere)
+        b.count = errors + new_warn
+        b.summary = (f"{n_objs} objects x {len(cfgs)} configs at base and tip; "
+                     f"{errors} failing, {new_warn} new warnings")
+        base_sparse = sum(len(e["sparse"]) for c in cfgs
+                          for e in self.states[(s.base, c.name)]["objects"].values())
+        sp.count = new_sparse
+        sp.summary = (f"{new_sparse} new sparse warnings ({base_sparse} at the base, "
+                      "matched without line numbers)")
+        # Bisection: every commit, every configuration.
+        bad_steps = 0
+        for i, c in enumerate(s.commits, 1):
+            for cfg in cfgs:
+                st = self.states[(c.sha, cfg.name)]
+                base = self.states[(s.base, cfg.name)]["objects"]
+                problems = []
+                for e in st.get("make_errors", []):
+                    problems.append(f"make: {e}")
+                for o, e in sorted(st["objects"].items()):
+                    if not e["ok"]:
+                        problems.append(f"{o} does not build: " + _first_errors(e))
+                        continue
+                    bo = base.get(o)
+                    if bo is not None and not bo["ok"]:
+                        continue
+                    old = (bo["cc"] + bo["objtool"]) if bo else []
+                    for d in diag.new_diags(old, e["cc"] + e["objtool"]):
+                        problems.append(f"{o}: new {diag.fmt(d)}")
+                if problems:
+                    bad_steps += 1
+                    bi.fail(f"commit {i}/{len(s.commits)} {c.sha[:12]} {c.subject!r} "
+                            f"[{cfg.name}]:\n  " + "\n  ".join(problems[:8]))
+        bi.count = bad_steps
+        bi.summary = (f"{len(s.commits)} commits x {len(cfgs)} configs; "
+                      f"{bad_steps} failing")
+        b.time_s += time.monotonic() - t0
+
+    def check_old_api(self):
+        r = self.results["old-api-gone"]
+        t0 = time.monotonic()
+        s = self.series
+        cocci = oldapi.COCCI.read_text()
+        key = self.key(kind="oldapi", tree=s.commits[-1].tree, cocci=sha256_text(cocci))
+        got = self.store.get("oldapi", key)
+        if got is None:
+            self.at(s.tip)
+            self.progress("old-api-gone: spatch (report mode) and grep over the tip")
+            hits, files, err = oldapi.check(self.wt.path, self.jobs)
+            got = {"hits": hits, "files": files, "err": err}
+            if not err:
+                self.store.put("oldapi", key, got)
+        for f, l, msg, src in got["hits"]:
+            r.fail(f"{f}:{l}: {msg} [{src}]")
+        if got["err"]:
+            r.fail(f"spatch failed: {got['err']}")
+        r.count = len(got["hits"])
+        r.summary = (f"{len(got['hits'])} uses of the old API in {len(got['files'])} "
+                     "candidate files (spatch report mode + grep)")
+        r.time_s += time.monotonic() - t0
+
+    def patches(self):
+        if getattr(self, "_patches", None) is None:
+            s = self.series
+            d = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
+            out = git(s.kdir, "format-patch", "-q", *golden.FORMAT_PATCH_OPTS,
+                      f"--base={s.base}", "-o", str(d), f"{s.base}..{s.tip}")
+            self._patch_dir = d
+            self._patches = sorted(p for p in d.glob("*.patch"))
+        return self._patches
+
+    def check_checkpatch(self):
+        r = self.results["checkpatch"]
+        t0 = time.monotonic()
+        s = self.series
+        self.at(s.tip)
+        self.progress(f"checkpatch: {len(self.patches())} patches")
+        res, err = cp.check(self.wt.path, self.patches(), self.store,
+                            s.commits[-1].tree, self.jobs)
+        if res is None:
+            r.fail(err)
+        else:
+            n_err = n_warn = 0
+            for name in sorted(res):
+                for f in res[name]:
+                    line = f"{f['where']}: {f['level']}:{f['type']}: {f['msg']}"
+                    if f["level"] == "ERROR":
+                        n_err += 1
+                        r.fail(line)
+                    else:
+                        n_warn += 1
+                        r.details.append(line)
+            r.count = n_err
+            r.summary = f"{len(res)} patches: {n_err} errors, {n_warn} warnings/checks"
+            # Errors first in the listing.
+            r.details.sort(key=lambda l: ": ERROR:" not in l)
+        r.time_s += time.monotonic() - t0
+
+    def check_golden(self):
+        r = self.results["golden"]
+        t0 = time.monotonic()
+        s = self.series
+        matches, misses = golden.known(s.kdir, s.base)
+        if not matches:
+            r.status = SKIP
+            r.summary = (f"no golden series for Linux {s.version} with this base "
+                         f"in {golden.expected_dir()}")
+            r.details = misses[:10]
+            r.time_s += time.monotonic() - t0
+            return
+        gen = self.patches()
+        best = None
+        for name, d, meta in matches:
+            gold = golden.golden_patches(d)
+            diffs, first = golden.compare(gen, gold)
+            if not diffs:
+                r.status = PASS
+                r.summary = f"equal to expected/{name} ({len(gold)} patches)"
+                if golden.COVER_LETTER_PENDING and (d / "0000-cover-letter.patch").exists():
+                    r.details.append("cover letter not compared yet (apply-series.sh's "
+                                     "format-patch options pending)")
+                r.time_s += time.monotonic() - t0
+                return
+            if best is None or len(diffs) < len(best[1]):
+                best = (name, diffs, first)
+        name, diffs, first = best
+        r.fail()
+        r.count = len(diffs)
+        r.summary = f"{len(diffs)} patches differ from expected/{name}"
+        r.details = diffs + ["first difference:\n" + first]
+        r.time_s += time.monotonic() - t0
+
+    def cleanup(self):
+        d = getattr(self, "_patch_dir", None)
+        if d and d.exists():
+            for p in d.iterdir():
+                p.unlink()
+            d.rmdir()
+
+
+def _first_errors(entry):
+    errs = [d for d in entry["cc"] if d["severity"] == "error"]
+    if errs:
+        return "; ".join(diag.fmt(d) for d in errs[:3])
+    return entry.get("why", "object not produced")
+
+
+def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=False,
+           jobs=None, extra_checks=()):
+    """Run every check; returns (results, series, extra).
+
+    EXTRA_CHECKS: callables f(verification) -> CheckResult, run last, whose
+    rows follow the standard ones (the place for the runtime boot check).
+    Raises BadInput for input that cannot be verified.
+    """
+    progress = Progress(quiet)
+    t_all = time.monotonic()
+    series = ser.resolve(kdir, branch, base)
+    progress(f"{series.kdir}: {series.describe()}, Linux {series.version}")
+    ensure_deps()
+    root = Path(build_dir).expanduser().resolve() if build_dir else default_root(series.kdir)
+    if root == series.kdir or series.kdir in root.parents:
+        raise BadInput(f"--build-dir {root} is inside {series.kdir}; the tree gets no "
+                       "build products: choose a directory outside it")
+    root.mkdir(parents=True, exist_ok=True)
+    with Lock(root / "lock", progress):
+        v = Verification(series, root, progress, jobs)
+        try:
+            v.analyse()
+            progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
+            v.configure()
+            v.build_all()
+            v.prove_lines()
+            v.evaluate_builds()
+            v.check_old_api()
+            v.check_checkpatch()
+            v.check_golden()
+            results = [v.results[n] for n in CHECKS]
+            for f in extra_checks:
+                results.append(f(v))
+        finally:
+            v.cleanup()
+    extra = {"time_s": round(time.monotonic() - t_all, 2), "build_root": str(root),
+             "cache": {"hits": v.store.hits, "misses": v.store.misses},
+             "objects": v.objects}
+    return results, series, extra

@@ -1,0 +1,26 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""verify.py - check a movable_ops series the way the kernel's build bots
+and reviewers would.
+
+Usage: scripts/verify.py [--base REV] [--branch NAME] [--json FILE]
+                         [--build-dir DIR] [-j N] [-q] KDIR
+
+Verifies the commits between the base (default: where the series branch
+leaves the other local branches) and the branch (default movable-ops) of
+the git tree KDIR, without building in or writing to KDIR.  Checks:
+old-api-gone, configs, build, changed-lines, sparse, bisect, checkpatch,
+golden (see scripts/verifier/).  Prints one row per check; --json writes
+the same with a top-level "ok".
+
+Exit: 0 every check passed or was skipped, 1 a check failed, 2 bad input.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from verifier.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
