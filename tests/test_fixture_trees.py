@@ -10,8 +10,9 @@ is left out, as the kernel would leave it out.  That is what lets a
 fixture's mm/migrate.c define what include/linux/migrate.h stubs out for
 !CONFIG_MIGRATION, as the kernel does.
 
-One test per case x tree x configuration x tool; the compilations run in
-parallel once, the tests report them.  See tests/fixtures/README.md.
+One test per case x tree x configuration x tool.  The compilations of a
+case run in parallel when its first test runs; the tests report them.  See
+tests/fixtures/README.md.
 """
 import json
 import os
@@ -102,9 +103,8 @@ def _run(case, tree_name, config, tool, autoconf_dir):
     files = built_files(tree, set(options))
     if not files:
         return None, f"configuration {config} builds no .c file of {tree}"
-    autoconf = Path(autoconf_dir) / f"{case}-{tree_name}-{config}.h"
-    if not autoconf.exists():
-        autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
+    autoconf = Path(autoconf_dir) / f"{tree_name}-{config}-{tool}.h"
+    autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
     include = ["-I", str(tree / "include"), "-include", str(autoconf)]
     if tool == "gcc":
         cmd = GCC + include + files
@@ -118,27 +118,30 @@ def _run(case, tree_name, config, tool, autoconf_dir):
 _results = {}
 
 
+def _params(case):
+    try:
+        configs = case_json(case).get("configs", {})
+    except (OSError, ValueError):
+        return []       # test_case_json reports it
+    return [(case, tree_name, config, tool)
+            for config in configs for tree_name in TREES for tool in TOOLS]
+
+
 def _all_params():
-    params = []
-    for case in cases():
-        for config in case_json(case).get("configs", {}):
-            for tree_name in TREES:
-                for tool in TOOLS:
-                    params.append((case, tree_name, config, tool))
-    return params
+    return [p for case in cases() for p in _params(case)]
 
 
 def result(case, tree_name, config, tool):
-    """Run every compilation once, in parallel, on first use."""
-    if not _results:
+    """Run all compilations of CASE at once, in parallel, on first use."""
+    if not any(p[0] == case for p in _results):
         tmp = tempfile.mkdtemp(prefix="movops-autoconf-")
-        todo = [p for p in _all_params() if shutil.which(p[3])]
+        todo = [p for p in _params(case) if shutil.which(p[3])]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             futures = {p: pool.submit(_run, *p, tmp) for p in todo}
         for p, fut in futures.items():
             _results[p] = fut.result()
         shutil.rmtree(tmp, ignore_errors=True)
-    return _results.get((case, tree_name, config, tool))
+    return _results[(case, tree_name, config, tool)]
 
 
 @pytest.mark.parametrize("case,tree_name,config,tool", _all_params(),
@@ -147,11 +150,12 @@ def test_tree_compiles_clean(case, tree_name, config, tool):
     if not shutil.which(tool):
         pytest.skip(f"{tool} is not installed")
     res, cmd = result(case, tree_name, config, tool)
-    assert res is not None, cmd
+    if res is None:
+        pytest.fail(cmd, pytrace=False)
     out = res.stdout.strip()
-    assert res.returncode == 0 and not out, (
-        f"{tool} on {case}/{tree_name} with configuration {config} "
-        f"(exit {res.returncode}):\n$ {cmd}\n{out}")
+    if res.returncode != 0 or out:
+        pytest.fail(f"{tool} on {case}/{tree_name} with configuration {config} "
+                    f"(exit {res.returncode}):\n$ {cmd}\n{out}", pytrace=False)
 
 
 # -- the fixture format itself ---------------------------------------------------

@@ -48,6 +48,12 @@ KNOWN_USER_FIXES = {
 
 DISPATCH_NAME = "page_movable_ops"
 
+# Most fundamental first: a user without a page type cannot be dispatched
+# at all, whatever else is true of it.
+BLOCKER_ORDER = ["no-page-type", "mark-type-disagree", "shared-type", "unresolved-ops",
+                 "ops-not-found", "guard-not-derivable", "no-header", "no-shared-header",
+                 "no-dispatch-host", "host-not-built"]
+
 
 class Blocker(dict):
     """One reason the rework would be wrong on this tree."""
@@ -203,7 +209,9 @@ class Analysis:
             },
             "dispatch": dispatch,
             "flag_step": flag,
-            "blockers": self.blockers,
+            "blockers": sorted(self.blockers, key=lambda b: (
+                BLOCKER_ORDER.index(b["kind"]) if b["kind"] in BLOCKER_ORDER else 99,
+                b["file"], b.get("line") or 0)),
             "warnings": self.warnings,
             "adaptations": self.adaptations,
         }

@@ -54,7 +54,7 @@ class Step:
         m = re.match(r"(\d+)-(.*)\.cocci$", self.path.name)
         self.number = int(m.group(1))
         self.name = m.group(2)
-        desc = [l[3:] if l.startswith("/// ") else l[3:].lstrip()
+        desc = [l[4:] if l.startswith("/// ") else l[3:].strip()
                 for l in self.path.read_text().splitlines() if l.startswith("///")]
         while desc and not desc[-1].strip():
             desc.pop()
@@ -374,8 +374,10 @@ class Run:
             old.unlink()
         n = len(commits)
         # No signature: it would carry this machine's git version.
-        stage.git("format-patch", "-q", "--numbered", "--no-signature", "-o", str(out),
-                  f"{base}..{head}")
+        # A fixed abbreviation: git's automatic one grows with the size of
+        # the repository, and the patches must not depend on it.
+        stage.git("format-patch", "-q", "--numbered", "--no-signature", "--abbrev=12",
+                  "-o", str(out), f"{base}..{head}")
         (out / "0000-cover-letter.patch").write_text(
             cover_letter(stage, base, head, commits, plan, self.identity,
                          self.args.prereq, n))

@@ -1,0 +1,351 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The runtime proof (scripts/bootcheck, scripts/runtime-check.py).
+
+Most tests here judge captured guest output and run in milliseconds without
+QEMU.  The one marked 'runtime' builds the converted 6.12 kernel, boots it
+with 2 CPUs, and runs the negative control; it reuses the build cache in
+$MOVOPS_CACHE/runtime, so a rerun costs about a minute.
+
+The converted tree comes from scripts/apply-series.sh --prereq drop-z3fold
+on a clone of the cached 6.12 tree; MOVOPS_RUNTIME_KDIR=PATH[:REV] points
+the test at an already converted tree instead.
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SCRIPTS, clone_tree, run
+
+sys.path.insert(0, str(SCRIPTS))
+
+from bootcheck import callbacks, initramfs, negctl, verdict  # noqa: E402
+from bootcheck.report import render  # noqa: E402
+
+SAMPLES = REPO / "tests" / "runtime" / "samples"
+USERS = [
+    {"ops": "balloon_mops", "file": "mm/balloon_compaction.c", "line": 1,
+     "migrate_page": "balloon_page_migrate"},
+    {"ops": "zsmalloc_mops", "file": "mm/zsmalloc.c", "line": 1,
+     "migrate_page": "zs_page_migrate"},
+]
+
+
+@pytest.fixture
+def sample():
+    ctl = (SAMPLES / "pass.ctl").read_text()
+    console = (SAMPLES / "pass.console").read_text()
+    return ctl, console
+
+
+def judge(ctl, console, **kw):
+    rep = verdict.parse_report(ctl)
+    return verdict.judge(rep, console, verdict.exercised_users(USERS), **kw)
+
+
+# -- verdict on captured output -------------------------------------------------
+
+def test_captured_pass_passes(sample):
+    ok, reasons = judge(*sample)
+    assert ok, reasons
+
+
+def test_counters_from_captured_run(sample):
+    c = verdict.counters(verdict.parse_report(sample[0]))
+    assert c["before"]["kprobe:zsmalloc_mops"] <= c["after"]["kprobe:zsmalloc_mops"]
+    assert c["delta"]["kprobe:balloon_mops"] >= verdict.MIN_MIGRATED
+    assert c["delta"]["kprobe:zsmalloc_mops"] >= verdict.MIN_MIGRATED
+    assert c["delta"]["vmstat:balloon_migrate"] == c["delta"]["kprobe:balloon_mops"]
+
+
+def _set_stat(ctl, when, name, value):
+    return re.sub(rf"^STAT {when} {re.escape(name)} .*$", f"STAT {when} {name} {value}",
+                  ctl, flags=re.M)
+
+
+def test_zsmalloc_not_migrated_fails(sample):
+    ctl, console = sample
+    before = verdict.parse_report(ctl)["stats"]["before"]["kprobe:zsmalloc_mops"]
+    ctl = _set_stat(ctl, "after", "kprobe:zsmalloc_mops", before + 3)
+    ok, reasons = judge(ctl, console)
+    assert not ok
+    assert any("zsmalloc pages were not migrated" in r and "called 3 times" in r
+               for r in reasons), reasons
+
+
+def test_balloon_vmstat_must_rise_too(sample):
+    ctl, console = sample
+    before = verdict.parse_report(ctl)["stats"]["before"]["vmstat:balloon_migrate"]
+    ok, reasons = judge(_set_stat(ctl, "after", "vmstat:balloon_migrate", before), console)
+    assert not ok and any("balloon_migrate rose by 0" in r for r in reasons), reasons
+
+
+def test_missing_vmstat_counter_fails(sample):
+    ctl, console = sample
+    ctl = _set_stat(ctl, "after", "vmstat:balloon_migrate", "missing")
+    ok, reasons = judge(ctl, console)
+    assert not ok and any("balloon_migrate missing" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("line, what", [
+    ("[   12.345678] WARNING: CPU: 1 PID: 60 at mm/migrate.c:170 migrate_pages+0x1/0x2",
+     "kernel warning"),
+    ("[   12.345678] BUG: Bad page state in process movtest  pfn:12345", "kernel BUG"),
+    ("[   12.345678] kernel BUG at mm/compaction.c:142!", "kernel BUG"),
+    ("[   12.345678] Oops: invalid opcode: 0000 [#1] SMP", "oops"),
+    ("[   12.345678] page dumped because: VM_BUG_ON_PAGE(!PageMovable(page))",
+     "DEBUG_VM page dump"),
+])
+def test_kernel_log_problems_fail(sample, line, what):
+    ctl, console = sample
+    lines = console.splitlines()
+    lines.insert(len(lines) // 2, line)
+    ok, reasons = judge(ctl, "\n".join(lines))
+    assert not ok
+    assert any(r.startswith(what) for r in reasons), reasons
+
+
+def test_benign_log_lines_pass(sample):
+    ctl, console = sample
+    console += "\n[    9.1] virtio_balloon virtio0: Out of puff! Can't get 1 pages\n"
+    ok, reasons = judge(ctl, console)
+    assert ok, reasons
+
+
+def test_kmsg_seen_by_guest_counts(sample):
+    ctl, console = sample
+    ctl = ctl.replace("KMSG warnings=0 bugs=0", "KMSG warnings=1 bugs=0")
+    ok, reasons = judge(ctl, console)
+    assert not ok and any("1 warnings" in r for r in reasons), reasons
+
+
+def test_checksum_mismatch_fails(sample):
+    ctl, console = sample
+    ctl = re.sub(r"^CHECK pages=(\d+) bad=0 first_bad=-1", r"CHECK pages=\1 bad=7 first_bad=42",
+                 ctl, flags=re.M)
+    ok, reasons = judge(ctl, console)
+    assert not ok
+    assert any("corrupt" in r and "7 of" in r and "page 42" in r for r in reasons), reasons
+
+
+def test_data_not_in_zram_fails(sample):
+    ctl, console = sample
+    ok, reasons = judge(_set_stat(ctl, "before", "zram:orig_pages", 10), console)
+    assert not ok and any("was not in zram" in r for r in reasons), reasons
+
+
+def test_unfinished_program_and_no_shutdown_fail(sample):
+    ctl, console = sample
+    ctl = "\n".join(l for l in ctl.splitlines() if not l.startswith(("DONE", "CHECK", "KMSG")))
+    console = "\n".join(l for l in console.splitlines() if "reboot:" not in l)
+    ok, reasons = judge(ctl, console)
+    assert not ok
+    assert "test program did not finish" in reasons
+    assert any("did not shut down cleanly" in r for r in reasons), reasons
+
+
+def test_program_failure_reported(sample):
+    ctl, console = sample
+    ctl += "\nFAIL host could not inflate the balloon: BALLOON-FAIL timeout\n"
+    ok, reasons = judge(ctl, console)
+    assert not ok and any("host could not inflate" in r for r in reasons), reasons
+
+
+def test_timeout_and_exit_status(sample):
+    ctl, console = sample
+    ok, reasons = judge(ctl, console, timeout="compact")
+    assert not ok and "guest timed out in the compact phase" in reasons
+    ok, reasons = judge(ctl, console, exit_code=1)
+    assert not ok and any("exit status 1" in r for r in reasons), reasons
+
+
+def test_failed_probe_fails(sample):
+    ctl, console = sample
+    ctl = ctl.replace("PROBE zsmalloc_mops zs_page_migrate ok",
+                      "PROBE zsmalloc_mops zs_page_migrate error No such file or directory")
+    ok, reasons = judge(ctl, console)
+    assert not ok and any("kprobe on zs_page_migrate" in r for r in reasons), reasons
+
+
+def test_user_missing_from_tree_fails(sample):
+    rep = verdict.parse_report(sample[0])
+    ok, reasons = verdict.judge(rep, sample[1], verdict.exercised_users(USERS[:1]))
+    assert not ok and any("no zsmalloc movable_ops user" in r for r in reasons), reasons
+
+
+def test_unexercised_users_are_not_judged():
+    users = USERS + [{"ops": "z3fold_mops", "file": "mm/z3fold.c", "line": 1,
+                      "migrate_page": "z3fold_page_migrate"}]
+    assert [u["role"] for u in verdict.exercised_users(users)] == ["balloon", "zsmalloc"]
+
+
+def test_report_renders(sample):
+    rep = verdict.parse_report(sample[0])
+    result = {"ok": True, "build_s": 1.0, "boot_s": 2.0, "counters": verdict.counters(rep),
+              "runs": [], "negative_control": None, "summary": "x",
+              "kernel": {"kdir": "/k", "rev": "r", "commit": "c" * 40, "version": "6.12"},
+              "users": [dict(u, exercised=True) for u in USERS], "timings": {}}
+    text = render(result)
+    assert "zs_page_migrate() calls (zsmalloc_mops, kprobe)" in text
+    json.dumps(result)
+
+
+# -- negative control mutation ------------------------------------------------------
+
+DISPATCH = """\
+#include "internal.h"
+
+const struct movable_operations *page_movable_ops(struct page *page)
+{
+	VM_BUG_ON(!__PageMovable(page));
+
+#ifdef CONFIG_BALLOON_COMPACTION
+	if (PageOffline(page))
+		/* Only balloon compaction sets PageOffline pages movable. */
+		return &balloon_mops;
+#endif /* CONFIG_BALLOON_COMPACTION */
+#if defined(CONFIG_ZSMALLOC) && defined(CONFIG_COMPACTION)
+	if (PageZsmalloc(page))
+		return &zsmalloc_mops;
+#endif
+	return NULL;
+}
+
+static int other(struct page *page)
+{
+	if (PageOffline(page))
+		return 1;
+	return 0;
+}
+"""
+
+
+def test_mutation_drop_removes_last_branch():
+    text, desc = negctl.mutate(DISPATCH, "drop")
+    assert "PageZsmalloc" not in text and "&zsmalloc_mops" not in text
+    assert "return &balloon_mops;" in text
+    assert text.count("if (PageOffline(page))") == 2     # other() untouched
+    assert "PageZsmalloc(page)" in desc
+
+
+def test_mutation_swap_exchanges_tests():
+    text, desc = negctl.mutate(DISPATCH, "swap")
+    body = text[:text.index("static int other")]
+    assert body.index("PageZsmalloc(page)") < body.index("&balloon_mops")
+    assert body.index("PageOffline(page)") > body.index("&balloon_mops")
+    assert body.index("PageOffline(page)") < body.index("&zsmalloc_mops")
+    assert "static int other(struct page *page)\n{\n\tif (PageOffline(page))" in text
+
+
+def test_mutation_needs_the_dispatch():
+    with pytest.raises(negctl.CheckError):
+        negctl.mutate("static int x(void)\n{\n\treturn 0;\n}\n", "drop")
+
+
+def test_mutated_file_is_restored(tmp_path):
+    src, build = tmp_path / "src", tmp_path / "build"
+    (src / "mm").mkdir(parents=True)
+    (build / "mm").mkdir(parents=True)
+    f = src / "mm" / "migrate.c"
+    f.write_text(DISPATCH)
+    os.utime(f, (1000000000, 1000000000))
+    (build / "mm" / "migrate.o").write_text("old object")
+    with negctl.Mutated(src, build, "drop") as m:
+        assert "PageZsmalloc" not in f.read_text()
+        assert not (build / "mm" / "migrate.o").exists()   # forced to rebuild
+        m.built()
+    assert f.read_text() == DISPATCH
+    assert os.stat(f).st_mtime == 1000000000
+
+
+# -- callbacks, initramfs -------------------------------------------------------------
+
+def test_callbacks_from_definitions(tmp_path):
+    repo = tmp_path / "k"
+    (repo / "mm").mkdir(parents=True)
+    (repo / "Documentation").mkdir()
+    (repo / "mm" / "a.c").write_text(
+        "static const struct movable_operations a_mops = {\n"
+        "\t.isolate_page = a_isolate,\n\t.migrate_page = a_migrate,\n"
+        "\t.putback_page = a_putback,\n};\n"
+        "static const struct movable_operations a_mops;\n")
+    (repo / "mm" / "b.c").write_text(
+        "const struct movable_operations b_mops = { .migrate_page = b_move, };\n")
+    (repo / "Documentation" / "d.c").write_text(
+        "struct movable_operations doc_mops = { .migrate_page = nope };\n")
+    run(["git", "init", "-q", str(repo)])
+    run(["git", "-C", str(repo), "add", "-A"])
+    run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
+         "commit", "-qm", "x"])
+    assert callbacks.migrate_callbacks(repo, "HEAD") == {"a_mops": "a_migrate",
+                                                         "b_mops": "b_move"}
+
+
+def test_cpio_writer(tmp_path):
+    c = initramfs.Cpio()
+    c.dir("bin")
+    c.file("bin/x", b"hello", 0o755)
+    c.symlink("bin/y", "x")
+    c.chardev("dev/console", 5, 1)
+    data = c.finish()
+    assert data.startswith(b"070701") and len(data) % 4 == 0
+    assert b"TRAILER!!!" in data
+    arc = tmp_path / "a.cpio"
+    arc.write_bytes(data)
+    res = subprocess.run(["cpio", "-itv"], stdin=open(arc, "rb"), capture_output=True,
+                         text=True)
+    if res.returncode == 127:
+        pytest.skip("cpio not installed")
+    listing = res.stdout
+    assert "bin/x" in listing and "bin/y -> x" in listing and "dev/console" in listing
+
+
+def test_cli_bad_input(tmp_path):
+    res = run([sys.executable, str(SCRIPTS / "runtime-check.py"), str(tmp_path / "none")],
+              check=False, env=dict(os.environ, PATH="/usr/bin:/bin"))
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "no such directory" in res.stderr
+
+
+# -- the real thing ---------------------------------------------------------------------
+
+def converted_tree(tmp_path):
+    env = os.environ.get("MOVOPS_RUNTIME_KDIR")
+    if env:
+        path, _, rev = env.partition(":")
+        return Path(path), rev or "movable-ops"
+    apply = SCRIPTS / "apply-series.sh"
+    if not apply.exists():
+        pytest.skip("scripts/apply-series.sh is not there yet "
+                    "(set MOVOPS_RUNTIME_KDIR=PATH[:REV] to use a converted tree)")
+    clone = clone_tree("6.12", tmp_path / "linux")
+    run([str(apply), "--prereq", "drop-z3fold", str(clone)], timeout=900)
+    return clone, "movable-ops"
+
+
+@pytest.mark.runtime
+def test_runtime_check_converted_6_12(tmp_path):
+    import bootcheck
+    kdir, rev = converted_tree(tmp_path)
+    lines = []
+    result = bootcheck.run(kdir, rev=rev, negative_control=True, smp=2, log=lines.append)
+    text = render(result)
+    print(text)
+    assert result["ok"], text
+    run_ = result["runs"][0]
+    assert run_["cpus"] == 2 and run_["ok"]
+    delta = result["counters"]["delta"]
+    for u in result["users"]:
+        if u["exercised"]:
+            assert delta[f"kprobe:{u['ops']}"] >= verdict.MIN_MIGRATED
+    assert {u["ops"] for u in result["users"] if u["exercised"]} == {"balloon_mops",
+                                                                      "zsmalloc_mops"}
+    neg = result["negative_control"]
+    assert neg["ok"] and neg["reasons"], text
+    assert not neg["run"]["ok"]
+    assert result["build_s"] is not None and result["boot_s"] is not None
