@@ -103,15 +103,23 @@ n << hcall.n;
 if int(n) != helpers[h]["index"]:
     cocci.include_match(False)
 
+// The ops argument last (the usual case) or followed by others: the comma
+// that goes is the one before it, or the one after it.
 @depends on patch@
 identifier hcall.h;
 expression list[hcall.n] before;
 expression hcall.O;
 position hcall.p;
 @@
+(
+h@p(before
+- , O
+  )
+|
 h@p(before,
 - O,
   ...)
+)
 
 @script:python depends on report@
 p << hcall.p;
@@ -195,9 +203,15 @@ identifier hdef.h, hdef.m;
 parameter list[hdef.n] before;
 type T;
 @@
+(
+T h(before
+- , const struct movable_operations *m
+  ) { ... }
+|
 T h(before,
 - const struct movable_operations *m,
   ...) { ... }
+)
 
 @hproto@
 identifier h : script:python() { is_helper(h) };
@@ -219,9 +233,15 @@ identifier hproto.h, hproto.m;
 parameter list[hproto.n] before;
 type T;
 @@
+(
+T h(before
+- , const struct movable_operations *m
+  );
+|
 T h(before,
 - const struct movable_operations *m,
   ...);
+)
 
 // ---------------------------------------------------------------------------
 // Exports no module needs any more.

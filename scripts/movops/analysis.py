@@ -138,6 +138,10 @@ class Analysis:
         params = self.params_of(file, fn)
         if page in params:
             return params.index(page)
+        # A conversion of a parameter: zpdesc_page(zpdesc), &folio->page.
+        m = re.fullmatch(r"\w+\((\w+)\)|&(\w+)->\w+", page or "")
+        if m and (m.group(1) or m.group(2)) in params:
+            return params.index(m.group(1) or m.group(2))
         a = self.aliases.get((file, fn, page))
         if a is not None:
             for c in self.calls_in(file, fn):
@@ -169,6 +173,9 @@ class Analysis:
                         continue
                     used = [i for i, p in enumerate(params)
                             if re.search(rf"\b{re.escape(p)}\b", args[idx])]
+                    alias = self.param_index(file, fn, args[idx])
+                    if not used and alias is not None:
+                        used = [alias]
                     if used:
                         found[fn] = used[0]
                         changed = True
@@ -282,11 +289,10 @@ class Analysis:
         static_defs = {d["obj"] for d in _by(self.facts, "opsdef_static")}
         for m in marks:
             if m["fn"] in self.helpers:
-                # Marks inside forwarding helpers are attributed to the
-                # objects their callers pass.
-                via = [m["fn"]]
-            else:
-                via = []
+                # A mark inside a forwarding helper happens where the helper
+                # is called; those calls are added below.
+                continue
+            via = []
             objs, probs = self._resolve_ops(m["file"], m["fn"], m["ops"])
             for p in probs:
                 self.blockers.append(Blocker(
@@ -306,7 +312,9 @@ class Analysis:
                 arg = self._page_arg(c, h["index"])
                 objs, _ = self._resolve_ops(c["file"], c["fn"], arg or "")
                 for o in objs:
-                    if o in users:
+                    if o not in users:
+                        users[o] = self._new_user(o, opsdefs.get(o), o in static_defs)
+                    if True:
                         users[o]["marks"].append({
                             "file": c["file"], "line": c["line"], "fn": c["fn"],
                             "page": self._page_arg(c, 0), "via": [name]})
@@ -546,7 +554,8 @@ class Analysis:
             rets = returns.get((file, fn), [])
             allocated = [F.norm(a["lhs"]) for a in _by(self.facts, "assign_call")
                          if a["file"] == file and a["fn"] == fn and ALLOC_RE.match(a["func"])]
-            if any(ALLOC_RE.match(re.split(r"\(", e)[0]) for e in rets) or any(
+            if any(ALLOC_RE.match(name) for e in rets
+                   for name in re.findall(r"(\w+)\(", e)) or any(
                     re.search(rf"\b{re.escape(v)}\b", e) for v in allocated for e in rets):
                 wrappers.add(fn)
         sites = [a for a in _by(self.facts, "assign_call")
@@ -689,6 +698,8 @@ class Analysis:
             return f"just before {rel[0]['func']}() frees it at line {rel[0]['line']}"
         idx = self.param_index(c["file"], c["fn"], page)
         if depth < 3 and idx is not None:
+            if not self.calls_of(c["fn"]):
+                return f"in {c['fn']}(), which nothing calls"
             callers = self.calls_of(c["fn"], files)
             if callers and all(self._released_after(
                     {"file": k["file"], "fn": k["fn"], "line": k["line"]},
