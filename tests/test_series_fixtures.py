@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The series on the fixture trees: for every case of tests/fixtures/, run
+scripts/apply-series.sh on a git copy of before/ and compare the result with
+after/, file for file; check the exit status and the output case.json asks
+for; build every intermediate commit (bisectability, in miniature); and on
+the mainline case, compare the steps' diffs with the upstream posts in
+../shared/seeds hunk for hunk.
+"""
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+import test_fixture_trees as trees
+
+FIXTURES = REPO / "tests" / "fixtures"
+SEEDS = REPO.parent / "shared" / "seeds"
+APPLY = REPO / "scripts" / "apply-series.sh"
+
+
+def git(cwd, *args):
+    return run(["git", "-C", str(cwd), *args]).stdout
+
+
+def make_repo(src, dest):
+    shutil.copytree(src, dest)
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "-c", "user.name=Fixture", "-c", "user.email=fixture@example.org",
+        "commit", "-q", "-m", "fixture base")
+    git(dest, "config", "user.name", "Movops Tester")
+    git(dest, "config", "user.email", "tester@example.org")
+    return dest
+
+
+def tree_files(path):
+    return {str(p.relative_to(path)): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file() and ".git" not in p.parts}
+
+
+_runs = {}
+
+
+def series(case, tmp_path_factory):
+    """Run the series once per case; (repo, result, case data)."""
+    if case not in _runs:
+        data = trees.case_json(case)
+        repo = make_repo(FIXTURES / case / "before",
+                         tmp_path_factory.mktemp(case.replace(".", "_")) / "k")
+        res = run([str(APPLY), *data["args"], str(repo)], check=False)
+        _runs[case] = (repo, res, data)
+    return _runs[case]
+
+
+CASES = trees.cases()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_exit_and_output(case, tmp_path_factory):
+    repo, res, data = series(case, tmp_path_factory)
+    out = res.stdout + res.stderr
+    assert res.returncode == data["exit"], out
+    for s in data["output_contains"]:
+        assert s in out, f"output lacks {s!r}:\n{out}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_result_equals_after(case, tmp_path_factory):
+    repo, res, data = series(case, tmp_path_factory)
+    branch = subprocess.run(["git", "-C", str(repo), "rev-parse", "-q", "--verify",
+                             "refs/heads/movable-ops"], stdout=subprocess.PIPE, text=True)
+    expected = tree_files(FIXTURES / case / "after")
+    if branch.returncode == 0:
+        git(repo, "checkout", "-q", "movable-ops")
+    else:
+        # No branch: the case expects no change at all.
+        assert expected == tree_files(FIXTURES / case / "before"), \
+            f"{case}: no series branch, but after/ differs from before/"
+    got = tree_files(repo)
+    assert sorted(got) == sorted(expected), "file lists differ"
+    for rel in expected:
+        if got[rel] != expected[rel]:
+            diff = subprocess.run(["diff", "-u", str(FIXTURES / case / "after" / rel),
+                                   str(repo / rel)], stdout=subprocess.PIPE, text=True)
+            pytest.fail(f"{case}: {rel} differs from after/:\n{diff.stdout}", pytrace=False)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_commit_compiles(case, tmp_path_factory):
+    """Each commit of the series compiles in every configuration of the case."""
+    repo, res, data = series(case, tmp_path_factory)
+    if "movable-ops" not in git(repo, "branch", "--list", "movable-ops"):
+        pytest.skip("no series on this case")
+    revs = git(repo, "rev-list", "--reverse", "HEAD..movable-ops").split()
+    work = tmp_path_factory.mktemp("bisect")
+    for rev in revs:
+        subject = git(repo, "log", "-1", "--format=%s", rev).strip()
+        tree = work / rev[:12]
+        tree.mkdir()
+        subprocess.run(f"git -C {repo} archive {rev} | tar -x -C {tree}", shell=True,
+                       check=True)
+        for config, options in data["configs"].items():
+            files = trees.built_files(tree, set(options))
+            autoconf = work / f"{rev[:12]}-{config}.h"
+            autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
+            r = subprocess.run(trees.GCC + ["-I", str(tree / "include"), "-include",
+                                            str(autoconf)] + files,
+                               cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+            assert r.returncode == 0 and not r.stdout.strip(), \
+                f"commit '{subject}' does not compile with {config}:\n{r.stdout}"
+
+
+# -- the seeds ------------------------------------------------------------------
+
+HUNK_RE = re.compile(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+
+
+def _hunks(lines, from_mail):
+    """{file: [(old count, new count, added, removed)]} of a diff.
+
+    Added and removed lines are whitespace-normalised and blank ones left
+    out: the archived posts lost their tabs, the leading space of context
+    lines and an empty added line, and carry review comments between diff
+    lines.  The hunk headers survived intact, so the line counts they give
+    are compared too.
+    """
+    hunks, current = {}, None
+    for line in lines:
+        m = re.match(r"diff --git a/(\S+) b/", line)
+        if m:
+            current = m.group(1)
+            hunks[current] = []
+            continue
+        if current is None:
+            continue
+        m = HUNK_RE.match(line)
+        if m:
+            hunks[current].append((int(m.group(1) or 1), int(m.group(2) or 1), [], []))
+        elif line.startswith(("+++", "---")) or (from_mail and line.rstrip() == "--"):
+            continue
+        elif line[:1] in "+-" and hunks[current] and line[1:].strip():
+            hunks[current][-1][2 if line[0] == "+" else 3].append(" ".join(line[1:].split()))
+    return hunks
+
+
+def seed_hunks(path):
+    return _hunks(Path(path).read_text().splitlines(), from_mail=True)
+
+
+def diff_hunks(repo, a, b):
+    return _hunks(git(repo, "diff", "-U3", a, b).splitlines(), from_mail=False)
+
+
+def commit_named(repo, fragment):
+    for line in git(repo, "log", "--format=%H %s", "movable-ops").splitlines():
+        sha, subject = line.split(" ", 1)
+        if fragment in subject:
+            return sha
+    raise AssertionError(f"no commit '{fragment}' in the series")
+
+
+def test_mainline_reproduces_seed_003(tmp_path_factory):
+    """Seed 003 (upstream patch 19) is the dispatch step and the drop-ops
+    step together: their combined diff has the seed's hunks."""
+    repo, res, _ = series("mainline", tmp_path_factory)
+    assert res.returncode == 0, res.stdout + res.stderr
+    dispatch = commit_named(repo, "look up movable_ops by page type")
+    dropops = commit_named(repo, "stop storing movable_operations")
+    assert git(repo, "rev-parse", f"{dropops}^").strip() == dispatch
+    post = next(SEEDS.glob("003_*.txt"))
+    seed = seed_hunks(post)
+    got = diff_hunks(repo, f"{dispatch}^", dropops)
+    # The reply quotes the patch only up to mm/migrate.c; its diffstat
+    # covers all eight files.
+    for f in seed:
+        assert got[f] == seed[f], f"{f}: hunks differ from seed 003"
+    assert seed_diffstat(post) == our_diffstat(repo, f"{dispatch}^", dropops)
+
+
+def seed_diffstat(path):
+    stat = {}
+    for line in Path(path).read_text().splitlines():
+        m = re.match(r"\s*(\S+)\s+\|\s+(\d+) ([+-]*)$", line)
+        if m:
+            stat[m.group(1)] = (int(m.group(2)), m.group(3).count("+"), m.group(3).count("-"))
+        m = re.match(r"\s*(\d+) files? changed, (\d+) insertions?\(\+\), (\d+) deletions?", line)
+        if m:
+            stat["total"] = tuple(int(x) for x in m.groups())
+    return stat
+
+
+def our_diffstat(repo, a, b):
+    stat = {}
+    total = [0, 0, 0]
+    for line in git(repo, "diff", "--numstat", a, b).splitlines():
+        add, rem, f = line.split("\t")
+        add, rem = int(add), int(rem)
+        stat[f] = (add + rem, add, rem)
+        total = [total[0] + 1, total[1] + add, total[2] + rem]
+    stat["total"] = tuple(total)
+    return stat
+
+
+def test_mainline_reproduces_seed_000(tmp_path_factory):
+    repo, res, _ = series("mainline", tmp_path_factory)
+    doc = commit_named(repo, "movable_ops documentation")
+    seed = seed_hunks(next(SEEDS.glob("000_*.txt")))
+    got = diff_hunks(repo, f"{doc}^", doc)
+    assert got == seed
+
+
+def test_doc_step_runs_after_flag_step(tmp_path_factory):
+    """Seed 000's text names PG_movable_ops: the doc commit must come after
+    the commit that introduces the flag, never before."""
+    repo, res, _ = series("mainline", tmp_path_factory)
+    subjects = git(repo, "log", "--reverse", "--format=%s", "movable-ops").splitlines()
+    flag = next(i for i, s in enumerate(subjects) if "page flag" in s)
+    doc = next(i for i, s in enumerate(subjects) if "documentation" in s)
+    assert flag < doc
+
+
+def test_blocked_case_makes_no_branch(tmp_path_factory):
+    for case in ("v6.12", "v6.1", "mark-type-disagree"):
+        repo, res, _ = series(case, tmp_path_factory)
+        assert res.returncode == 2
+        assert len(git(repo, "branch", "--list").splitlines()) == 1, case
+        assert git(repo, "status", "--porcelain") == ""
+
+
+def test_already_converted_says_so(tmp_path_factory):
+    repo, res, _ = series("already-converted", tmp_path_factory)
+    assert res.returncode == 0
+    assert "already converted" in res.stdout
+    assert "movable-ops" not in git(repo, "branch", "--list")
