@@ -20,16 +20,22 @@ virtual report
 
 // The folio variant that decodes folio->mapping (and only that one).
 @decoding@
-identifier f = folio_movable_ops;
 identifier folio;
 position p;
 @@
-const struct movable_operations *f@p(struct folio *folio)
+const struct movable_operations *folio_movable_ops@p(struct folio *folio)
 {
   ...
   return (const struct movable_operations *)
 		((unsigned long)folio->mapping - PAGE_MAPPING_MOVABLE);
 }
+
+@depends on patch@
+position decoding.p;
+identifier folio;
+@@
+- const struct movable_operations *folio_movable_ops@p(struct folio *folio)
+- { ... }
 
 @call@
 expression F;
@@ -43,13 +49,6 @@ position call.p;
 @@
 - folio_movable_ops@p(F)
 + page_movable_ops(&F->page)
-
-@depends on patch@
-identifier decoding.f;
-identifier folio;
-@@
-- const struct movable_operations *f(struct folio *folio)
-- { ... }
 
 @depends on context@
 expression call.F;

@@ -20,7 +20,12 @@
 // Copyright: (C) 2026 The movops authors.
 // Comments: Needs the whole tree's users: run by scripts/apply-series.sh,
 //  or give MOVOPS_PLAN=<analysis.json> ('scripts/apply-series.sh --analyze
-//  --json'); without it the step analyses the tree it runs on.
+//  --json'); without it the step analyses the tree it runs on.  The
+//  #include lines and the declarations in headers are text edits
+//  (scripts/movops/dispatchtext.py): a header that does not mention the
+//  rework yet offers a semantic patch nothing to match.  Every rule names
+//  page_movable_ops or movable_operations, so spatch only reads the files
+//  that do.
 // Options: --include-headers --no-includes
 
 virtual patch
@@ -40,12 +45,13 @@ def _movops_scripts():
             return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
     return os.environ.get("MOVOPS_SCRIPTS", "scripts")
 sys.path.insert(0, _movops_scripts())
-from movops import stepenv, generate
+from movops import stepenv, generate, textedit, dispatchtext
 
 plan = stepenv.load_plan()
 blocked = stepenv.refuse_if_blocked(plan, "movable-ops-dispatch")
 dispatch = plan["dispatch"]
 users = {u["ops"]: u for u in plan["users"]}
+edits, messages = ({}, []) if blocked else dispatchtext.edits(plan)
 
 def is_user(name):
     return not blocked and name in users
@@ -53,27 +59,35 @@ def is_user(name):
 def in_file(p, rel):
     return rel is not None and stepenv.relpath(p[0].file) == rel
 
-first_line = {}     # file -> line of the first function after the includes
-last_include = {}   # file -> line of the last #include <linux/...>
-last_decl = {}      # file -> line of the last top-level declaration
+first_caller = {}   # file -> line of the first function that calls the decoding
 
 // ---------------------------------------------------------------------------
-// Each change follows the rules that find it.  A script that keeps one
-// match of many drops the other environments, with whatever they carried,
-// so no change inherits from a rule above such a script; and a position is
-// never inherited across a rule that changes code.
+// A script that keeps one match of many drops the other environments, with
+// whatever they carried: so the decoding goes before any such script runs,
+// and no change inherits a position across a rule that changes code.
 
 @decoding@
-identifier f : script:python() { not blocked and f == "page_movable_ops" };
 identifier page;
 position p;
 @@
-const struct movable_operations *f@p(struct page *page)
+const struct movable_operations *page_movable_ops@p(struct page *page)
 {
   ...
   return (const struct movable_operations *)
 		((unsigned long)page->mapping - PAGE_MAPPING_MOVABLE);
 }
+
+@script:python depends on decoding@
+@@
+if blocked:
+    cocci.include_match(False)
+
+@depends on patch@
+position decoding.p;
+identifier page;
+@@
+- const struct movable_operations *page_movable_ops@p(struct page *page)
+- { ... }
 
 @script:python depends on report@
 p << decoding.p;
@@ -87,66 +101,32 @@ p << decoding.p;
 coccilib.org.print_todo(p[0], "pointer decoding of page->mapping into movable_operations")
 
 @depends on context@
-identifier decoding.f;
 position decoding.p;
 identifier page;
 @@
-* const struct movable_operations *f@p(struct page *page)
+* const struct movable_operations *page_movable_ops@p(struct page *page)
   { ... }
 
-// The decoding goes (with the blank line after it).
-@depends on patch@
-identifier decoding.f;
-identifier page;
-@@
-- const struct movable_operations *f(struct page *page)
-- { ... }
-
-// The headers of the users go after the last #include <linux/...> that is
-// not under an #ifdef (where Coccinelle puts what follows an include).
-@inc depends on patch@
-position p;
-@@
-#include <linux/...>@p
-
-@script:python incgen depends on patch@
-p << inc.p;
-text;
-@@
-if not in_file(p, dispatch["host"]) or not dispatch["includes"] \
-        or generate.last_include_line(p[0].file) != int(p[0].line):
-    cocci.include_match(False)
-else:
-    coccinelle.text = cocci.make_ident(generate.include_lines(plan))
-
-@depends on patch@
-identifier incgen.text;
-@@
-#include <linux/...>
-+text
-
-// The dispatch goes before the first function after the includes of the
-// file that hosts it.
-@anyfn depends on patch@
+// The dispatch goes before the first function of the host that calls it
+// (in mainline and in stable trees, the first function after the
+// includes): a static function must be defined before its first use.
+@callers depends on patch@
 identifier f;
 type T;
 position p;
 @@
-T f@p(...) { ... }
+T f@p(...) { <+... page_movable_ops(...) ...+> }
 
 @script:python depends on patch@
-p << anyfn.p;
+p << callers.p;
 @@
-if in_file(p, dispatch["host"]):
-    f = p[0].file
-    if f not in last_include:
-        last_include[f] = generate.last_include_line(f)
+if in_file(p, dispatch["host"]) and not blocked:
     line = int(p[0].line)
-    if line > last_include[f] and line < first_line.get(f, 1 << 30):
-        first_line[f] = line
+    if line < first_caller.get(p[0].file, 1 << 30):
+        first_caller[p[0].file] = line
 
-@firstfn depends on patch@
-identifier f;
+@first depends on patch@
+identifier callers.f;
 type T;
 position p;
 @@
@@ -156,17 +136,16 @@ T f@p(...) { ... }
 // not; the body comes from the plan, printed as one statement that ends in
 // "return NULL" (the rule supplies the ';').
 @script:python gen_static depends on patch@
-p << firstfn.p;
+p << first.p;
 body;
 @@
-if not in_file(p, dispatch["host"]) or first_line.get(p[0].file) != int(p[0].line) \
-        or not dispatch["static"]:
+if first_caller.get(p[0].file) != int(p[0].line) or not dispatch["static"]:
     cocci.include_match(False)
 else:
     coccinelle.body = cocci.make_ident(generate.dispatch_body(plan))
 
 @depends on patch@
-identifier firstfn.f;
+identifier callers.f;
 type T;
 identifier gen_static.body;
 @@
@@ -177,25 +156,32 @@ identifier gen_static.body;
 +
 T f(...) { ... }
 
-@firstfn_e depends on patch@
+// The same for a dispatch that is not static, from a fresh match: the
+// script above dropped every environment it did not keep.
+@callers_e depends on patch@
 identifier f;
+type T;
+@@
+T f(...) { <+... page_movable_ops(...) ...+> }
+
+@first_e depends on patch@
+identifier callers_e.f;
 type T;
 position p;
 @@
 T f@p(...) { ... }
 
 @script:python gen_extern depends on patch@
-p << firstfn_e.p;
+p << first_e.p;
 body;
 @@
-if not in_file(p, dispatch["host"]) or first_line.get(p[0].file) != int(p[0].line) \
-        or dispatch["static"]:
+if first_caller.get(p[0].file) != int(p[0].line) or dispatch["static"]:
     cocci.include_match(False)
 else:
     coccinelle.body = cocci.make_ident(generate.dispatch_body(plan))
 
 @depends on patch@
-identifier firstfn_e.f;
+identifier callers_e.f;
 type T;
 identifier gen_extern.body;
 @@
@@ -206,73 +192,8 @@ identifier gen_extern.body;
 +
 T f(...) { ... }
 
-// Declarations go after the last top-level declaration of a header: the
-// dispatch's, when some caller is outside the host; each user's extern.
-@anydecl depends on patch@
-declaration d;
-position p;
-@@
-d@p
-
-@script:python depends on patch@
-p << anydecl.p;
-@@
-f = p[0].file
-line = int(p[0].line)
-if f.endswith(".h") and generate.at_top_level(f, line) and line > last_decl.get(f, 0):
-    last_decl[f] = line
-
-@lastdecl depends on patch@
-declaration d;
-position p;
-@@
-d@p
-
-@script:python declgen depends on patch@
-p << lastdecl.p;
-fn;
-@@
-rel = stepenv.relpath(p[0].file)
-if last_decl.get(p[0].file) != int(p[0].line) or rel != dispatch["decl_header"] \
-        or dispatch["static"]:
-    cocci.include_match(False)
-else:
-    coccinelle.fn = cocci.make_ident("page_movable_ops")
-
-@depends on patch@
-declaration lastdecl.d;
-identifier declgen.fn;
-@@
-d
-+
-+/* migrate.c */
-+const struct movable_operations *fn(struct page *page);
-
-@lastdecl_e depends on patch@
-declaration d;
-position p;
-@@
-d@p
-
-@script:python externgen depends on patch@
-p << lastdecl_e.p;
-ops;
-@@
-names = generate.externs_for_header(plan, stepenv.relpath(p[0].file))
-if last_decl.get(p[0].file) != int(p[0].line) or not names:
-    cocci.include_match(False)
-else:
-    # Several users of one header: one line each.
-    coccinelle.ops = cocci.make_ident(
-        ";\nextern const struct movable_operations ".join(names))
-
-@depends on patch@
-declaration lastdecl_e.d;
-identifier externgen.ops;
-@@
-d
-+
-+extern const struct movable_operations ops;
+// ---------------------------------------------------------------------------
+// Each ops object becomes visible to the dispatch.
 
 @ops_static@
 identifier X : script:python() { is_user(X) };
@@ -308,3 +229,9 @@ coccilib.report.print_report(p[0], f"static forward declaration of {X} goes")
 identifier ops_fwd.X;
 @@
 - static const struct movable_operations X;
+
+@finalize:python@
+@@
+mode = next((m for m in ("patch", "report", "context", "org")
+             if m in stepenv._spatch_args()), "patch")
+textedit.finish(edits, mode, messages)

@@ -15,7 +15,9 @@
 // Copyright: (C) 2026 The movops authors.
 // Comments: Helpers are found across files: run by scripts/apply-series.sh,
 //  or give MOVOPS_PLAN=<analysis.json>; without it the step analyses the
-//  tree it runs on.
+//  tree it runs on.  Every rule names __SetPageMovable or
+//  movable_operations, or inherits an ops object from a rule that does, so
+//  spatch only reads the files that can change.
 // Options: --include-headers --no-includes
 
 virtual patch
@@ -48,32 +50,37 @@ def is_helper(name):
 def allowed():
     return not blocked
 
+def keep_if(cond):
+    if not cond:
+        cocci.include_match(False)
+
 // ---------------------------------------------------------------------------
 // Calls.  A member call through a function pointer field of the same name is
 // not matched: the callee here is the identifier itself.
 
 @call@
-identifier f : script:python() { allowed() and f == "__SetPageMovable" };
 expression P, O;
 position p;
 @@
-f@p(P, O)
+__SetPageMovable@p(P, O)
+
+@script:python depends on call@
+@@
+keep_if(allowed())
 
 @depends on patch@
-identifier call.f;
 expression call.P, call.O;
 position call.p;
 @@
-f@p(P
+__SetPageMovable@p(P
 - , O
   )
 
 @depends on context@
-identifier call.f;
 expression call.P, call.O;
 position call.p;
 @@
-* f@p(P, O)
+* __SetPageMovable@p(P, O)
 
 @script:python depends on report@
 p << call.p;
@@ -86,63 +93,26 @@ p << call.p;
 @@
 coccilib.org.print_todo(p[0], "__SetPageMovable() with an ops argument")
 
-// Calls of helpers that only forward the ops: the argument at the helper's
-// ops position goes.
-@hcall@
-identifier h : script:python() { is_helper(h) };
-expression list[n] before;
-expression O;
-position p;
-@@
-h@p(before, O, ...)
-
-@script:python hkeep@
-h << hcall.h;
-n << hcall.n;
-@@
-if int(n) != helpers[h]["index"]:
-    cocci.include_match(False)
-
-// The ops argument last (the usual case) or followed by others: the comma
-// that goes is the one before it, or the one after it.
-@depends on patch@
-identifier hcall.h;
-expression list[hcall.n] before;
-expression hcall.O;
-position hcall.p;
-@@
-(
-h@p(before
-- , O
-  )
-|
-h@p(before,
-- O,
-  ...)
-)
-
-@script:python depends on report@
-p << hcall.p;
-h << hcall.h;
-@@
-coccilib.report.print_report(p[0], f"{h}() only forwards its ops argument to __SetPageMovable()")
-
 // ---------------------------------------------------------------------------
 // The definition: the sanity check on the pointer goes, and only the tag is
-// stored.
+// stored; then the definition, the !CONFIG_COMPACTION stub and the
+// prototype lose the parameter.
 
 @def@
-identifier f : script:python() { allowed() and f == "__SetPageMovable" };
 identifier page, ops;
 position p;
 @@
-void f@p(struct page *page, const struct movable_operations *ops) { ... }
+void __SetPageMovable@p(struct page *page, const struct movable_operations *ops) { ... }
+
+@script:python depends on def@
+@@
+keep_if(allowed())
 
 @depends on patch@
-identifier def.f, def.page, def.ops;
+identifier def.page, def.ops;
 expression E;
 @@
-void f(struct page *page, const struct movable_operations *ops) {
+void __SetPageMovable(struct page *page, const struct movable_operations *ops) {
   <...
 (
 - VM_BUG_ON_PAGE((unsigned long)ops & E, page);
@@ -153,35 +123,38 @@ void f(struct page *page, const struct movable_operations *ops) {
   ...>
 }
 
-// The definition, the !CONFIG_COMPACTION stub and the prototype lose the
-// parameter.
-@depends on patch@
-identifier def.f, page, ops;
-@@
-void f(struct page *page
-- , const struct movable_operations *ops
-  ) { ... }
-
-@proto@
-identifier f : script:python() { allowed() and f == "__SetPageMovable" };
-identifier page, ops;
-position p;
-@@
-void f@p(struct page *page, const struct movable_operations *ops);
-
-@depends on patch@
-identifier proto.f, page, ops;
-@@
-void f(struct page *page
-- , const struct movable_operations *ops
-  );
-
 @script:python depends on report@
 p << def.p;
 @@
 coccilib.report.print_report(p[0], "__SetPageMovable() takes an ops pointer it only stores")
 
-// Helpers lose their ops parameter, definitions and prototypes alike.
+@depends on patch && def@
+identifier page, ops;
+@@
+void __SetPageMovable(struct page *page
+- , const struct movable_operations *ops
+  ) { ... }
+
+@proto@
+identifier page, ops;
+@@
+void __SetPageMovable(struct page *page, const struct movable_operations *ops);
+
+@script:python depends on proto@
+@@
+keep_if(allowed())
+
+@depends on patch@
+identifier proto.page, proto.ops;
+@@
+void __SetPageMovable(struct page *page
+- , const struct movable_operations *ops
+  );
+
+// ---------------------------------------------------------------------------
+// Helpers whose ops parameter only goes to __SetPageMovable() (found across
+// the tree by the analysis) lose it, definitions and prototypes alike ...
+
 @hdef@
 identifier h : script:python() { is_helper(h) };
 parameter list[n] before;
@@ -195,8 +168,7 @@ T h@p(before, const struct movable_operations *m, ...) { ... }
 h << hdef.h;
 n << hdef.n;
 @@
-if int(n) != helpers[h]["index"]:
-    cocci.include_match(False)
+keep_if(allowed() and int(n) == helpers[h]["index"])
 
 @depends on patch@
 identifier hdef.h, hdef.m;
@@ -213,6 +185,12 @@ T h(before,
   ...) { ... }
 )
 
+@script:python depends on report@
+p << hdef.p;
+h << hdef.h;
+@@
+coccilib.report.print_report(p[0], f"{h}() only forwards its ops to __SetPageMovable()")
+
 @hproto@
 identifier h : script:python() { is_helper(h) };
 parameter list[n] before;
@@ -225,8 +203,7 @@ T h(before, const struct movable_operations *m, ...);
 h << hproto.h;
 n << hproto.n;
 @@
-if int(n) != helpers[h]["index"]:
-    cocci.include_match(False)
+keep_if(allowed() and int(n) == helpers[h]["index"])
 
 @depends on patch@
 identifier hproto.h, hproto.m;
@@ -243,12 +220,140 @@ T h(before,
   ...);
 )
 
+// ... and so do their calls, which pass an ops object of the file (or a
+// pointer to one).  The argument at the helper's ops position goes.
+@opsobj@
+identifier X;
+@@
+(
+const struct movable_operations X = { ... };
+|
+const struct movable_operations X;
+)
+
+@hcall@
+identifier opsobj.X;
+identifier h : script:python() { is_helper(h) };
+expression list[n] before;
+position p;
+@@
+h@p(before, &X, ...)
+
+@script:python@
+h << hcall.h;
+n << hcall.n;
+@@
+keep_if(allowed() and int(n) == helpers[h]["index"])
+
+@depends on patch@
+identifier opsobj.X;
+identifier hcall.h;
+expression list[hcall.n] before;
+position hcall.p;
+@@
+(
+h@p(before
+- , &X
+  )
+|
+h@p(before,
+- &X,
+  ...)
+)
+
+@opsvar@
+identifier opsobj.X;
+identifier v;
+type T;
+@@
+(
+T *v = &X;
+|
+v = &X
+)
+
+@hcallvar@
+identifier opsvar.v;
+identifier h : script:python() { is_helper(h) };
+expression list[n] before;
+position p;
+@@
+h@p(before, v, ...)
+
+@script:python@
+h << hcallvar.h;
+n << hcallvar.n;
+@@
+keep_if(allowed() and int(n) == helpers[h]["index"])
+
+@depends on patch@
+identifier opsvar.v;
+identifier hcallvar.h;
+expression list[hcallvar.n] before;
+position hcallvar.p;
+@@
+(
+h@p(before
+- , v
+  )
+|
+h@p(before,
+- v,
+  ...)
+)
+
+// A helper of a helper passes on its own ops parameter.
+@hcallparam@
+identifier hdef.m;
+identifier g : script:python() { is_helper(g) };
+expression list[n] before;
+position p;
+@@
+g@p(before, m, ...)
+
+@script:python@
+g << hcallparam.g;
+n << hcallparam.n;
+@@
+keep_if(allowed() and int(n) == helpers[g]["index"])
+
+@depends on patch@
+identifier hdef.m;
+identifier hcallparam.g;
+expression list[hcallparam.n] before;
+position hcallparam.p;
+@@
+(
+g@p(before
+- , m
+  )
+|
+g@p(before,
+- m,
+  ...)
+)
+
 // ---------------------------------------------------------------------------
 // Exports no module needs any more.
 
 @export depends on patch@
 declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
-identifier X : script:python() { X in drop_export };
+identifier opsobj.X;
+@@
+(
+EXPORT_SYMBOL(X);
+|
+EXPORT_SYMBOL_GPL(X);
+)
+
+@script:python depends on export@
+X << opsobj.X;
+@@
+keep_if(allowed() and X in drop_export)
+
+@depends on patch@
+declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
+identifier opsobj.X;
 @@
 (
 - EXPORT_SYMBOL(X);

@@ -57,19 +57,25 @@ if skip:
 def allowed():
     return skip is None
 
+def keep_if(cond):
+    if not cond:
+        cocci.include_match(False)
+
 @call@
-identifier f : script:python() { allowed() and f == "__SetPageMovable" };
 expression P;
 position p;
 @@
-f@p(P)
+__SetPageMovable@p(P)
+
+@script:python depends on call@
+@@
+keep_if(allowed())
 
 @depends on patch@
-identifier call.f;
 expression call.P;
 position call.p;
 @@
-- f@p(P)
+- __SetPageMovable@p(P)
 + SetPageMovableOps(P)
 
 @script:python depends on report@
@@ -83,37 +89,34 @@ p << call.p;
 coccilib.org.print_todo(p[0], "__SetPageMovable() call")
 
 @depends on context@
-identifier call.f;
 expression call.P;
 position call.p;
 @@
-* f@p(P)
+* __SetPageMovable@p(P)
 
 // The definition and its export go.
 @def@
-identifier f : script:python() { allowed() and f == "__SetPageMovable" };
 identifier page;
 position p;
 @@
-void f@p(struct page *page) { ... }
+void __SetPageMovable@p(struct page *page) { ... }
 
 // Not the stub: its whole #ifdef block goes as text.
 @script:python@
 p << def.p;
 @@
-if stepenv.relpath(p[0].file) in edits:
-    cocci.include_match(False)
+keep_if(allowed() and stepenv.relpath(p[0].file) not in edits)
 
 @depends on patch@
-identifier def.f, page;
+identifier page;
+position def.p;
 @@
-- void f(struct page *page) { ... }
+- void __SetPageMovable@p(struct page *page) { ... }
 
-@depends on patch@
+@depends on patch && def@
 declarer name EXPORT_SYMBOL;
-identifier def.f;
 @@
-- EXPORT_SYMBOL(f);
+- EXPORT_SYMBOL(__SetPageMovable);
 
 @finalize:python@
 @@

@@ -222,6 +222,8 @@ class Run:
     def run_step(self, step, plan_path):
         env = F.spatch_env()
         env["MOVOPS_PLAN"] = str(plan_path)
+        text_patch = self.work / f"text-{step.number:02d}.patch"
+        env["MOVOPS_TEXT_PATCH"] = str(text_patch)
         cmd = ["spatch", "--very-quiet", "-D", "patch", "--sp-file", str(step.path),
                "--include-headers", "--no-includes", "--in-place", "--timeout", "120",
                "--jobs", str(self.args.jobs), "--chunksize", "1", "--dir", "."]
@@ -232,6 +234,14 @@ class Run:
         if res.returncode != 0:
             raise Refusal(f"step {step.path.name} failed (spatch exit {res.returncode}): "
                           + (res.stderr.strip().splitlines() or ["no message"])[-1])
+        # The step's text edits, on top of what spatch wrote.
+        if text_patch.exists() and text_patch.stat().st_size:
+            p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-d",
+                                str(self.scratch), "-i", str(text_patch)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if p.returncode != 0:
+                raise Refusal(f"step {step.path.name}: its text edits do not apply on top of "
+                              f"its SmPL changes (a bug in the step): {p.stdout.strip()}")
         return notes
 
     def message(self, subject, body, extra=None):

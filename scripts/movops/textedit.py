@@ -3,12 +3,16 @@
 #ifdef, whole preprocessor blocks.
 
 A step computes them in its initialize rule (so it can refuse before any
-SmPL rule runs) and hands them over in its finalize rule.  They behave like
-spatch's own output: written in place under --in-place (apply-series.sh),
-printed as a unified diff otherwise ('make coccicheck MODE=patch'), listed
-as file:line findings in report mode.  A file edited this way is never also
-changed by the step's SmPL rules, so the two never disagree.
+SmPL rule runs) and hands them over in its finalize rule as a unified diff
+against the files as they were: printed like spatch's own output ('make
+coccicheck MODE=patch'), or, under --in-place, written to the file named by
+MOVOPS_TEXT_PATCH for apply-series.sh to apply once spatch has written its
+own changes (spatch writes its files after the finalize rule, so editing
+them there would be undone).  The edits touch other lines than the SmPL
+rules, so the two diffs apply one after the other.  In report mode they are
+listed as file:line findings.
 """
+import os
 import difflib
 import sys
 from pathlib import Path
@@ -45,16 +49,18 @@ def finish(edits, mode, messages=()):
     """
     root = stepenv.tree_root()
     if mode == "patch":
-        for rel, (old, new) in sorted(edits.items()):
-            if old == new:
-                continue
-            if _in_place():
-                (root / rel).write_text(new, errors="surrogateescape")
-            else:
-                sys.stdout.write(f"diff -u -p a/{rel} b/{rel}\n")
-                sys.stdout.writelines(difflib.unified_diff(
-                    old.splitlines(keepends=True), new.splitlines(keepends=True),
-                    f"a/{rel}", f"b/{rel}"))
+        text = "".join(as_diff(rel, old, new) for rel, (old, new) in sorted(edits.items())
+                       if old != new)
+        target = os.environ.get("MOVOPS_TEXT_PATCH")
+        if _in_place() and target:
+            with open(target, "a") as f:
+                f.write(text)
+        else:
+            if _in_place() and text:
+                print("movops: text edits are not applied in place without "
+                      "MOVOPS_TEXT_PATCH; apply the diff below with 'patch -p1'",
+                      file=sys.stderr)
+            sys.stdout.write(text)
     elif mode in ("report", "context"):
         for rel, line, text in messages:
             print(f"{rel}:{line}:0-1: {text}")
@@ -62,6 +68,13 @@ def finish(edits, mode, messages=()):
         for rel, line, text in messages:
             print(f"* TODO [[view:{root / rel}::face=ovl-face1::linb={line}::colb=0"
                   f"::cole=1][{text}]]")
+
+
+def as_diff(rel, old, new):
+    return (f"diff -u -p a/{rel} b/{rel}\n"
+            + "".join(difflib.unified_diff(old.splitlines(keepends=True),
+                                           new.splitlines(keepends=True),
+                                           f"a/{rel}", f"b/{rel}")))
 
 
 def first_line_of(text, needle):
