@@ -54,7 +54,7 @@ if skip:
 // change of this step is the text edit made in the finalize rule, so the
 // one transformation rule below names a function no tree has (which also
 // tells spatch's file prefilter to read no file).
-@depends on patch@
+@@
 @@
 - __movops_balloon_compaction_doc_has_no_smpl_change();
 

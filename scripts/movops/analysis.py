@@ -373,7 +373,7 @@ class Analysis:
             extern_lines = {(x["file"], x["line"]) for x in u["extern_decls"]}
             remaining = []
             for file, lines in refs.items():
-                if file == u["defined"]["file"]:
+                if file == u["defined"]["file"] or not self._module_capable(file):
                     continue
                 for line, text in lines:
                     if (file, line) in mark_lines or (file, line) in extern_lines:
@@ -383,6 +383,23 @@ class Analysis:
                     remaining.append(f"{file}:{line}")
             u["export_still_needed_by"] = remaining
             u["drop_export"] = not remaining
+
+    def _module_capable(self, file):
+        """Can code in FILE end up in a module (and so need an export)?
+
+        A .c file built only under bool options is built in; headers and
+        files we cannot place are assumed to reach modules."""
+        if not file.endswith(".c"):
+            return True
+        try:
+            atoms = kbuild.obj_atoms(self.tree, file)
+        except kbuild.NotDerivable:
+            return True
+        for a in atoms:
+            sym = self.kconfig.symbol(a)
+            if sym is None or sym.type != "bool":
+                return True
+        return False
 
     def _guard(self, u):
         if not u["defined"]:
