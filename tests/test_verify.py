@@ -20,13 +20,12 @@ small hand-made one; point it at scripts/apply-series.sh when that exists.
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CACHE, REPO, SCRIPTS, clone_tree, run
+from conftest import SCRIPTS, clone_tree, run
 
 sys.path.insert(0, str(SCRIPTS))
 
@@ -162,3 +161,494 @@ def make_good_series(kdir, branch="movable-ops"):
         run([str(apply), "--prereq", "drop-z3fold", "--branch", branch, str(kdir)])
         return branch
     return make_handmade_series(kdir, branch)
+
+
+# -- helpers -------------------------------------------------------------------
+
+def verify(kdir, *args, build_dir=None, env=None, json_path=None):
+    """Run scripts/verify.py; (exit status, JSON report or None, output)."""
+    json_path = json_path or Path(build_dir or kdir).parent / "verify-report.json"
+    if Path(json_path).exists():
+        Path(json_path).unlink()
+    cmd = [PY, str(VERIFY), "-q", "--json", str(json_path)]
+    if build_dir:
+        cmd += ["--build-dir", str(build_dir)]
+    cmd += [*map(str, args), str(kdir)]
+    e = dict(os.environ)
+    e.update(env or {})
+    res = run(cmd, check=False, env=e)
+    data = json.loads(Path(json_path).read_text()) if Path(json_path).exists() else None
+    return res.returncode, data, res.stdout + res.stderr
+
+
+def check_of(data, name):
+    return next(c for c in data["checks"] if c["name"] == name)
+
+
+def git_in(kdir, *args):
+    return run(["git", *args], cwd=kdir).stdout.strip()
+
+
+# -- unit tests ------------------------------------------------------------------
+
+DIFF = """\
+diff --git a/mm/foo.c b/mm/foo.c
+index 1111111..2222222 100644
+--- a/mm/foo.c
++++ b/mm/foo.c
+@@ -10,2 +10,3 @@ int x;
+-old line
+-old line 2
++new line
++new line 2
++new line 3
+@@ -40 +41,0 @@ static void f(void)
+-gone
+diff --git a/mm/gone.c b/mm/gone.c
+deleted file mode 100644
+index 3333333..0000000
+--- a/mm/gone.c
++++ /dev/null
+@@ -1,2 +0,0 @@
+-a
+-b
+diff --git a/include/linux/new.h b/include/linux/new.h
+new file mode 100644
+index 0000000..4444444
+--- /dev/null
++++ b/include/linux/new.h
+@@ -0,0 +1,2 @@
++#define NEW 1
++int new(void);
+"""
+
+
+def test_parse_diff():
+    fcs = ser.parse_diff(DIFF)
+    assert [(f.path, f.old_path, f.status) for f in fcs] == [
+        ("mm/foo.c", "mm/foo.c", "M"), ("", "mm/gone.c", "D"),
+        ("include/linux/new.h", "", "A")]
+    assert fcs[0].added == [10, 11, 12]
+    assert fcs[0].removed == [10, 11, 40]
+    assert fcs[1].removed == [1, 2] and fcs[1].added == []
+    assert fcs[2].added == [1, 2]
+
+
+C_TEXT = """\
+/* a comment
+ * more comment */
+#include <linux/mm.h>
+#define TWO_LINES(x) \\
+	do_it(x)
+
+int f(void) /* trailing */
+{
+	// line comment
+	const char *s = "a /* not a comment";
+	#ifdef CONFIG_X
+	return 1; /* starts
+	  ends */ g();
+	#endif
+
+	'"'; return 0;
+}
+"""
+
+
+def test_classify_lines():
+    info = clines.classify(C_TEXT)
+    lines = C_TEXT.split("\n")
+    elig = {n for n in range(1, len(lines) + 1) if clines.eligible(info, n)}
+    # comments, directives (and their continuation), blank lines are not code
+    assert elig == {7, 8, 10, 12, 13, 16, 17}
+    assert info[13].code_col == lines[12].index("g();")
+    assert clines.why_not(info, 5, lines[4]) == "preprocessor line"
+    assert clines.why_not(info, 9, lines[8]) == "comment only"
+    assert clines.why_not(info, 15, lines[14]) == "blank line"
+
+
+def test_markers_survive_only_where_compiled(tmp_path):
+    text = ("int a;\n#ifdef NOT_DEFINED\nint b;\n#else\nint c;\n#endif\n"
+            "#define M(x) x\nint d = M(\n  1);\n/* x */ int e;\n")
+    marked = clines.mark(text, [1, 3, 5, 8, 9, 10], 7)
+    src = tmp_path / "t.c"
+    src.write_text(marked)
+    out = run(["gcc", "-E", "-P", str(src)]).stdout
+    assert clines.found_markers(out) == {(7, 1), (7, 5), (7, 8), (7, 9), (7, 10)}
+
+
+def test_warnings_match_across_line_shifts():
+    base = diag.parse("/w/mm/a.c:570:39: warning: context imbalance in 'f' - unexpected unlock\n",
+                      "sparse", ["/w"])
+    now = diag.parse("/w/mm/a.c:575:39: warning: context imbalance in 'f' - unexpected unlock\n"
+                     "/w/mm/a.c:80:5: warning: symbol 'x' was not declared. Should it be static?\n",
+                     "sparse", ["/w"])
+    text = {570: "spin_unlock(&l);", 575: "spin_unlock(&l);", 80: "int x;"}
+    for d in base + now:
+        d["text"] = text[d["line"]]
+    new = diag.new_diags(base, now)
+    assert [d["line"] for d in new] == [80]
+    assert new[0]["file"] == "mm/a.c"
+    # A second copy of an old warning is new.
+    assert len(diag.new_diags(base, now + [dict(now[0])])) == 2
+
+
+def test_diag_parse_gcc_and_objtool():
+    out = ("mm/x.c: In function 'f':\n"
+           "/src/mm/x.c:12:3: error: implicit declaration of function 'g' [-Werror]\n"
+           "   12 |   g();\n"
+           "mm/x.o: warning: objtool: f+0x1c: unreachable instruction\n")
+    ds = diag.parse(out, "gcc", ["/src"])
+    assert [(d["tool"], d["file"], d["severity"]) for d in ds] == [
+        ("gcc", "mm/x.c", "error"), ("objtool", "mm/x.o", "warning")]
+    assert diag.norm_msg(ds[1]["msg"]) == "f+0xN: unreachable instruction"
+    assert diag.norm_msg("previous declaration of 'f' at mm/x.c:12:3 was here") == \
+        "previous declaration of 'f' at mm/x.c was here"
+
+
+def test_checkpatch_parse():
+    out = ("WARNING:FILE_PATH_CHANGES: added, moved or deleted file(s)\n#83: \nx\n\n"
+           "ERROR:TRAILING_WHITESPACE: trailing whitespace\n"
+           "#25: FILE: mm/zsmalloc.c:1756:\n+\tfoo(); $\n\n")
+    f = cp.parse(out, "0001-x.patch")
+    assert [(x["level"], x["type"], x["where"]) for x in f] == [
+        ("WARNING", "FILE_PATH_CHANGES", "0001-x.patch:83"),
+        ("ERROR", "TRAILING_WHITESPACE", "0001-x.patch (mm/zsmalloc.c:1756)")]
+
+
+def test_golden_normalise():
+    a = ("From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
+         "From: A <a@x>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH 1/2] x\n\n"
+         "Signed-off-by: A <a@x>\n---\n diff\n\nbase-commit: abc123\n-- \n2.39.5\n\n")
+    b = ("From fedcba9876543210fedcba9876543210fedcba98 Mon Sep 17 00:00:00 2001\n"
+         "From: B <b@y>\nDate: Tue, 2 Jan 2024 00:00:00 +0000\nSubject: [PATCH 1/2] x\n\n"
+         "Signed-off-by: B <b@y>\n---\n diff\n\nbase-commit: def456\n")
+    assert golden.normalise(a) == golden.normalise(b)
+    assert golden.normalise(a) != golden.normalise(b.replace("] x", "] y"))
+
+
+def test_oldapi_grep_and_spatch(tmp_path):
+    (tmp_path / "mm").mkdir()
+    (tmp_path / "mm" / "a.c").write_text(
+        "/* __SetPageMovable(page, ops) in a comment */\n"
+        "void __SetPageMovable(struct page *page, const struct movable_operations *mops)\n"
+        "{\n"
+        "\tpage->mapping = (void *)((unsigned long)mops | PAGE_MAPPING_MOVABLE);\n"
+        "}\n"
+        "static const struct movable_operations *ops_of(struct page *page)\n"
+        "{\n"
+        "\treturn (const struct movable_operations *)\n"
+        "\t\t((unsigned long)page->mapping - PAGE_MAPPING_MOVABLE);\n"
+        "}\n"
+        "void user(struct page *page)\n"
+        "{\n"
+        "\t__SetPageMovable(page,\n\t\t\t &my_ops);\n"
+        "\t__SetPageMovable(page);\n"
+        "}\n")
+    grep = oldapi.grep_check(tmp_path, ["mm/a.c"])
+    assert [(l, m.split()[0]) for _, l, m in grep] == [
+        (2, "__SetPageMovable()"), (4, "movable_operations"), (9, "movable_operations"),
+        (13, "__SetPageMovable()")]
+    hits, err = oldapi.spatch(tmp_path, ["mm/a.c"])
+    assert not err
+    assert {(l, m.split()[1]) for _, l, m in hits} >= {
+        (2, "defined"), (4, "pointer"), (8, "pointer"), (13, "called")}
+    assert 14 not in {l for _, l, _ in hits}
+
+
+def test_report_table_and_json():
+    rs = [report.CheckResult("build", "pass", 0, 1.5, "ok"),
+          report.CheckResult("golden", "skip", 0, 0.0, "no golden"),
+          report.CheckResult("sparse", "fail", 2, 3.0, "2 new", ["a", "b"])]
+    t = report.table(rs)
+    assert "FAILED: sparse" in t and "SKIP" in t
+    s = ser.Series(Path("/k"), "movable-ops", "b" * 40, "t", [ser.Commit("c" * 40, "subj", "t")])
+    j = report.to_json(s, rs)
+    assert j["ok"] is False
+    assert [c["status"] for c in j["checks"]] == ["pass", "skip", "fail"]
+    assert j["checks"][1]["ok"] is True
+
+
+# -- bad input -------------------------------------------------------------------
+
+def _tiny_kernel_repo(path):
+    path.mkdir()
+    (path / "mm").mkdir()
+    (path / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n")
+    (path / "mm" / "Makefile").write_text("obj-y += a.o\n")
+    run(["git", "init", "-q", "-b", "master", str(path)])
+    run(["git", "add", "-A"], cwd=path)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "base"],
+        cwd=path)
+    return path
+
+
+def test_bad_input_not_git(tmp_path):
+    code, data, out = verify(tmp_path)
+    assert code == 2 and data is None
+    assert "not a git tree" in out and len(out.strip().splitlines()) == 1
+
+
+def test_bad_input_missing_dir(tmp_path):
+    code, _, out = verify(tmp_path / "nope")
+    assert code == 2 and "no such directory" in out
+
+
+def test_bad_input_no_branch(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    code, _, out = verify(k)
+    assert code == 2 and "no branch 'movable-ops'" in out
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_bad_input_empty_series(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    run(["git", "branch", "movable-ops"], cwd=k)
+    code, _, out = verify(k)
+    assert code == 2 and "pass --base" in out
+    code, _, out = verify(k, "--base", "movable-ops")
+    assert code == 2 and "no commits after its base" in out
+
+
+def test_bad_input_base_not_ancestor(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)
+    (k / "mm" / "a.c").write_text("int a;\n")
+    run(["git", "add", "-A"], cwd=k)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "a"], cwd=k)
+    run(["git", "checkout", "-q", "--orphan", "other"], cwd=k)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "o"], cwd=k)
+    code, _, out = verify(k, "--base", "other")
+    assert code == 2 and "not an ancestor" in out
+
+
+def test_bad_input_unknown_option(tmp_path):
+    code, _, out = verify(tmp_path, "--frobnicate")
+    assert code == 2 and len(out.strip().splitlines()) == 1
+
+
+# -- real tree: a good series and one way each to break it ----------------------
+
+class Good:
+    """A clone of the cached 6.12 tree with the good series on 'movable-ops',
+    the verify cache directory shared by the tests, and the first report."""
+
+    def __init__(self, kdir, root, base):
+        self.kdir = kdir
+        self.root = root
+        self.base = base
+        self.branch = "movable-ops"
+
+    def variant(self, name, start=None):
+        """A new branch NAME at START (default: the good series' tip)."""
+        run(["git", "checkout", "-q", "-b", name, start or self.branch], cwd=self.kdir)
+        return self.kdir
+
+    def verify(self, branch, env=None):
+        return verify(self.kdir, "--branch", branch, "--base", self.base,
+                      build_dir=self.root, env=env,
+                      json_path=self.root.parent / f"report-{branch}.json")
+
+    def line_of(self, rel, text):
+        lines = (Path(self.kdir) / rel).read_text().split("\n")
+        return next(i for i, l in enumerate(lines, 1) if text in l)
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    work = tmp_path_factory.mktemp("verify")
+    real = bool(os.environ.get("MOVOPS_VERIFY_REAL_SERIES")) and \
+        (SCRIPTS / "apply-series.sh").exists()
+    # The hand-made series only needs mm/ and include/ on disk; verify.py
+    # itself reads the commits, never KDIR's checkout.
+    kdir = clone_tree("6.12", work / "linux", sparse=None if real else ["mm", "include"])
+    base = git_in(kdir, "rev-parse", "HEAD")
+    make_good_series(kdir)
+    root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
+    g = Good(kdir, root, base)
+    g.first = g.verify("movable-ops")
+    return g
+
+
+@pytest.mark.realtree
+def test_good_series_passes(good):
+    code, data, out = good.first
+    assert code == 0, out
+    assert data["ok"] is True
+    assert [c["name"] for c in data["checks"]] == list(report.CHECKS)
+    status = {c["name"]: c["status"] for c in data["checks"]}
+    assert status == {"old-api-gone": "pass", "configs": "pass", "build": "pass",
+                      "changed-lines": "pass", "sparse": "pass", "bisect": "pass",
+                      "checkpatch": "pass", "golden": "skip"}
+    assert data["base"] == good.base and len(data["commits"]) >= 1
+    cfgs = check_of(data, "configs")["data"]["configs"]
+    assert {c["name"] for c in cfgs} >= {"full", "no-COMPACTION"}
+    stub = next(c for c in cfgs if c["name"] == "no-COMPACTION")
+    assert "CONFIG_COMPACTION" in stub["disable"]
+    # The sparse baseline is not empty: matching, not absence, makes it pass.
+    assert "at the base" in check_of(data, "sparse")["summary"]
+    # Build products went to the cache directory, none into KDIR.
+    assert git_in(good.kdir, "status", "--porcelain", "--ignored") == ""
+    assert not (Path(good.kdir) / ".config").exists()
+    assert (good.root / "build-full" / "mm" / "migrate.o").exists()
+
+
+@pytest.mark.realtree
+def test_second_run_is_warm_and_equal(good):
+    import time
+    t = time.monotonic()
+    code, data, out = good.verify("movable-ops")
+    assert time.monotonic() - t < 60
+    assert code == 0, out
+    assert [c["status"] for c in data["checks"]] == \
+        [c["status"] for c in good.first[1]["checks"]]
+    assert data["cache"]["misses"] == 0
+
+
+@pytest.mark.realtree
+def test_catches_two_argument_call_left_behind(good):
+    k = good.variant("broken-old-api")
+    _edit(k, "mm/zsmalloc.c", "__SetPageMovable(newpage);",
+          "__SetPageMovable(newpage, &zsmalloc_mops);")
+    _commit(k, "mm/zsmalloc: keep one old call", "Broken on purpose.")
+    line = good.line_of("mm/zsmalloc.c", "__SetPageMovable(newpage, &zsmalloc_mops);")
+    code, data, out = good.verify("broken-old-api")
+    assert code == 1 and data["ok"] is False
+    c = check_of(data, "old-api-gone")
+    assert c["status"] == "fail" and c["count"] == 1, c
+    assert c["details"][0].startswith(f"mm/zsmalloc.c:{line}: ")
+    assert "spatch" in c["details"][0]
+    # And the call does not compile against the new prototype.
+    assert check_of(data, "build")["status"] == "fail"
+
+
+# The broken variants edit places of the base tree that the series leaves
+# alone, so that they apply to the hand-made and to the real series alike.
+PUTBACK = "static void zs_page_putback(struct page *page)\n{\n"
+INCLUDE = "#include <linux/local_lock.h>\n"
+
+
+@pytest.mark.realtree
+def test_catches_new_sparse_warning(good):
+    k = good.variant("broken-sparse")
+    _edit(k, "mm/zsmalloc.c", PUTBACK, PUTBACK + "\tif (page == 0)\n\t\treturn;\n")
+    _commit(k, "mm/zsmalloc: compare with a plain 0", "Broken on purpose.")
+    line = good.line_of("mm/zsmalloc.c", "if (page == 0)")
+    code, data, out = good.verify("broken-sparse")
+    assert code == 1
+    c = check_of(data, "sparse")
+    assert c["status"] == "fail", c
+    assert any(f"mm/zsmalloc.c:{line}:" in d and "plain integer as NULL pointer" in d
+               for d in c["details"]), c["details"]
+    # gcc is happy with it: only sparse tells.
+    assert check_of(data, "build")["status"] == "pass"
+    assert check_of(data, "changed-lines")["status"] == "pass"
+
+
+@pytest.mark.realtree
+def test_catches_line_no_configuration_compiles(good):
+    k = good.variant("broken-uncompiled")
+    _edit(k, "mm/zsmalloc.c", INCLUDE,
+          INCLUDE + "\n#ifdef CONFIG_PPC64\nstatic int movops_ppc64_only;\n#endif\n")
+    _commit(k, "mm/zsmalloc: add a line for another architecture", "Broken on purpose.")
+    line = good.line_of("mm/zsmalloc.c", "static int movops_ppc64_only;")
+    code, data, out = good.verify("broken-uncompiled")
+    assert code == 1
+    c = check_of(data, "changed-lines")
+    assert c["status"] == "fail" and c["count"] == 1, c
+    assert c["details"] == [f"mm/zsmalloc.c:{line}: not compiled in any configuration: "
+                            "static int movops_ppc64_only;"]
+    assert check_of(data, "build")["status"] == "pass"
+    # The configuration planner saw the guard and said why it could not use it.
+    assert any("CONFIG_PPC64" in d for d in check_of(data, "configs")["details"])
+
+
+@pytest.mark.realtree
+def test_catches_middle_commit_that_does_not_build(good):
+    k = good.variant("broken-bisect", start="movable-ops~1")
+    _edit(k, "mm/zsmalloc.c", PUTBACK, PUTBACK + "\tzs_movops_undefined(page);\n")
+    _commit(k, "mm/zsmalloc: call what does not exist", "Broken on purpose.")
+    _edit(k, "mm/zsmalloc.c", PUTBACK + "\tzs_movops_undefined(page);\n", PUTBACK)
+    _commit(k, "mm/zsmalloc: drop the call", "Fixes the previous commit.")
+    run(["git", "cherry-pick", "movable-ops"], cwd=k)
+    # The tip is the good tip: only bisection can tell.
+    assert git_in(k, "rev-parse", "HEAD^{tree}") == git_in(k, "rev-parse", "movable-ops^{tree}")
+    code, data, out = good.verify("broken-bisect")
+    assert code == 1
+    c = check_of(data, "bisect")
+    assert c["status"] == "fail" and c["count"] >= 1, c
+    bad = [d for d in c["details"] if "'mm/zsmalloc: call what does not exist'" in d]
+    assert bad and "mm/zsmalloc.o does not build" in bad[0], c["details"]
+    assert "zs_movops_undefined" in bad[0]
+    assert all("drop the call" not in d for d in c["details"])
+    assert check_of(data, "build")["status"] == "pass"
+
+
+@pytest.mark.realtree
+def test_catches_checkpatch_error(good):
+    k = good.variant("broken-checkpatch")
+    _edit(k, "mm/zsmalloc.c", INCLUDE, INCLUDE + "/* movable_ops come from the page type */ \n")
+    _commit(k, "mm/zsmalloc: say where the ops are used", "Broken on purpose.")
+    code, data, out = good.verify("broken-checkpatch")
+    assert code == 1
+    c = check_of(data, "checkpatch")
+    assert c["status"] == "fail" and c["count"] == 1, c
+    assert "TRAILING_WHITESPACE" in c["details"][0] and "mm/zsmalloc.c" in c["details"][0]
+    others = {x["name"]: x["status"] for x in data["checks"] if x["name"] != "checkpatch"}
+    assert "fail" not in others.values(), others
+
+
+def _golden_dir(good, dest):
+    """An expected/ entry made from the good series."""
+    sys.path.insert(0, str(SCRIPTS))
+    from movops.tree import Tree
+    d = dest / "6.12-handmade"
+    d.mkdir(parents=True)
+    run(["git", "format-patch", "-q", *golden.FORMAT_PATCH_OPTS, f"--base={good.base}",
+         "--cover-letter", "-o", str(d), f"{good.base}..movable-ops"], cwd=good.kdir)
+    files = git_in(good.kdir, "diff", "--name-only", good.base, "movable-ops").split()
+    tree = Tree(good.kdir, good.base)
+    (d / "tree.json").write_text(json.dumps({
+        "version": tree.version(), "prereqs": [], "files": files,
+        "sha256": tree.content_hash(files)}))
+    return dest
+
+
+@pytest.mark.realtree
+def test_golden_match_and_mismatch(good, tmp_path):
+    env = {"MOVOPS_EXPECTED": str(_golden_dir(good, tmp_path / "expected"))}
+    code, data, out = good.verify("movable-ops", env=env)
+    assert code == 0, out
+    assert check_of(data, "golden")["status"] == "pass"
+    # Same trees, another commit message: only the golden comparison differs.
+    k = good.variant("broken-golden")
+    subject = git_in(k, "log", "-1", "--format=%s")
+    n = len(git_in(k, "rev-list", f"{good.base}..HEAD").split())
+    run(["git", "commit", "-q", "--amend", "-m",
+         "mm: reworded subject\n\nReworded.\n\n"
+         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    code, data, out = good.verify("broken-golden", env=env)
+    assert code == 1
+    c = check_of(data, "golden")
+    assert c["status"] == "fail" and c["count"] == 1, c
+    diff = c["details"][-1]
+    assert f"-Subject: [PATCH {n}/{n}] {subject[:20]}" in diff
+    assert f"+Subject: [PATCH {n}/{n}] mm: reworded subject" in diff
+    others = {x["name"]: x["status"] for x in data["checks"] if x["name"] != "golden"}
+    assert "fail" not in others.values(), others
+
+
+def test_bad_input_foreign_build_dir(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)
+    (k / "mm" / "a.c").write_text("int a;\n")
+    run(["git", "add", "-A"], cwd=k)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "a"], cwd=k)
+    other = tmp_path / "mine"
+    (other / "src").mkdir(parents=True)
+    (other / "src" / "precious").write_text("x")
+    code, _, out = verify(k, "--base", "master", build_dir=other)
+    assert code == 2 and "not empty" in out
+    assert (other / "src" / "precious").exists()
+    code, _, out = verify(k, "--base", "master", build_dir=k / "build")
+    assert code == 2 and "inside" in out

@@ -14,6 +14,8 @@ taken from make's output for the objects that were rebuilt.
 """
 import os
 import re
+import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,7 @@ from movops import kbuild
 
 from . import diag
 from .configs import fingerprint
-from .util import VerifyError, c_env, run
+from .util import c_env, run
 
 CC_WRAPPER = r"""#!/bin/sh
 # movops verify: run the compiler; keep a copy of the diagnostics of each
@@ -37,8 +39,11 @@ case $out in
 *.o)
 	log="${out%/*}/.${out##*/}.movops-cc"
 	[ "${out%/*}" = "$out" ] && log=".$out.movops-cc"
+	# A failed compilation must not leave the object of an earlier commit.
+	rm -f "$out"
 	"$@" 2>"$log"
 	rc=$?
+	[ $rc = 0 ] || echo "movops-cc: exit $rc" >>"$log"
 	cat "$log" >&2
 	exit $rc ;;
 esac
@@ -118,9 +123,16 @@ class Builder:
         return {"base": base_key, "enable": plan.enable, "disable": plan.disable,
                 "tools": self.tools, "vars": self.make_vars[:2]}
 
-    def configure(self, plan, kconfig, base_key):
+    def configure(self, plan, kconfig, base_key, srcdir=None, ensure_tree=None):
         """Config for PLAN in its own build directory, reusing a derivation
-        made before with the same inputs."""
+        made before with the same inputs.
+
+        A new derivation runs in SRCDIR when given (a small extract of the
+        files Kconfig reads, ready long before the full worktree) in a
+        scratch directory, and only the resulting .config is copied into
+        the build directory; if that fails it is done again in the worktree
+        (ENSURE_TREE() makes sure it exists).
+        """
         bdir = self.root / f"build-{plan.name}"
         bdir.mkdir(parents=True, exist_ok=True)
         cfg = Config(plan, bdir)
@@ -130,6 +142,8 @@ class Builder:
         if stored:
             have = dot.read_text() if dot.exists() else None
             if have != stored["text"]:
+                if ensure_tree:
+                    ensure_tree()
                 dot.write_text(stored["text"])
                 self._make(bdir, ["olddefconfig"], quiet=True)
             cfg.values = kbuild.read_config(dot)
@@ -137,13 +151,31 @@ class Builder:
         else:
             self.progress(f"[{plan.name}] deriving the configuration from defconfig "
                           f"(+{len(plan.enable)} options, -{len(plan.disable)})")
-            try:
-                cfg.values, cfg.failed = kbuild.derive_config(
-                    self.wt.path, bdir, "defconfig", plan.enable, kconfig,
-                    disable=plan.disable, make_args=self.make_vars[:2])
-            except (RuntimeError, OSError) as e:
-                cfg.error = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
-                return cfg
+            err = None
+            if srcdir is not None:
+                scratch = self.root / f"derive-{plan.name}"
+                shutil.rmtree(scratch, ignore_errors=True)
+                try:
+                    cfg.values, cfg.failed = kbuild.derive_config(
+                        srcdir, scratch, "defconfig", plan.enable, kconfig,
+                        disable=plan.disable, make_args=self.make_vars[:2])
+                    shutil.copy(scratch / ".config", dot)
+                except (RuntimeError, OSError) as e:
+                    err = e
+                    self.progress(f"[{plan.name}] deriving in the extract failed; "
+                                  "again in the worktree")
+                shutil.rmtree(scratch, ignore_errors=True)
+            if srcdir is None or err is not None:
+                if ensure_tree:
+                    ensure_tree()
+                try:
+                    cfg.values, cfg.failed = kbuild.derive_config(
+                        self.wt.path, bdir, "defconfig", plan.enable, kconfig,
+                        disable=plan.disable, make_args=self.make_vars[:2])
+                except (RuntimeError, OSError) as e:
+                    lines = [l for l in str(e).strip().splitlines() if l.strip()]
+                    cfg.error = " | ".join(lines[:1] + lines[-3:]) if lines else repr(e)
+                    return cfg
             cfg.derived = True
             if self.store:
                 self.store.put("config", key, {"text": dot.read_text(), "failed": cfg.failed})
@@ -175,10 +207,11 @@ class Builder:
         for d in diag.parse(output, "objtool", srcdirs, bdir):
             if d["tool"] == "objtool":
                 objtool.setdefault(d["file"], []).append(d)
+        # make's own complaints (a target it cannot make...), not the
+        # "Error 1" lines that only pass a compiler failure up.
         make_errors = [l.strip() for l in output.splitlines()
                        if re.match(r"^make(\[\d+\])?: \*\*\* ", l)
-                       and "Error" not in l.split("***")[-1][:8]
-                       or re.match(r"^make(\[\d+\])?: \*\*\* No rule", l)]
+                       and not re.search(r"\] Error \d+$|Waiting for unfinished jobs", l)]
         lines_cache = {}
 
         def read_line(f, n):
@@ -197,12 +230,16 @@ class Builder:
                  "rc": res.returncode if res else 0}
         for o in objs:
             cc_log = log_path(bdir, o, "cc")
-            rebuilt = _mtime(cc_log) != before[o] or _mtime(cc_log) >= start
+            now = _mtime(cc_log)
+            rebuilt = now is not None and (now != before[o] or now >= start)
             ot_log = log_path(bdir, o, "objtool")
             if rebuilt:
                 ot_log.write_text("".join(f"{o}: {d['severity']}: objtool: {d['msg']}\n"
                                           for d in objtool.get(o, [])))
             entry = {"ok": (bdir / o).exists(), "rebuilt": rebuilt}
+            cc_text = _read(cc_log)
+            if "movops-cc: exit " in cc_text:
+                entry["ok"] = False
             for kind, tool in (("cc", "gcc"), ("sparse", "sparse"), ("objtool", "objtool")):
                 text = _read(log_path(bdir, o, kind))
                 ds = [d for d in diag.parse(text, tool, srcdirs, bdir)]
@@ -228,6 +265,26 @@ class Builder:
         for o, t in zip(objs, targets):
             out[o] = _read(cfg.bdir / t) if (cfg.bdir / t).exists() else None
         return out, (res.stdout + res.stderr)
+
+
+def kconfig_extract(kdir, rev, dest, srcarch):
+    """Write the files 'make defconfig' reads (top-level files, scripts/,
+    arch/SRCARCH/ and every Kconfig file) of REV into DEST: a few thousand
+    files instead of a whole tree."""
+    names = run(["git", "-C", kdir, "ls-tree", "-r", "--name-only", rev]).stdout.split("\n")
+    keep = [n for n in names if n and ("/" not in n
+                                       or n.startswith(("scripts/", f"arch/{srcarch}/"))
+                                       or os.path.basename(n).startswith("Kconfig"))]
+    dest = Path(dest)
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    arch = subprocess.Popen(["git", "--literal-pathspecs", "-C", str(kdir), "archive",
+                             "--format=tar", rev, "--", *keep], stdout=subprocess.PIPE)
+    tar = subprocess.Popen(["tar", "-x", "-C", str(dest)], stdin=arch.stdout)
+    arch.stdout.close()
+    if arch.wait() != 0 or tar.wait() != 0:
+        raise OSError(f"git archive of the Kconfig files of {rev[:12]} failed")
+    return dest
 
 
 def _mtime(p):

@@ -17,12 +17,10 @@ compared with the base rather than stopping the build.
 import platform
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from movops import kbuild
 from movops.tree import Tree
 
-from . import clines
 from .util import sha256_text
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
@@ -54,6 +52,7 @@ class Plan:
     disable: list = field(default_factory=list)
     why: dict = field(default_factory=dict)        # option -> [reason]
     dropped: dict = field(default_factory=dict)    # option -> reason
+    selected: dict = field(default_factory=dict)   # option -> the wanted option selecting it
 
     def to_json(self):
         return {"name": self.name, "enable": self.enable, "disable": self.disable,
@@ -71,8 +70,11 @@ def line_needs(series, file_changes):
     tip = Tree(series.kdir, series.tip)
     base = Tree(series.kdir, series.base)
     for fc in file_changes:
-        for tree, path, lines in ((tip, fc.path, fc.added), (base, fc.old_path, fc.removed)):
-            if not path or not clines_is_c(path) or not lines:
+        # Removed lines matter for building the base of an object that the
+        # tip still has; the lines of a deleted file are not built anywhere.
+        old = (base, fc.old_path, fc.removed) if fc.path else (base, "", [])
+        for tree, path, lines in ((tip, fc.path, fc.added), old):
+            if not path or not is_c(path) or not lines:
                 continue
             text = tree.read(path)
             if text is None:
@@ -87,7 +89,7 @@ def line_needs(series, file_changes):
     return needs, notes
 
 
-def clines_is_c(path):
+def is_c(path):
     return path.endswith(".c") or path.endswith(".h")
 
 
@@ -165,6 +167,19 @@ def plan(series, file_changes, objects, kconfig):
                 continue
             p.enable.append(a)
             p.why[a] = why.get(a, [reason])
+        # An option without a prompt that another wanted option selects
+        # comes with that one; asking for it directly only sends
+        # derive_config() looking for some selector of its own.
+        for a in list(p.enable):
+            sym = kconfig.symbol(a)
+            if sym.has_prompt and not sym.prompt_if:
+                continue
+            for b in p.enable:
+                if b != a and any("CONFIG_" + sel == a and cond is None
+                                  for sel, cond in kconfig.symbol(b).selects):
+                    p.enable.remove(a)
+                    p.selected[a] = b
+                    break
     return plans, notes, obj_notes
 
 
@@ -187,7 +202,7 @@ def object_enabled(tree, obj, config, cache):
         else:
             try:
                 cache[key] = (kbuild.obj_atoms(tree, src), None)
-            except kbuild.NotDerivable as e:
+            except kbuild.NotDerivable:
                 cache[key] = ([], None)
     atoms, err = cache[key]
     if err:

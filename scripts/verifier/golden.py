@@ -7,7 +7,9 @@ with movops.tree.Tree.content_hash() of those files at the base; a tree is
 known when both match the verified base.  Patches are compared after
 removing what depends on who made them and when: the 'From <sha> Mon Sep 17
 00:00:00 2001' line, From:, Date:, Signed-off-by: and base-commit: lines and
-the signature at the end.
+the signature at the end.  The patches are made with a cover letter, as
+apply-series.sh's are, so that the base-commit: trailer is in the cover
+letter and the patches themselves have the same tails.
 """
 import difflib
 import json
@@ -21,7 +23,7 @@ from .util import REPO
 
 # What apply-series.sh gives 'git format-patch'.  Until its options are
 # known the cover letter is not compared (COVER_LETTER_PENDING).
-FORMAT_PATCH_OPTS = ["--no-signature"]
+FORMAT_PATCH_OPTS = ["--no-signature", "--cover-letter"]
 COVER_LETTER_PENDING = True
 
 IDENTITY_RES = [
@@ -30,6 +32,7 @@ IDENTITY_RES = [
     (re.compile(r"^Date: .*$"), "Date: <date>"),
     (re.compile(r"^Signed-off-by: .*$"), "Signed-off-by: <someone>"),
     (re.compile(r"^base-commit: [0-9a-f]+$"), "base-commit: <base>"),
+    (re.compile(r"^prerequisite-patch-id: [0-9a-f]+$"), "prerequisite-patch-id: <id>"),
 ]
 
 

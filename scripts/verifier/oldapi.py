@@ -4,25 +4,32 @@
 Method: Coccinelle in report mode (old-api.cocci beside this file) over
 the tip's files that can contain the old API at all (git grep for
 __SetPageMovable, movable_operations or PAGE_MAPPING_MOVABLE: every rule of
-the semantic patch needs one of these tokens), headers included; then a
+the semantic patch needs one of these tokens), headers included, read from
+git into a scratch directory (no checkout needed); then a
 textual cross-check of the same files with comments removed, which also
 sees uses spatch cannot parse (inside macros, unparsable code).
 """
 import re
 from pathlib import Path
 
-from . import clines
+from movops.tree import Tree
+
 from .util import c_env, run
 
 COCCI = Path(__file__).resolve().parent / "old-api.cocci"
-PREFILTER = r"__SetPageMovable|movable_operations|PAGE_MAPPING_MOVABLE"
 REPORT_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): (?P<msg>movops-old-api: .*)$")
 
 
-def candidates(worktree):
-    res = run(["git", "-C", worktree, "grep", "-l", "-I", "-E", PREFILTER,
-               "--", "*.c", "*.h"])
-    return sorted(res.stdout.split())
+def extract(kdir, rev, files, dest):
+    """Write FILES of REV under DEST (spatch reads them there: no checkout
+    of the whole tree is needed)."""
+    texts = Tree(kdir, rev).read_many(files)
+    for f, text in texts.items():
+        if text is None:
+            continue
+        p = Path(dest) / f
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, errors="surrogateescape")
 
 
 def spatch(worktree, files, jobs=1):
@@ -122,11 +129,13 @@ def grep_check(worktree, files):
     return sorted(set(hits))
 
 
-def check(worktree, jobs=1):
-    """(hits, details, error): hits are (file, line, message, source)."""
-    files = candidates(worktree)
-    sp, err = spatch(worktree, files, jobs)
-    gr = grep_check(worktree, files)
+def check(kdir, rev, files, workdir, jobs=1):
+    """(hits, files, error) for FILES of revision REV of KDIR (the result of
+    the git grep prefilter, series.api_files()); hits are (file, line,
+    message, how found).  WORKDIR is an empty scratch directory."""
+    extract(kdir, rev, files, workdir)
+    sp, err = spatch(workdir, files, jobs)
+    gr = grep_check(workdir, files)
     merged = {}
     for f, l, msg in sp:
         merged[(f, l)] = [msg, "spatch"]

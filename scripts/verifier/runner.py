@@ -14,7 +14,7 @@ same series rebuilds nothing.
 """
 import hashlib
 import os
-import subprocess
+import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +26,8 @@ from movops.tree import Tree
 from . import checkpatch as cp
 from . import clines, configs, diag, golden, oldapi
 from . import series as ser
-from .builder import Builder
-from .report import CHECKS, FAIL, PASS, SKIP, CheckResult
+from .builder import Builder, kconfig_extract
+from .report import CHECKS, PASS, SKIP, CheckResult
 from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
                    cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
 from .worktree import Worktree
@@ -67,6 +67,8 @@ class Verification:
         self.enabled_cache = {}
         self.trees = {}
         self.tree_ready = False
+        self.pool = ThreadPoolExecutor(max_workers=5)
+        self._wt_future = None
 
     # -- helpers -------------------------------------------------------------
     def tree(self, sha):
@@ -74,10 +76,17 @@ class Verification:
             self.trees[sha] = Tree(self.series.kdir, sha)
         return self.trees[sha]
 
+    def start_worktree(self):
+        """Create the worktree (if needed) while the series is analysed."""
+        self._wt_future = self.pool.submit(self.wt.ensure, self.series.base)
+
     def ensure_tree(self):
         """The worktree exists (created at the base when it did not)."""
         if not self.tree_ready:
-            self.wt.ensure(self.series.base)
+            if self._wt_future is not None:
+                self._wt_future.result()
+            else:
+                self.wt.ensure(self.series.base)
             self.tree_ready = True
 
     def at(self, sha):
@@ -90,10 +99,20 @@ class Verification:
         return kw
 
     # -- phases ------------------------------------------------------------------
+    def start_grep(self):
+        """git grep the base and the tip for the API's files, in parallel."""
+        s = self.series
+        self._api = {sha: self.pool.submit(ser.api_files, s.kdir, sha, tree, self.store)
+                     for sha, tree in ((s.base, s.base_tree), (s.tip, s.commits[-1].tree))}
+
+    def api_files(self, sha):
+        return self._api[sha].result()
+
     def analyse(self):
         s = self.series
         self.changes = ser.changes(s)
-        self.objects, self.reasons = ser.affected_objects(s, self.changes)
+        self.objects, self.reasons = ser.affected_objects(
+            s, self.changes, self.api_files(s.base), self.api_files(s.tip))
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
             s, self.changes, self.objects, self.kconfig)
@@ -103,17 +122,31 @@ class Verification:
         t0 = time.monotonic()
         self.builder = Builder(self.root, self.wt, self.progress, self.jobs, self.store,
                                self.tools)
-        self.configs = []
-        for plan in self.plans:
-            # Deriving runs make in the worktree: it must exist (any commit
-            # will do for a stored configuration, the base for a new one).
-            key = self.builder.config_key(plan, self.series.base_tree)
-            if self.store.get("config", key) is None:
-                self.at(self.series.base)
-            else:
-                self.ensure_tree()
-            cfg = self.builder.configure(plan, self.kconfig, self.series.base_tree)
-            self.configs.append(cfg)
+        # A new derivation needs the base's Kconfig files and scripts/: while
+        # the worktree is still being checked out, they are taken from git
+        # into a small extract and the derivation runs there.
+        need = [p for p in self.plans
+                if self.store.get("config", self.builder.config_key(
+                    p, self.series.base_tree)) is None]
+        srcdir = None
+        if need and not (self._wt_future and self._wt_future.done()):
+            try:
+                srcdir = kconfig_extract(self.series.kdir, self.series.base,
+                                         self.root / "kconfig-src", configs.host_srcarch())
+            except OSError as e:
+                self.progress(f"no Kconfig extract ({e}); deriving in the worktree")
+        elif need:
+            self.at(self.series.base)
+        with ThreadPoolExecutor(max_workers=max(1, len(self.plans))) as ex:
+            self.configs = list(ex.map(
+                lambda p: self.builder.configure(p, self.kconfig, self.series.base_tree,
+                                                 srcdir, self.ensure_tree),
+                self.plans))
+        if srcdir is not None:
+            shutil.rmtree(srcdir, ignore_errors=True)
+        for cfg in self.configs:
+            cfg.failed += [a for a in cfg.plan.selected if cfg.values.get(a) != "y"
+                           and a not in cfg.failed]
         r.time_s += time.monotonic() - t0
         obj_opts = set()
         for obj in self.objects:
@@ -192,7 +225,8 @@ class Verification:
                 def one(item):
                     cfg, objs, skipped, key = item
                     st = self.builder.build(cfg, objs)
-                    self.store.put("build", key, st)
+                    if st["rc"] >= 0:      # not when make was killed
+                        self.store.put("build", key, st)
                     st["skipped"] = skipped
                     return cfg.name, st
 
@@ -204,7 +238,28 @@ class Verification:
             self.results[which].time_s += dt
 
     def prove_lines(self):
-        """The changed-line proof (see prove_lines_doc)."""
+        """The changed-line proof (JMake's idea: show the compiler sees each
+        changed line).
+
+        Which lines: every line the final diff base..tip adds, in .c and .h
+        files, that has code outside comments and is not part of a
+        preprocessor directive (clines.classify() follows comments, strings
+        and line splices across lines to decide).
+
+        Method: at the tip, each such line gets a unique token
+        __movops_line_<file>_<line> inserted in front of its first code
+        token; then, in every configuration, kbuild's own preprocessing
+        step (make O=<build dir> foo.i) runs for every affected object, with
+        exactly the flags of the real compilation, and the tokens are looked
+        for in the output.  The preprocessor passes an identifier through
+        unchanged exactly when the text around it is compiled: a line inside
+        an #if branch not taken, in a header no built object includes, or
+        dropped by a macro that discards its argument, loses its token; a
+        line whose token survives reaches the compiler proper.  A line is
+        proven when its token survives in at least one configuration; the
+        others are listed as file:line and fail the check.  The marked files
+        are put back afterwards (and on the next run if interrupted).
+        """
         r = self.results["changed-lines"]
         t0 = time.monotonic()
         s = self.series
@@ -374,20 +429,31 @@ class Verification:
                       f"{bad_steps} failing")
         b.time_s += time.monotonic() - t0
 
+    def start_old_api(self):
+        """Run spatch and grep on the tip's candidate files, taken from git
+        (no worktree needed), in the background."""
+        s = self.series
+        key = self.key(kind="oldapi", tree=s.commits[-1].tree,
+                       cocci=sha256_text(oldapi.COCCI.read_text()))
+
+        def work():
+            t0 = time.monotonic()
+            got = self.store.get("oldapi", key)
+            if got is None:
+                self.progress("old-api-gone: spatch (report mode) and grep over the tip")
+                with tempfile.TemporaryDirectory(prefix="oldapi-", dir=self.root) as d:
+                    hits, files, err = oldapi.check(s.kdir, s.tip, self.api_files(s.tip),
+                                                    d, self.jobs)
+                got = {"hits": hits, "files": files, "err": err}
+                if not err:
+                    self.store.put("oldapi", key, got)
+            return got, time.monotonic() - t0
+
+        self._old_api = self.pool.submit(work)
+
     def check_old_api(self):
         r = self.results["old-api-gone"]
-        t0 = time.monotonic()
-        s = self.series
-        cocci = oldapi.COCCI.read_text()
-        key = self.key(kind="oldapi", tree=s.commits[-1].tree, cocci=sha256_text(cocci))
-        got = self.store.get("oldapi", key)
-        if got is None:
-            self.at(s.tip)
-            self.progress("old-api-gone: spatch (report mode) and grep over the tip")
-            hits, files, err = oldapi.check(self.wt.path, self.jobs)
-            got = {"hits": hits, "files": files, "err": err}
-            if not err:
-                self.store.put("oldapi", key, got)
+        got, dt = self._old_api.result()
         for f, l, msg, src in got["hits"]:
             r.fail(f"{f}:{l}: {msg} [{src}]")
         if got["err"]:
@@ -395,26 +461,38 @@ class Verification:
         r.count = len(got["hits"])
         r.summary = (f"{len(got['hits'])} uses of the old API in {len(got['files'])} "
                      "candidate files (spatch report mode + grep)")
-        r.time_s += time.monotonic() - t0
+        r.time_s += dt
 
     def patches(self):
         if getattr(self, "_patches", None) is None:
             s = self.series
             d = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
-            out = git(s.kdir, "format-patch", "-q", *golden.FORMAT_PATCH_OPTS,
+            git(s.kdir, "format-patch", "-q", *golden.FORMAT_PATCH_OPTS,
                       f"--base={s.base}", "-o", str(d), f"{s.base}..{s.tip}")
             self._patch_dir = d
-            self._patches = sorted(p for p in d.glob("*.patch"))
+            self._patches = sorted(p for p in d.glob("*.patch")
+                                   if not p.name.startswith("0000-"))
         return self._patches
+
+    def start_checkpatch(self):
+        """checkpatch.pl of the tree on every patch, in the background (it
+        reads only scripts/ of the worktree, which the series leaves alone)."""
+        s = self.series
+        patches = self.patches()
+
+        def work():
+            t0 = time.monotonic()
+            self.ensure_tree()
+            res, err = cp.check(self.wt.path, patches, self.store, s.commits[-1].tree,
+                                self.jobs)
+            return res, err, time.monotonic() - t0
+
+        self.progress(f"checkpatch: {len(patches)} patches (in the background)")
+        self._checkpatch = self.pool.submit(work)
 
     def check_checkpatch(self):
         r = self.results["checkpatch"]
-        t0 = time.monotonic()
-        s = self.series
-        self.at(s.tip)
-        self.progress(f"checkpatch: {len(self.patches())} patches")
-        res, err = cp.check(self.wt.path, self.patches(), self.store,
-                            s.commits[-1].tree, self.jobs)
+        res, err, dt = self._checkpatch.result()
         if res is None:
             r.fail(err)
         else:
@@ -430,9 +508,8 @@ class Verification:
                         r.details.append(line)
             r.count = n_err
             r.summary = f"{len(res)} patches: {n_err} errors, {n_warn} warnings/checks"
-            # Errors first in the listing.
             r.details.sort(key=lambda l: ": ERROR:" not in l)
-        r.time_s += time.monotonic() - t0
+        r.time_s += dt
 
     def check_golden(self):
         r = self.results["golden"]
@@ -469,11 +546,26 @@ class Verification:
         r.time_s += time.monotonic() - t0
 
     def cleanup(self):
+        self.pool.shutdown(wait=True)
         d = getattr(self, "_patch_dir", None)
         if d and d.exists():
             for p in d.iterdir():
                 p.unlink()
             d.rmdir()
+
+
+MARKER = ".movops-verify"
+
+
+def claim_root(root):
+    """Make ROOT a verify directory; refuse a non-empty directory that is not
+    one already (the verifier deletes and rewrites things inside it)."""
+    if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
+        raise BadInput(f"--build-dir {root} is not empty and was not made by verify.py; "
+                       "give a new or empty directory")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text("verify.py cache directory: worktree, build "
+                               "directories and stored results; safe to delete\n")
 
 
 def _first_errors(entry):
@@ -500,13 +592,17 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
     if root == series.kdir or series.kdir in root.parents:
         raise BadInput(f"--build-dir {root} is inside {series.kdir}; the tree gets no "
                        "build products: choose a directory outside it")
-    root.mkdir(parents=True, exist_ok=True)
+    claim_root(root)
     with Lock(root / "lock", progress):
         v = Verification(series, root, progress, jobs)
         try:
+            v.start_worktree()
+            v.start_grep()
+            v.start_old_api()
             v.analyse()
             progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
             v.configure()
+            v.start_checkpatch()
             v.build_all()
             v.prove_lines()
             v.evaluate_builds()

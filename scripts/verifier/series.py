@@ -216,12 +216,40 @@ def includes(path, text):
     return out
 
 
-def users(series):
+# Every file that can hold the movable_ops API or its old encoding has one of
+# these tokens; one git grep of a revision (seconds on a whole kernel) finds
+# them, and narrower questions are then asked of these files only.
+API_TOKENS = r"__SetPageMovable|movable_operations|PAGE_MAPPING_MOVABLE"
+
+
+def api_files(kdir, rev, tree_id, store=None):
+    """C files of REV containing API_TOKENS (stored by tree id)."""
+    key = {"tree": tree_id, "re": API_TOKENS}
+    if store is not None:
+        got = store.get("apifiles", key)
+        if got is not None:
+            return got
+    res = run(["git", "-C", kdir, "grep", "-l", "-I", "-E", API_TOKENS, rev,
+               "--", "*.c", "*.h"])
+    if res.returncode not in (0, 1):
+        raise BadInput(f"{kdir}: git grep failed on {rev[:12]}: {res.stderr.strip()}")
+    files = sorted(l.split(":", 1)[1] for l in res.stdout.splitlines())
+    if store is not None:
+        store.put("apifiles", key, files)
+    return files
+
+
+def users(series, base_files, tip_files):
     """Files that mention the movable_ops API at the base or the tip, plus
-    the core migration files: {path: text at tip (or base when deleted)}."""
+    the core migration files: {path: text at tip}.  BASE_FILES and TIP_FILES
+    are api_files() of the two revisions."""
     found = set(CORE_USERS)
-    for rev in (series.base, series.tip):
-        found |= set(Tree(series.kdir, rev).grep(USER_RE, ["*.c", "*.h"]))
+    for rev, files in ((series.base, base_files), (series.tip, tip_files)):
+        if not files:
+            continue
+        res = run(["git", "-C", series.kdir, "grep", "-l", "-I", "-E", USER_RE, rev,
+                   "--", *files])
+        found |= {l.split(":", 1)[1] for l in res.stdout.splitlines()}
     tip = Tree(series.kdir, series.tip)
     texts = tip.read_many(sorted(found))
     return {p: t for p, t in texts.items() if t is not None}
@@ -243,7 +271,7 @@ def header_includers(user_texts, header):
                   if p.endswith(".c") and set(includes(p, text)) & reach)
 
 
-def affected_objects(series, file_changes):
+def affected_objects(series, file_changes, base_files=(), tip_files=()):
     """(objects, reasons): the .o files to build and why each one.
 
     Every changed .c file that exists at the tip gives its object; every
@@ -260,7 +288,7 @@ def affected_objects(series, file_changes):
             reasons.setdefault(p[:-2] + ".o", []).append(f"{p} changed")
         elif p.endswith(".h"):
             if user_texts is None:
-                user_texts = users(series)
+                user_texts = users(series, base_files, tip_files)
             inc = header_includers(user_texts, p)
             if not inc:
                 inc = sorted(u for u in user_texts if u.endswith(".c"))

@@ -40,14 +40,41 @@ class Worktree:
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        run(["git", "-C", self.kdir, "worktree", "prune"])
+        # -f: PATH may still be registered from a run whose directory was
+        # removed since.
         self.progress(f"checking out {commit[:12]} into {self.path} (once per tree, ~15 s)")
+        workers = str(2 * (os.cpu_count() or 2))
         res = run(["git", "-C", self.kdir, "worktree", "add", "-f", "--detach",
-                   self.path, commit])
+                   "--no-checkout", self.path, commit])
         if res.returncode != 0:
             raise VerifyError(f"git worktree add {self.path}: {res.stderr.strip()}")
+        self._full_checkout()
+        res = run(["git", "-C", self.path, "-c", f"checkout.workers={workers}",
+                   "reset", "-q", "--hard", commit])
+        if res.returncode != 0:
+            raise VerifyError(f"git reset --hard in {self.path}: {res.stderr.strip()}")
         self.head = commit
         return True
+
+    def _full_checkout(self):
+        """A sparse KDIR gives its sparse-checkout settings to new worktrees;
+        the build needs every file.  Only the worktree's own settings are
+        changed (its config.worktree, or its info/sparse-checkout under
+        KDIR/.git/worktrees/), never KDIR's."""
+        sparse = run(["git", "-C", self.path, "config", "--get", "--bool",
+                      "core.sparseCheckout"]).stdout.strip()
+        if sparse != "true":
+            return
+        wtconf = run(["git", "-C", self.path, "config", "--get", "--bool",
+                      "extensions.worktreeConfig"]).stdout.strip()
+        if wtconf == "true":
+            git(self.path, "config", "--worktree", "core.sparseCheckout", "false")
+            run(["git", "-C", self.path, "config", "--worktree", "--unset",
+                 "core.sparseCheckoutCone"])
+        else:
+            admin = Path(git(self.path, "rev-parse", "--absolute-git-dir").strip())
+            (admin / "info").mkdir(exist_ok=True)
+            (admin / "info" / "sparse-checkout").write_text("/*\n")
 
     def current(self):
         return git(self.path, "rev-parse", "HEAD").strip()
@@ -65,7 +92,8 @@ class Worktree:
                 git(self.path, "reset", "-q", "--hard")
         if self.head == commit:
             return
-        res = run(["git", "-C", self.path, "checkout", "-q", "-f", "--detach", commit])
+        res = run(["git", "-C", self.path, "-c", "checkout.workers=4", "checkout", "-q",
+                   "-f", "--detach", commit])
         if res.returncode != 0:
             raise VerifyError(f"git checkout {commit[:12]} in {self.path}: {res.stderr.strip()}")
         self.head = commit
