@@ -17,7 +17,6 @@ Exit: 0 pass, 1 fail, 2 bad input.
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,15 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bootcheck import BadInput, run  # noqa: E402
 from bootcheck.report import render  # noqa: E402
-
-DEPS = ["qemu-system-x86", "busybox-static", "ccache", "gcc", "make", "flex", "bison",
-        "bc", "libelf-dev", "libssl-dev", "libc6-dev"]
-
-
-def ensure_deps():
-    here = Path(__file__).resolve().parent
-    os.system(f"{here}/ensure-deps.sh {' '.join(DEPS)}")
-
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
@@ -52,7 +42,6 @@ def main(argv=None):
     if args.smp < 1:
         print("runtime-check: --smp must be at least 1", file=sys.stderr)
         return 2
-    ensure_deps()
     t0 = time.monotonic()
 
     def log(msg):

@@ -7,20 +7,23 @@ with 2 CPUs, and runs the negative control; it reuses the build cache in
 $MOVOPS_CACHE/runtime, so a rerun costs about a minute.
 
 The converted tree comes from scripts/apply-series.sh --prereq drop-z3fold
-on a clone of the cached 6.12 tree; MOVOPS_RUNTIME_KDIR=PATH[:REV] points
-the test at an already converted tree instead.
+on a clone of the cached 6.12 tree, kept in the cache and converted again
+when the series' inputs change; MOVOPS_RUNTIME_KDIR=PATH[:REV] points the
+test at an already converted tree instead.
 """
-import gzip
+import fcntl
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SCRIPTS, clone_tree, run
+from conftest import CACHE, REPO, SCRIPTS, clone_tree, run
 
 sys.path.insert(0, str(SCRIPTS))
 
@@ -53,6 +56,35 @@ def judge(ctl, console, **kw):
 def test_captured_pass_passes(sample):
     ok, reasons = judge(*sample)
     assert ok, reasons
+
+
+def _captured(name):
+    return ((SAMPLES / f"{name}.ctl").read_text(), (SAMPLES / f"{name}.console").read_text())
+
+
+def test_captured_negative_control_without_balloon_branch():
+    # The converted 6.12 kernel with 'if (PageOffline(page)) return
+    # &balloon_mops;' removed: it runs to the end, data intact, no warning,
+    # but no balloon page moves.
+    ok, reasons = judge(*_captured("negctl-no-balloon-branch"))
+    assert not ok
+    assert len(reasons) == 2, reasons
+    assert "balloon pages were not migrated: balloon_page_migrate() called 0 times" in reasons[0]
+    assert reasons[1].startswith("balloon_migrate rose by 0")
+
+
+def test_captured_negative_control_without_zsmalloc_branch():
+    # With the zsmalloc branch removed, DEBUG_VM catches the first zspage
+    # freed: VM_BUG_ON_PAGE(!PageMovable(page)) in __ClearPageMovable().
+    ctl, console = _captured("negctl-no-zsmalloc-branch")
+    ok, reasons = judge(ctl, console, exit_code=0, error="guest stopped during the "
+                        "compact phase (QEMU exit status 0)")
+    assert not ok
+    text = "\n".join(reasons)
+    for what in ("test program did not finish", "did not shut down cleanly",
+                 "DEBUG_VM page dump", "kernel BUG", "oops", "kernel panic"):
+        assert what in text, what
+    assert "VM_BUG_ON_PAGE(!PageMovable(page))" in text
 
 
 def test_counters_from_captured_run(sample):
@@ -164,6 +196,13 @@ def test_timeout_and_exit_status(sample):
     assert not ok and any("exit status 1" in r for r in reasons), reasons
 
 
+def test_smp_run_needs_all_cpus(sample):
+    ctl, console = sample
+    assert judge(ctl, console, cpus=2)[0]
+    ok, reasons = judge(ctl.replace("HELLO cpus=2", "HELLO cpus=1"), console, cpus=2)
+    assert not ok and "the guest runs on 1 CPUs, QEMU gave it 2" in reasons
+
+
 def test_failed_probe_fails(sample):
     ctl, console = sample
     ctl = ctl.replace("PROBE zsmalloc_mops zs_page_migrate ok",
@@ -226,11 +265,21 @@ static int other(struct page *page)
 
 
 def test_mutation_drop_removes_last_branch():
-    text, desc = negctl.mutate(DISPATCH, "drop")
+    text, desc = negctl.mutate(DISPATCH, "drop-last")
     assert "PageZsmalloc" not in text and "&zsmalloc_mops" not in text
     assert "return &balloon_mops;" in text
     assert text.count("if (PageOffline(page))") == 2     # other() untouched
     assert "PageZsmalloc(page)" in desc
+
+
+def test_mutation_drop_first_removes_branch_and_its_comment():
+    text, desc = negctl.mutate(DISPATCH, negctl.DEFAULT_MODE)
+    assert negctl.DEFAULT_MODE == "drop-first"
+    assert "&balloon_mops" not in text and "Only balloon compaction" not in text
+    assert "#ifdef CONFIG_BALLOON_COMPACTION\n#endif" in text
+    assert "return &zsmalloc_mops;" in text
+    assert text.count("if (PageOffline(page))") == 1     # other() untouched
+    assert "PageOffline(page)" in desc
 
 
 def test_mutation_swap_exchanges_tests():
@@ -244,7 +293,7 @@ def test_mutation_swap_exchanges_tests():
 
 def test_mutation_needs_the_dispatch():
     with pytest.raises(negctl.CheckError):
-        negctl.mutate("static int x(void)\n{\n\treturn 0;\n}\n", "drop")
+        negctl.mutate("static int x(void)\n{\n\treturn 0;\n}\n", "drop-first")
 
 
 def test_mutated_file_is_restored(tmp_path):
@@ -255,7 +304,7 @@ def test_mutated_file_is_restored(tmp_path):
     f.write_text(DISPATCH)
     os.utime(f, (1000000000, 1000000000))
     (build / "mm" / "migrate.o").write_text("old object")
-    with negctl.Mutated(src, build, "drop") as m:
+    with negctl.Mutated(src, build, "drop-last") as m:
         assert "PageZsmalloc" not in f.read_text()
         assert not (build / "mm" / "migrate.o").exists()   # forced to rebuild
         m.built()
@@ -314,7 +363,24 @@ def test_cli_bad_input(tmp_path):
 
 # -- the real thing ---------------------------------------------------------------------
 
-def converted_tree(tmp_path):
+def _series_inputs_key():
+    """Changes whenever anything that shapes the series changes."""
+    h = hashlib.sha256()
+    files = [SCRIPTS / "apply-series.sh"]
+    files += sorted((SCRIPTS / "movops").rglob("*.py"))
+    files += sorted(p for p in (REPO / "cocci").rglob("*") if p.is_file())
+    for f in files:
+        h.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def converted_tree():
+    """(KDIR, REV) of the converted 6.12 tree.
+
+    Kept in $MOVOPS_CACHE/runtime/series/linux-6.12 (a clone sharing the
+    cached tree's objects) and converted again only when the toolkit's
+    series inputs changed, so that a warm rerun needs no clone.
+    """
     env = os.environ.get("MOVOPS_RUNTIME_KDIR")
     if env:
         path, _, rev = env.partition(":")
@@ -323,17 +389,31 @@ def converted_tree(tmp_path):
     if not apply.exists():
         pytest.skip("scripts/apply-series.sh is not there yet "
                     "(set MOVOPS_RUNTIME_KDIR=PATH[:REV] to use a converted tree)")
-    clone = clone_tree("6.12", tmp_path / "linux")
-    run([str(apply), "--prereq", "drop-z3fold", str(clone)], timeout=900)
-    return clone, "movable-ops"
+    dest = CACHE / "runtime" / "series" / "linux-6.12"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (dest / ".git").exists():
+            if dest.exists():
+                shutil.rmtree(dest)
+            clone_tree("6.12", dest)
+        stamp = dest / ".git" / "movops-series-inputs"
+        key = _series_inputs_key()
+        have = run(["git", "-C", str(dest), "rev-parse", "-q", "--verify",
+                    "refs/heads/movable-ops"], check=False).returncode == 0
+        if not have or not stamp.exists() or stamp.read_text().strip() != key:
+            run([str(apply), "-q", "--force", "--prereq", "drop-z3fold", str(dest)],
+                timeout=900)
+            stamp.write_text(key + "\n")
+    return dest, "movable-ops"
 
 
 @pytest.mark.runtime
-def test_runtime_check_converted_6_12(tmp_path):
+def test_runtime_check_converted_6_12():
     import bootcheck
-    kdir, rev = converted_tree(tmp_path)
-    lines = []
-    result = bootcheck.run(kdir, rev=rev, negative_control=True, smp=2, log=lines.append)
+    kdir, rev = converted_tree()
+    result = bootcheck.run(kdir, rev=rev, negative_control=True, smp=2,
+                           log=lambda m: print(m, flush=True))
     text = render(result)
     print(text)
     assert result["ok"], text

@@ -2,10 +2,9 @@
 """The runtime check from end to end: export, configure, build, boot, judge,
 and the negative control."""
 import time
-from pathlib import Path
 
 from . import callbacks, guest, initramfs, kernel, negctl, source, verdict
-from .common import BadInput, CheckError, Lock, cache_root
+from .common import BadInput, CheckError, Lock, cache_root, ensure_deps
 
 from movops.tree import Tree
 
@@ -35,6 +34,7 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
     """
     t_all = time.monotonic()
     kdir, commit = source.resolve(kdir, rev)
+    ensure_deps(log)
     cache = cache_root(cache_dir)
     version = Tree(kdir, commit).version()
     slot = version
@@ -68,17 +68,29 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
             timings["export_s"] = round(time.monotonic() - t, 1)
 
             t = time.monotonic()
-            kernel.configure(src, commit, good_build, cache, log)
+            config = kernel.configure(src, commit, good_build, cache, log)
             timings["config_s"] = round(time.monotonic() - t, 1)
+            nr_cpus = int(config.get("CONFIG_NR_CPUS", "1"))
+            if smp > nr_cpus:
+                log(f"  the guest kernel supports {nr_cpus} CPUs (NR_CPUS); "
+                    f"running with {nr_cpus}, not {smp}")
+                smp = nr_cpus
 
             log("building the guest kernel (out of tree, incremental)")
             since = time.time()
-            image, build_s = kernel.build(src, good_build, cache, log)
+            identity = f"{commit} {kernel.config_digest(good_build)}"
+            image, build_s, made = kernel.build(src, good_build, cache, log,
+                                                identity=identity)
             result["build_s"] = round(build_s, 1)
-            result["kernel"]["objects_compiled"] = kernel.compiled_objects(good_build, since)
+            result["kernel"]["objects_compiled"] = (kernel.compiled_objects(good_build, since)
+                                                    if made else 0)
             result["kernel"]["image"] = str(image)
-            log(f"  built in {build_s:.1f} s "
-                f"({result['kernel']['objects_compiled']} objects compiled)")
+            result["kernel"]["rebuilt"] = made
+            if made:
+                log(f"  built in {build_s:.1f} s "
+                    f"({result['kernel']['objects_compiled']} objects compiled)")
+            else:
+                log("  up to date: this commit and configuration were built last time")
 
             t = time.monotonic()
             initrd = initramfs.make(cache, log)
@@ -95,7 +107,7 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
 
             if negative_control:
                 result["negative_control"] = _negative_control(
-                    src, good_build, neg_build, image, initrd, probes, users, smp,
+                    src, commit, good_build, neg_build, initrd, probes, users, smp,
                     rundir / "negctl", cache, log, mem_mb, negctl_mode, timings)
         except CheckError as e:
             result["errors"].append(str(e))
@@ -114,13 +126,12 @@ def _guest_run(image, initrd, probes, users, cpus, logdir, cache, log, mem_mb):
     g = guest.run(image, initrd, probes, cpus, logdir, cache, log, mem_mb=mem_mb)
     rep = verdict.parse_report(g.ctl_text)
     ok, reasons = verdict.judge(rep, g.console, users, exit_code=g.exit_code,
-                                timeout=g.timeout, error=g.error)
-    if not ok and (g.timeout or not rep["done"]):
-        reasons.append("last console lines:\n    "
-                       + "\n    ".join(verdict.last_lines(g.console, 15)))
+                                timeout=g.timeout, error=g.error, cpus=cpus)
+    tail = verdict.last_lines(g.console, 15) if not ok and not rep["done"] else []
     bad, notes = verdict.log_problems(g.console)
     return {
-        "cpus": cpus, "accel": g.accel, "mem_mb": mem_mb, "ok": ok,
+        "cpus": cpus, "guest_cpus": _int(rep["hello"].get("cpus")),
+        "accel": g.accel, "mem_mb": mem_mb, "ok": ok,
         "verdict": "pass" if ok else "fail", "reasons": reasons,
         "boot_s": round(g.boot_s, 2) if g.boot_s is not None else None,
         "guest_uptime_at_init": _float(rep["hello"].get("uptime")),
@@ -128,26 +139,30 @@ def _guest_run(image, initrd, probes, users, cpus, logdir, cache, log, mem_mb):
         "compact_s": _phase_len(rep, "compact", "compacted"),
         "balloon": g.balloon, "counters": verdict.counters(rep),
         "check": rep["check"], "log_notes": [f"{w}: {l}" for w, l in notes][:5],
+        "console_tail": tail,
         "logs": str(logdir),
     }
 
 
-def _negative_control(src, good_build, neg_build, good_image, initrd, probes, users, smp,
+def _negative_control(src, commit, good_build, neg_build, initrd, probes, users, smp,
                       logdir, cache, log, mem_mb, mode, timings):
     out = {"ok": False, "reasons": [], "mutation": None, "mode": mode,
            "build_s": None, "run": None}
     log(f"negative control: breaking the dispatch ({mode}) in the private copy")
-    negctl.seed_build_dir(good_build, neg_build, log)
     try:
+        negctl.seed_build_dir(good_build, neg_build, log)
         with negctl.Mutated(src, neg_build, mode) as m:
             out["mutation"] = m.description
             log(f"  {m.description}")
-            image, build_s = kernel.build(src, neg_build, cache, log,
-                                          what="negative control build")
+            identity = f"{commit} {kernel.config_digest(neg_build)} {m.digest}"
+            image, build_s, made = kernel.build(src, neg_build, cache, log,
+                                                what="negative control build",
+                                                identity=identity)
             m.built()
         out["build_s"] = round(build_s, 1)
+        out["rebuilt"] = made
         timings["negctl_build_s"] = out["build_s"]
-        log(f"  rebuilt in {build_s:.1f} s; booting it")
+        log((f"  rebuilt in {build_s:.1f} s" if made else "  up to date") + "; booting it")
         run = _guest_run(image, initrd, probes, users, smp, logdir, cache, log, mem_mb)
     except CheckError as e:
         out["reasons"] = [f"the negative control could not be run: {e}"]
@@ -172,6 +187,13 @@ def _negative_control(src, good_build, neg_build, good_image, initrd, probes, us
 def _phase_len(rep, a, b):
     pa, pb = rep["phases"].get(a), rep["phases"].get(b)
     return round(pb - pa, 2) if pa is not None and pb is not None else None
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _float(v):

@@ -39,25 +39,42 @@ def cache_root(cache_dir=None):
     return root
 
 
-def run_cmd(cmd, timeout, cwd=None, env=None, logfile=None, check=True, what=None):
+def run_cmd(cmd, timeout, cwd=None, env=None, logfile=None, check=True, what=None,
+            progress=None, interval=60):
     """Run CMD in its own process group, killed whole after TIMEOUT seconds.
 
     Output goes to LOGFILE (appended) when given, else is captured and
-    returned.  Raises CheckError on timeout or (with CHECK) failure, quoting
-    the end of the output.
+    returned.  PROGRESS(elapsed seconds), when given, is called every
+    INTERVAL seconds while CMD runs.  Raises CheckError on timeout or (with
+    CHECK) failure, quoting the end of the output.
     """
     what = what or " ".join(str(c) for c in cmd[:3])
     out = open(logfile, "a") if logfile else subprocess.PIPE
+    t0 = time.monotonic()
     try:
         proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, text=True,
                                 stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            stdout, _ = proc.communicate(timeout=timeout)
+            while True:
+                left = timeout - (time.monotonic() - t0)
+                try:
+                    stdout, _ = proc.communicate(
+                        timeout=max(0.1, min(left, interval) if progress else left))
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() - t0 >= timeout:
+                        raise
+                    progress(time.monotonic() - t0)
         except subprocess.TimeoutExpired:
             kill_group(proc)
             raise CheckError(f"{what}: no result after {timeout:.0f} s, killed"
                              + _tail_hint(logfile))
+        except BaseException:
+            # Interrupted: the command runs in its own session, so it would
+            # not see the terminal's signal and would carry on alone.
+            kill_group(proc)
+            raise
     finally:
         if logfile:
             out.close()
@@ -97,6 +114,22 @@ def _tail_hint(logfile):
 
 def _last_lines(text, n):
     return "\n".join((text or "").rstrip().splitlines()[-n:])
+
+
+DEPS = ["qemu-system-x86", "busybox-static", "ccache", "gcc", "libc6-dev", "make", "flex",
+        "bison", "bc", "libelf-dev", "libssl-dev", "git"]
+
+
+def ensure_deps(log=print):
+    """Install the Debian packages the check needs, if missing (one line of
+    output when it installs anything)."""
+    script = SCRIPTS / "ensure-deps.sh"
+    res = subprocess.run([str(script), *DEPS], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    for line in res.stdout.splitlines():
+        log(line)
+    if res.returncode != 0:
+        log("some packages could not be installed; the check may fail for that reason")
 
 
 class Lock:

@@ -189,7 +189,10 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
     sockdir = Path(tempfile.mkdtemp(prefix="movops-rt-"))   # short socket paths
     ctl_path, qmp_path = sockdir / "ctl", sockdir / "qmp"
     cmd = [qemu_binary(), "-nodefaults", "-display", "none", "-no-reboot",
-           "-machine", "pc", "-m", str(mem_mb), "-smp", str(cpus),
+           # One CPU per socket: without ACPI the kernel finds the CPUs in
+           # SeaBIOS's MP table, which lists one per socket only.
+           "-machine", "pc", "-m", str(mem_mb),
+           "-smp", f"{cpus},sockets={cpus},cores=1,threads=1",
            "-kernel", str(image), "-initrd", str(initramfs),
            "-append", _kernel_append(probes, extra),
            "-chardev", f"file,id=con,path={console_path}", "-serial", "chardev:con",
@@ -208,8 +211,10 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
         ctl = _connect(ctl_path, 15)
         qmp = QMP(qmp_path)
         _drive(proc, ctl, qmp, res, t0, console_path, accel, log)
-    except CheckError as e:
-        res.error = res.error or str(e)
+    except (CheckError, OSError, ValueError, KeyError, TypeError) as e:
+        # OSError: a socket closed under us; the others: a garbled answer.
+        res.error = res.error or (str(e) if isinstance(e, CheckError)
+                                  else f"host side of the guest run: {e!r}")
         if accel == "kvm" and proc.poll() is not None and not console_path.read_text().strip():
             res.kvm_failed = True
     finally:

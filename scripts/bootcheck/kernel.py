@@ -33,8 +33,8 @@ GUEST_OPTIONS = [
     "PCI", "VIRTIO_MENU", "VIRTIO_PCI",
     # No ACPI: it would be a fifth of the build.  The guest ends with an
     # orderly 'reboot -f' (the keyboard controller reset), which QEMU run
-    # with -no-reboot turns into its own exit; SMP works from the BIOS's MP
-    # table (X86_MPPARSE, on in tinyconfig).
+    # with -no-reboot turns into its own exit; the CPUs are found in the
+    # BIOS's MP table (X86_MPPARSE, on in tinyconfig; see guest.py).
     "ADVISE_SYSCALLS",       # madvise(MADV_PAGEOUT) pushes the checked data into zram
 ]
 
@@ -89,41 +89,101 @@ def config_key(src, commit):
 
 
 def configure(src, commit, build_dir, cache, log):
-    """BUILD_DIR/.config for the guest; returns the config dict."""
+    """BUILD_DIR/.config for the guest; returns the config dict.
+
+    Derived configurations are kept in CACHE/configs by key, so switching
+    between revisions (base and converted) does not derive again, and the
+    build directory's .config is only rewritten when its content changes.
+    """
     build_dir = Path(build_dir)
-    stamp = build_dir / ".movops-config-key"
     key = config_key(src, commit)
+    store = Path(cache) / "configs"
+    stored = store / f"{key}.config"
+    if not stored.exists():
+        log(f"deriving the guest configuration ({BASE_TARGET} + {len(OPTIONS)} options)")
+        scratch = store / f"scratch-{key}"
+        if scratch.exists():
+            shutil.rmtree(scratch)
+        scratch.mkdir(parents=True)
+        with open(store / f"{key}.log", "w") as out:
+            try:
+                _, failed = kbuild.derive_config(
+                    src, scratch, BASE_TARGET, OPTIONS, kbuild.Kconfig(Tree(src)),
+                    log=out, make_args=ARCH_ARGS)
+            except RuntimeError as e:
+                raise CheckError(f"configuring the guest kernel failed: {e}")
+        if failed:
+            raise CheckError("guest configuration: could not set " + ", ".join(failed)
+                             + f" (see {store}/{key}.log)")
+        tmp = stored.with_suffix(".tmp")
+        shutil.copyfile(scratch / ".config", tmp)
+        os.replace(tmp, stored)
+        shutil.rmtree(scratch, ignore_errors=True)
+        _prune(store, keep=8)
+    want = stored.read_bytes()
     cfg = build_dir / ".config"
-    if cfg.exists() and stamp.exists() and stamp.read_text().strip() == key:
-        return kbuild.read_config(cfg)
-    log(f"deriving the guest configuration ({BASE_TARGET} + {len(OPTIONS)} options)")
     build_dir.mkdir(parents=True, exist_ok=True)
-    with open(build_dir / "movops-config.log", "w") as out:
-        try:
-            have, failed = kbuild.derive_config(
-                src, build_dir, BASE_TARGET, OPTIONS, kbuild.Kconfig(Tree(src)),
-                log=out, make_args=ARCH_ARGS)
-        except RuntimeError as e:
-            raise CheckError(f"configuring the guest kernel failed: {e}")
-    if failed:
-        raise CheckError("guest configuration: could not set "
-                         + ", ".join(failed) + f" (see {build_dir}/movops-config.log)")
-    stamp.write_text(key + "\n")
-    return have
+    if not cfg.exists() or cfg.read_bytes() != want:
+        if cfg.exists():
+            log("  the derived configuration differs from the build directory's; updating it")
+        cfg.write_bytes(want)
+    return kbuild.read_config(cfg)
 
 
-def build(src, build_dir, cache, log, timeout=1800, what="kernel build"):
-    """make bzImage; returns (image path, seconds)."""
+def config_digest(build_dir):
+    """Hash of the options set in BUILD_DIR/.config (not of its comments,
+    which list every option the revision's Kconfig knows): what a copy of
+    the build dir, or a build, must match."""
+    cfg = Path(build_dir) / ".config"
+    if not cfg.exists():
+        return None
+    opts = sorted(kbuild.read_config(cfg).items())
+    return hashlib.sha256(json.dumps(opts).encode()).hexdigest()[:16]
+
+
+def _prune(store, keep):
+    configs = sorted(store.glob("*.config"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in configs[keep:]:
+        for p in (old, old.with_suffix(".log")):
+            if p.exists():
+                p.unlink()
+
+
+def build(src, build_dir, cache, log, timeout=1800, what="kernel build", identity=None):
+    """make bzImage; returns (image path, seconds, ran make).
+
+    IDENTITY names what is being built (commit, configuration, mutation).
+    When the last successful build of BUILD_DIR had the same identity, make
+    is not run at all: even a no-op make of the kernel takes seconds.
+    """
     build_dir = Path(build_dir)
+    image = build_dir / IMAGE
+    stamp = build_dir / ".movops-built"
+    if identity and image.exists() and stamp.exists() \
+            and stamp.read_text().strip() == identity:
+        return image, 0.0, False
+    if stamp.exists():
+        stamp.unlink()
     logfile = build_dir / "movops-build.log"
     logfile.write_text("")
     t0 = time.monotonic()
+
+    def progress(elapsed):
+        try:
+            text = logfile.read_text(errors="replace")
+        except OSError:
+            text = ""
+        done = sum(1 for l in text.splitlines() if l.lstrip().startswith("CC "))
+        log(f"  ... still building after {elapsed:.0f} s ({done} files compiled so far)")
+
     run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), "bzImage"],
-            timeout=timeout, env=make_env(cache), logfile=logfile, what=what)
-    image = build_dir / IMAGE
+            timeout=timeout, env=make_env(cache), logfile=logfile, what=what,
+            progress=progress)
     if not image.exists():
         raise CheckError(f"{what}: no {image} after make")
-    return image, time.monotonic() - t0
+    if identity:
+        stamp.write_text(identity + "\n")
+    return image, time.monotonic() - t0, True
 
 
 def compiled_objects(build_dir, since):

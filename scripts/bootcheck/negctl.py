@@ -8,9 +8,18 @@ and with its old modification time afterwards.
 
 Mutations of page_movable_ops() in mm/migrate.c (the function the rework
 adds), on its branches of the form 'if (PageXxx(page)) return &ops;':
-  drop  - remove the last branch: that user's pages no longer have ops;
+  drop-first, drop-last - remove that branch: its user's pages no longer
+          have ops, so compaction leaves them where they are;
   swap  - exchange the tests of the first two branches: each user's pages
           get the other user's ops.
+
+The default removes the first branch.  On the trees at hand that is the
+balloon's, and the resulting kernel runs to the end: the check fails on its
+main criterion (balloon_page_migrate() is never called, balloon_migrate
+does not move), not merely on a crash.  Removing the zsmalloc branch of a
+6.12 tree instead trips DEBUG_VM (VM_BUG_ON_PAGE(!PageMovable(page)) in
+__ClearPageMovable()), and swapping the tests crashes in the wrong user's
+callbacks; both fail the check as well.
 """
 import hashlib
 import os
@@ -18,12 +27,13 @@ import re
 import shutil
 from pathlib import Path
 
+from . import kernel
 from .common import CheckError
 
 DISPATCH_FILE = "mm/migrate.c"
 DISPATCH_FUNC = "page_movable_ops"
-MODES = ("drop", "swap")
-DEFAULT_MODE = "drop"
+MODES = ("drop-first", "drop-last", "swap")
+DEFAULT_MODE = "drop-first"
 
 BRANCH_RE = re.compile(
     r"(?P<indent>[ \t]*)if \((?P<test>!?\s*Page\w+\(\s*page\s*\))\)[ \t]*\n"
@@ -56,11 +66,11 @@ def mutate(text, mode=DEFAULT_MODE):
     start, end = span
     body = text[start:end]
     branches = list(BRANCH_RE.finditer(body))
-    if mode == "drop":
+    if mode.startswith("drop"):
         if not branches:
             raise CheckError(f"negative control: {DISPATCH_FUNC}() has no "
                              "'if (PageXxx(page)) return &ops;' branch to remove")
-        b = branches[-1]
+        b = branches[0] if mode == "drop-first" else branches[-1]
         new = body[:b.start()] + body[b.end():]
         ret = re.search(r"return\s+&?\s*(\w+)", b.group("body")).group(1)
         desc = f"removed the branch 'if ({b.group('test')}) return &{ret};'"
@@ -107,12 +117,12 @@ class Mutated:
                 obj.unlink()
         self.path.write_bytes(data)
         os.utime(self.path, ns=(self.stat.st_atime_ns, self.stat.st_mtime_ns))
-        self._stamp, self._digest = stamp, digest
+        self._stamp, self.digest = stamp, digest
         return self
 
     def built(self):
         """Record that BUILD_DIR now holds the mutated object."""
-        self._stamp.write_text(self._digest + "\n")
+        self._stamp.write_text(self.digest + "\n")
 
     def __exit__(self, *exc):
         self.path.write_bytes(self.orig)
@@ -120,18 +130,33 @@ class Mutated:
 
 
 def seed_build_dir(good, neg, log):
-    """Make NEG a copy of the good build dir when it has none yet (or the
-    good one was reconfigured): an incremental rebuild then suffices."""
+    """Make NEG a copy of the good build dir unless it already has the same
+    configuration: an incremental rebuild of the mutated file then suffices.
+
+    Kbuild records relative paths, except objtool's own build, which
+    records the absolute path of the build dir; those records are moved to
+    the copy's path, or objtool would be rebuilt and, with it, every object.
+    """
     good, neg = Path(good), Path(neg)
-    key_good = (good / ".movops-config-key")
-    key_neg = (neg / ".movops-config-key")
-    if neg.exists() and key_neg.exists() and key_good.exists() \
-            and key_neg.read_text() == key_good.read_text():
+    want = kernel.config_digest(good)
+    stamp = neg / ".movops-seeded-config"
+    if neg.exists() and stamp.exists() and stamp.read_text().strip() == want:
         return
     log(f"seeding the negative control's build dir from {good}")
     if neg.exists():
         shutil.rmtree(neg)
     shutil.copytree(good, neg, symlinks=True)
+    old_prefix, new_prefix = f"{good}/", f"{neg}/"
+    for root, _, files in os.walk(neg / "tools"):
+        for f in files:
+            if f.endswith(".cmd") or f.endswith(".d"):
+                p = Path(root) / f
+                text = p.read_text(errors="surrogateescape")
+                if old_prefix in text:
+                    st = os.stat(p)
+                    p.write_text(text.replace(old_prefix, new_prefix), errors="surrogateescape")
+                    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
     for stale in (neg / ".movops-negctl-source",):
         if stale.exists():
             stale.unlink()
+    stamp.write_text(want + "\n")

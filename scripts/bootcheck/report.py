@@ -50,7 +50,8 @@ def times_rows(result):
     neg = result.get("negative_control") or {}
     rows = [
         ("kernel build", _secs(result.get("build_s")),
-         f"{k.get('objects_compiled', '?')} objects compiled"),
+         f"{k.get('objects_compiled', '?')} objects compiled" if k.get("rebuilt", True)
+         else "up to date, not rebuilt"),
         ("boot to init", _secs(result.get("boot_s")),
          f"{run.get('accel', '?')}, {run.get('cpus', '?')} CPUs"
          + (f", guest uptime {run['guest_uptime_at_init']:.2f} s"
@@ -59,7 +60,8 @@ def times_rows(result):
         ("whole guest run", _secs(run.get("run_s")), "QEMU start to power-off"),
     ]
     if neg:
-        rows.append(("negative control build", _secs(neg.get("build_s")), "incremental"))
+        rows.append(("negative control build", _secs(neg.get("build_s")),
+                     "incremental" if neg.get("rebuilt", True) else "up to date, not rebuilt"))
         nrun = neg.get("run") or {}
         rows.append(("negative control run", _secs(nrun.get("run_s")), ""))
     rows.append(("total", _secs(result.get("timings", {}).get("total_s")), ""))
@@ -92,6 +94,9 @@ def render(result):
             out.append(f"  balloon: guest memory {bal.get('mem_mb')} MB -> "
                        f"{bal.get('actual_mb')} MB (target {bal.get('target_mb')} MB) "
                        f"in {bal.get('seconds')} s")
+        if run.get("console_tail"):
+            out.append("  last console lines:")
+            out += ["    " + l for l in run["console_tail"]]
         out.append(f"  logs: {run.get('logs')}")
     neg = result.get("negative_control")
     if neg is not None:
@@ -106,3 +111,33 @@ def render(result):
     out.append("")
     out.append(result.get("summary", ""))
     return "\n".join(out)
+
+
+def verify_row(result, name="runtime"):
+    """The fields of a verifier report row (scripts/verifier/report.py
+    CheckResult(**verify_row(result))) for a runtime-check result."""
+    delta = (result.get("counters") or {}).get("delta", {})
+    moved = [(u["ops"], delta.get(f"kprobe:{u['ops']}"))
+             for u in result.get("users", []) if u.get("exercised")]
+    details = []
+    for run in result.get("runs", []):
+        details += [f"guest ({run['cpus']} CPUs, {run['accel']}): {r}" for r in run["reasons"]]
+    neg = result.get("negative_control")
+    if neg is not None and not neg["ok"]:
+        details += [f"negative control: {r.splitlines()[0]}" for r in neg["reasons"]]
+    details += [f"error: {e.splitlines()[0]}" for e in result.get("errors", [])]
+    parts = [", ".join(f"{ops}: {'?' if d is None else d} migrate calls" for ops, d in moved)]
+    if result.get("build_s") is not None:
+        parts.append(f"build {result['build_s']:.0f} s, boot {result.get('boot_s') or 0:.1f} s")
+    if neg is not None:
+        parts.append("negative control " + ("fails as it should" if neg["ok"]
+                                            else "does NOT fail"))
+    return {
+        "name": name,
+        "status": "pass" if result.get("ok") else "fail",
+        "count": sum(d for _, d in moved if isinstance(d, int)),
+        "time_s": float(result.get("timings", {}).get("total_s") or 0.0),
+        "summary": "; ".join(p for p in parts if p),
+        "details": details,
+        "data": result,
+    }

@@ -9,6 +9,7 @@ copy sees new modification times exactly on the changed files, and a rerun
 or a switch between related revisions (base, converted) rebuilds only what
 the change touches.
 """
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -48,8 +49,24 @@ def resolve(kdir, rev):
 
 
 def export(kdir, commit, dest, log):
-    """Make DEST a clean checkout of COMMIT of KDIR (created on first use)."""
+    """Make DEST a clean checkout of COMMIT of KDIR (created on first use).
+
+    A copy that git cannot use any more (say, the tree it borrowed objects
+    from is gone) is made again from scratch, once.
+    """
     dest = Path(dest)
+    try:
+        return _export(kdir, commit, dest, log)
+    except CheckError as e:
+        if not dest.exists():
+            raise
+        log(f"the private copy {dest} is unusable ({str(e).splitlines()[0]}); "
+            "making it again")
+        shutil.rmtree(dest)
+        return _export(kdir, commit, dest, log)
+
+
+def _export(kdir, commit, dest, log):
     if dest.exists() and _git(dest, "rev-parse", "--git-dir", check=False).returncode != 0:
         raise CheckError(f"{dest} exists but is not a git clone; remove it")
     if not dest.exists():

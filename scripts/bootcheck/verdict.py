@@ -5,6 +5,7 @@
 Pure functions of text and numbers, so they are tested without QEMU.
 
 A run passes when all of these hold:
+  - the guest brought up every CPU it was given (2 for the SMP run);
   - the test program ran to the end (DONE, no FAIL) and the guest shut
     itself down in order (the kernel's "reboot: Restarting system" or
     "reboot: Power down", then QEMU's exit with status 0, no timeout);
@@ -142,9 +143,16 @@ def exercised_users(users):
     return out
 
 
-def judge(rep, console, users, exit_code=0, timeout=None, error=None):
-    """(ok, reasons): REASONS lists every failed rule, in plain words."""
+def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None):
+    """(ok, reasons): REASONS lists every failed rule, in plain words.
+
+    CPUS, when given, is how many CPUs QEMU gave the guest: the guest must
+    have brought them all up (an SMP run must really be one).
+    """
     reasons = []
+    seen_cpus = rep["hello"].get("cpus")
+    if cpus is not None and seen_cpus is not None and seen_cpus != str(cpus):
+        reasons.append(f"the guest runs on {seen_cpus} CPUs, QEMU gave it {cpus}")
     if timeout:
         reasons.append(f"guest timed out in the {timeout} phase")
     if error and not timeout:

@@ -1,0 +1,25 @@
+HELLO cpus=2 memtotal_kb=503268 memavail_kb=487184 uptime=1.20
+PROBE balloon_mops balloon_page_migrate ok
+PROBE zsmalloc_mops zs_page_migrate ok
+STAT start vmstat:balloon_inflate 0
+STAT start vmstat:balloon_deflate 0
+STAT start vmstat:balloon_migrate 0
+STAT start vmstat:pgmigrate_success 0
+STAT start vmstat:pgmigrate_fail 0
+STAT start vmstat:compact_migrate_scanned 0
+STAT start vmstat:compact_free_scanned 0
+STAT start vmstat:compact_isolated 0
+STAT start vmstat:pswpin 0
+STAT start vmstat:pswpout 0
+STAT start kprobe:balloon_mops 0
+STAT start kprobe:zsmalloc_mops 0
+STAT start zram:orig_pages 1
+STAT start zram:zsmalloc_pages 3
+STAT start meminfo:MemFree_kb 483612
+STAT start meminfo:SwapUsed_kb 0
+PHASE keeper uptime=1.38
+PHASE filler uptime=3.15
+PHASE balloon uptime=9.25
+BALLOON 344
+NOTE host says BALLOON-DONE 345
+PHASE free uptime=17.33
