@@ -33,6 +33,11 @@ REPO = Path(__file__).resolve().parents[2]
 COCCI = REPO / "cocci"
 MIN_SPATCH = (1, 1, 1)
 DEFAULT_BRANCH = "movable-ops"
+# How the patch files are made.  No signature: it would carry this machine's
+# git version.  A fixed abbreviation: git's automatic one grows with the
+# size of the repository, and the patches must not depend on it.  verify.py
+# regenerates patches with the same options to compare them with expected/.
+FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12"]
 CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
 
 EXIT_OK, EXIT_FAIL, EXIT_BLOCKED = 0, 1, 2
@@ -383,10 +388,7 @@ class Run:
         for old in out.glob("*.patch"):
             old.unlink()
         n = len(commits)
-        # No signature: it would carry this machine's git version.
-        # A fixed abbreviation: git's automatic one grows with the size of
-        # the repository, and the patches must not depend on it.
-        stage.git("format-patch", "-q", "--numbered", "--no-signature", "--abbrev=12",
+        stage.git("format-patch", "-q", *FORMAT_PATCH_OPTS,
                   "-o", str(out), f"{base}..{head}")
         (out / "0000-cover-letter.patch").write_text(
             cover_letter(stage, base, head, commits, plan, self.identity,

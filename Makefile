@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# movops: the movable_ops rework as semantic patches, a reproducible commit
+# series and its verification.  'make help' lists the targets.
+
+# Debian's python3: spatch's Python rules run on it, and the tests use
+# Debian's python3-pytest.
+PY      := /usr/bin/python3
+PYTEST  := $(PY) -m pytest -p no:cacheprovider
+export MOVOPS_CACHE ?= $(HOME)/.cache/movops
+
+KDIR    ?=
+BRANCH  ?= movable-ops
+PREREQ  ?=
+OUT     ?=
+DEMO_DIR := $(MOVOPS_CACHE)/demo
+
+ENSURE  := scripts/ensure-deps.sh
+# What the series and its tests need; kernel builds (verify, runtime) need
+# the build packages too.
+DEPS_SERIES  := coccinelle sparse python3-pytest git patch gcc make perl
+DEPS_BUILD   := flex bison bc libelf-dev libssl-dev libc6-dev
+DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip
+DEPS_ALL     := $(DEPS_SERIES) $(DEPS_BUILD) $(DEPS_RUNTIME)
+
+prereq_args = $(foreach p,$(PREREQ),--prereq $(p))
+
+.PHONY: help deps check check-fast check-realtree check-runtime demo \
+	analyze apply verify runtime-check bench expected clean-cache
+
+help:
+	@echo "make demo                 run the series on Debian's linux-source-6.12 and verify it"
+	@echo "make check                all tests: fixtures (seconds), real trees and a boot (minutes)"
+	@echo "make check-fast           only the fixture and unit tests"
+	@echo "make analyze KDIR=...     users, preconditions and blockers of a git kernel tree"
+	@echo "make apply KDIR=... [PREREQ=drop-z3fold] [BRANCH=...] [OUT=dir]"
+	@echo "                          the commit series on a new branch (patch files in OUT)"
+	@echo "make verify KDIR=...      build, sparse, bisect, checkpatch, golden checks of the series"
+	@echo "make runtime-check KDIR=...  boot the converted kernel and watch pages migrate"
+	@echo "make bench                timing tables of the series, verify and the runtime check"
+	@echo "make expected             regenerate the golden files in expected/ (review the diff)"
+
+deps:
+	@$(ENSURE) $(DEPS_ALL)
+
+# The fast layer first: a broken step shows in seconds, before any real tree
+# is unpacked.
+check: deps
+	$(PYTEST) -v -m "not realtree and not runtime" tests
+	$(PYTEST) -v -m "realtree" tests
+	$(PYTEST) -v -m "runtime" tests
+
+check-fast:
+	@$(ENSURE) $(DEPS_SERIES)
+	$(PYTEST) -v -m "not realtree and not runtime" tests
+
+check-realtree: deps
+	$(PYTEST) -v -m "realtree" tests
+
+check-runtime: deps
+	$(PYTEST) -v -m "runtime" tests
+
+need-kdir = @test -n "$(KDIR)" || { echo "make $@: no tree given; run 'make $@ KDIR=/path/to/linux'" >&2; exit 1; }
+
+analyze:
+	$(need-kdir)
+	@$(ENSURE) $(DEPS_SERIES)
+	scripts/apply-series.sh --analyze $(if $(OUT),--json $(OUT)/analysis.json) $(prereq_args) $(KDIR)
+
+apply:
+	$(need-kdir)
+	@$(ENSURE) $(DEPS_SERIES)
+	scripts/apply-series.sh --branch $(BRANCH) $(prereq_args) $(if $(OUT),--output $(OUT)) $(KDIR)
+
+verify:
+	$(need-kdir)
+	@$(ENSURE) $(DEPS_SERIES) $(DEPS_BUILD)
+	$(PY) scripts/verify.py --branch $(BRANCH) $(KDIR)
+
+runtime-check:
+	$(need-kdir)
+	@$(ENSURE) $(DEPS_ALL)
+	$(PY) scripts/runtime-check.py --rev $(BRANCH) $(KDIR)
+
+# The demo works on its own clone of the cached, baselined 6.12 tree, made
+# afresh each time, so it never touches anything of the user's.
+demo: deps
+	@$(ENSURE) linux-source-6.12
+	@tree=$$(scripts/prepare-tree.sh 6.12) || exit 1; \
+	rm -rf $(DEMO_DIR); mkdir -p $(DEMO_DIR); \
+	git clone -q --shared "$$tree" $(DEMO_DIR)/linux-6.12 || exit 1; \
+	git -C $(DEMO_DIR)/linux-6.12 config user.name "movops demo"; \
+	git -C $(DEMO_DIR)/linux-6.12 config user.email "movops-demo@localhost"; \
+	echo; echo "== 1. Analysis of stock 6.12 (z3fold has no page type: a blocker)"; \
+	scripts/apply-series.sh --analyze $(DEMO_DIR)/linux-6.12; \
+	echo; echo "== 2. The series, with the drop-z3fold prerequisite"; \
+	scripts/apply-series.sh --prereq drop-z3fold --output $(DEMO_DIR)/patches \
+		$(DEMO_DIR)/linux-6.12 || exit 1; \
+	echo; echo "== 3. Verification"; \
+	$(PY) scripts/verify.py --json $(DEMO_DIR)/verify.json $(DEMO_DIR)/linux-6.12; rc=$$?; \
+	echo; echo "demo: tree    $(DEMO_DIR)/linux-6.12 (branch movable-ops)"; \
+	echo "demo: patches $(DEMO_DIR)/patches"; \
+	echo "demo: verify  $(DEMO_DIR)/verify.json"; \
+	exit $$rc
+
+bench: deps
+	$(PY) bench/bench-series.py
+	@tree=$$(scripts/prepare-tree.sh -q 6.12) || exit 1; \
+	rm -rf $(MOVOPS_CACHE)/bench/linux-6.12; mkdir -p $(MOVOPS_CACHE)/bench; \
+	git clone -q --shared "$$tree" $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.name "movops bench" && \
+	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.email "movops-bench@localhost" && \
+	scripts/apply-series.sh -q --prereq drop-z3fold $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(PY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(PY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
+
+expected: deps
+	$(PY) scripts/make-expected.py
+
+clean-cache:
+	rm -rf $(MOVOPS_CACHE)
