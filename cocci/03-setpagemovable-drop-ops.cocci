@@ -336,15 +336,17 @@ g@p(before,
 // ---------------------------------------------------------------------------
 // Exports no module needs any more.
 
+// The export macros are matched through a declarer metavariable, not by
+// name: a named declarer would become a token of spatch's file prefilter,
+// and every file with an EXPORT_SYMBOL (5,000 in a kernel tree) would be
+// parsed.  With the ops object inherited from opsobj, only files that
+// define one can match.
 @export depends on patch@
-declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
+declarer d : script:python() { d in ("EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL") };
 identifier opsobj.X;
+position p;
 @@
-(
-EXPORT_SYMBOL(X);
-|
-EXPORT_SYMBOL_GPL(X);
-)
+d@p(X);
 
 @script:python depends on export@
 X << opsobj.X;
@@ -352,11 +354,8 @@ X << opsobj.X;
 keep_if(allowed() and X in drop_export)
 
 @depends on patch@
-declarer name EXPORT_SYMBOL, EXPORT_SYMBOL_GPL;
+declarer d : script:python() { d in ("EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL") };
 identifier opsobj.X;
+position export.p;
 @@
-(
-- EXPORT_SYMBOL(X);
-|
-- EXPORT_SYMBOL_GPL(X);
-)
+- d@p(X);

@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""make-expected.py - regenerate the golden files in expected/ with the
+toolkit itself, for review with 'git diff expected/'.
+
+Usage: scripts/make-expected.py [--only NAME] [--expected DIR]
+
+For each known tree it runs scripts/apply-series.sh on a fresh clone and
+writes what the run produced:
+
+  mainline-fixture   tests/fixtures/mainline/before: the series as patches
+  6.12-drop-z3fold   Debian linux-source-6.12 with --prereq drop-z3fold:
+                     the series as patches
+  6.12               stock Debian linux-source-6.12: the blocker report
+  6.1                stock Debian linux-source-6.1: the blocker report
+
+Each directory also gets tree.json: the tree's version, the prerequisites,
+the files the series reads and a hash of them at the base, by which the
+tests and verify.py recognise the tree.  The git identity is fixed
+(GOLDEN_IDENTITY) and the dates come from the base commit, so a run on the
+same tree gives the same bytes.  The clone's path is written as <KDIR>.
+
+The goldens are only as good as their review: read every line of the diff
+before committing it.
+
+Exit: 0 written, 1 a run failed.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from movops.tree import Tree  # noqa: E402
+
+GOLDEN_IDENTITY = ("Movops Tester", "tester@example.org")
+APPLY = REPO / "scripts" / "apply-series.sh"
+PREPARE = REPO / "scripts" / "prepare-tree.sh"
+
+# name: (source, prerequisites, expected exit status)
+ENTRIES = {
+    "mainline-fixture": ("fixture:mainline", [], 0),
+    "6.12-drop-z3fold": ("debian:6.12", ["drop-z3fold"], 0),
+    "6.12": ("debian:6.12", [], 2),
+    "6.1": ("debian:6.1", [], 2),
+}
+
+# Files every step reads, whatever the analysis finds.
+ALWAYS_READ = ["include/linux/migrate.h", "include/linux/page-flags.h",
+               "include/linux/balloon_compaction.h", "mm/compaction.c", "mm/migrate.c",
+               "mm/internal.h", "mm/Kconfig", "mm/Makefile"]
+
+
+def git(cwd, *args):
+    return subprocess.run(["git", "-C", str(cwd), *args], check=True, text=True,
+                          stdout=subprocess.PIPE).stdout
+
+
+def set_identity(kdir):
+    git(kdir, "config", "user.name", GOLDEN_IDENTITY[0])
+    git(kdir, "config", "user.email", GOLDEN_IDENTITY[1])
+
+
+def clone(source, dest):
+    kind, what = source.split(":")
+    if kind == "fixture":
+        shutil.copytree(REPO / "tests" / "fixtures" / what / "before", dest)
+        git(dest, "init", "-q")
+        git(dest, "add", "-A")
+        # A fixed author and date, so the base commit (and all on it) is the
+        # same on every machine.
+        env = dict(os.environ, GIT_AUTHOR_DATE="@0 +0000", GIT_COMMITTER_DATE="@0 +0000",
+                   GIT_AUTHOR_NAME="Fixture", GIT_AUTHOR_EMAIL="fixture@example.org",
+                   GIT_COMMITTER_NAME="Fixture", GIT_COMMITTER_EMAIL="fixture@example.org")
+        subprocess.run(["git", "-C", str(dest), "commit", "-q", "-m", "fixture base"],
+                       check=True, env=env)
+    else:
+        tree = subprocess.run([str(PREPARE), "-q", what], check=True, text=True,
+                              stdout=subprocess.PIPE).stdout.strip().splitlines()[-1]
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
+        git(Path(dest).parent, "clone", "-q", "--shared", tree, str(dest))
+    set_identity(dest)
+    return Path(dest)
+
+
+def read_files(kdir, plan, branch=None):
+    files = set(ALWAYS_READ) | set(plan.get("files", []))
+    if branch:
+        files |= set(git(kdir, "diff", "--name-only", "HEAD", branch).split())
+    return sorted(files)
+
+
+def make(name, dest_root, work):
+    source, prereqs, want = ENTRIES[name]
+    kdir = clone(source, work / name / "linux")
+    out = work / name / "out"
+    pre = [a for p in prereqs for a in ("--prereq", p)]
+    analysis = work / name / "analysis.json"
+    subprocess.run([str(APPLY), "-q", "--analyze", "--json", str(analysis), *pre, str(kdir)],
+                   stdout=subprocess.DEVNULL)
+    res = subprocess.run([str(APPLY), "-q", *pre, "--output", str(out), str(kdir)],
+                         text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if res.returncode != want:
+        print(f"make-expected: {name}: apply-series exited {res.returncode}, "
+              f"expected {want}:\n{res.stderr}", file=sys.stderr)
+        return False
+    dest = dest_root / name
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    plan = json.loads(analysis.read_text()) if analysis.exists() else {}
+    if want == 0:
+        for p in sorted(out.glob("*.patch")):
+            shutil.copy(p, dest / p.name)
+        files = read_files(kdir, plan, "movable-ops")
+    else:
+        text = (out / "analysis.txt").read_text().replace(str(kdir), "<KDIR>")
+        (dest / "analysis.txt").write_text(text)
+        files = read_files(kdir, plan)
+    tree = Tree(kdir, "HEAD")
+    meta = {"version": tree.version(), "source": source, "prereqs": prereqs,
+            "exit": want, "files": files, "sha256": tree.content_hash(files)}
+    (dest / "tree.json").write_text(json.dumps(meta, indent=1) + "\n")
+    print(f"make-expected: {name}: {len(list(dest.iterdir()))} files in {dest}")
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", choices=sorted(ENTRIES), action="append",
+                    help="regenerate only this entry (repeatable)")
+    ap.add_argument("--expected", default=str(REPO / "expected"),
+                    help="where to write (default: expected/ of this repository)")
+    args = ap.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
+        for name in args.only or ENTRIES:
+            ok &= make(name, Path(args.expected), Path(tmp))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
