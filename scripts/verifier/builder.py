@@ -6,11 +6,19 @@ The compiler and sparse are called through two small wrappers (CC and
 CHECK on the make command line, the way ccache is used) that copy the
 diagnostics of each object into a file next to it in the build directory:
 '.foo.o.movops-cc' and '.foo.o.movops-sparse'.  make only recompiles what
-changed, and a log is rewritten exactly when its object is, so after any
-build the logs of all objects describe the current source: one build per
-configuration per commit gives the build check, the sparse check and the
-bisection check their data.  objtool's warnings name their object and are
-taken from make's output for the objects that were rebuilt.
+changed, and a compiler log is rewritten exactly when its object is, so
+after any build the compiler logs of all objects describe the current
+source: one build per configuration per commit gives the build check and
+the bisection check their data.  objtool's warnings name their object and
+are taken from make's output for the objects that were rebuilt.
+
+sparse is only needed where the sparse check compares (the base and the
+tip), and costs about as much as the compilation, so the commits in
+between are built without it.  Compiling an object removes its sparse log
+(the CC wrapper does it), so a sparse log present always belongs to the
+object as it is now; a build with sparse runs make with C=1 (sparse on what
+is recompiled) and then C=2 on the objects still without a log (objects
+last compiled by a build without sparse).
 """
 import os
 import re
@@ -39,8 +47,9 @@ case $out in
 *.o)
 	log="${out%/*}/.${out##*/}.movops-cc"
 	[ "${out%/*}" = "$out" ] && log=".$out.movops-cc"
-	# A failed compilation must not leave the object of an earlier commit.
-	rm -f "$out"
+	# A failed compilation must not leave the object of an earlier commit,
+	# nor a sparse log that described it.
+	rm -f "$out" "${log%-cc}-sparse"
 	"$@" 2>"$log"
 	rc=$?
 	[ $rc = 0 ] || echo "movops-cc: exit $rc" >>"$log"
@@ -114,14 +123,13 @@ class Builder:
         self.store = store
         self.tools = tools or {}
         w = install_wrappers(self.root / "bin")
-        self.make_vars = [f"CC={w['movops-cc']} gcc", f"CHECK={w['movops-check']} sparse",
-                          "C=1"]
+        self.make_vars = [f"CC={w['movops-cc']} gcc", f"CHECK={w['movops-check']} sparse"]
         self.env = c_env()
 
     # -- configurations ----------------------------------------------------
     def config_key(self, plan, base_key):
         return {"base": base_key, "enable": plan.enable, "disable": plan.disable,
-                "tools": self.tools, "vars": self.make_vars[:2]}
+                "tools": self.tools, "vars": self.make_vars}
 
     def configure(self, plan, kconfig, base_key, srcdir=None, ensure_tree=None):
         """Config for PLAN in its own build directory, reusing a derivation
@@ -158,7 +166,7 @@ class Builder:
                 try:
                     cfg.values, cfg.failed = kbuild.derive_config(
                         srcdir, scratch, "defconfig", plan.enable, kconfig,
-                        disable=plan.disable, make_args=self.make_vars[:2])
+                        disable=plan.disable, make_args=self.make_vars)
                     shutil.copy(scratch / ".config", dot)
                 except (RuntimeError, OSError) as e:
                     err = e
@@ -171,7 +179,7 @@ class Builder:
                 try:
                     cfg.values, cfg.failed = kbuild.derive_config(
                         self.wt.path, bdir, "defconfig", plan.enable, kconfig,
-                        disable=plan.disable, make_args=self.make_vars[:2])
+                        disable=plan.disable, make_args=self.make_vars)
                 except (RuntimeError, OSError) as e:
                     lines = [l for l in str(e).strip().splitlines() if l.strip()]
                     cfg.error = " | ".join(lines[:1] + lines[-3:]) if lines else repr(e)
@@ -191,16 +199,18 @@ class Builder:
         res = run(cmd, env=self.env)
         return res
 
-    def build(self, cfg, objs):
-        """Build OBJS in CFG at the worktree's current commit.
+    def build(self, cfg, objs, sparse=True):
+        """Build OBJS in CFG at the worktree's current commit, with sparse
+        on them unless SPARSE is false.
 
         Returns {"objects": {obj: {"ok", "rebuilt", "cc", "sparse", "objtool"}},
-        "make_errors": [...], "rc": int}.
+        "make_errors": [...], "rc": int, "sparse": bool}; without sparse the
+        objects' "sparse" lists are empty.
         """
         bdir = cfg.bdir
         start = time.time()
         before = {o: _mtime(log_path(bdir, o, "cc")) for o in objs}
-        res = self._make(bdir, objs) if objs else None
+        res = self._make(bdir, objs, extra=["C=1"] if sparse else []) if objs else None
         output = (res.stdout + "\n" + res.stderr) if res else ""
         srcdirs = [str(self.wt.path)]
         objtool = {}
@@ -227,7 +237,12 @@ class Builder:
             return ls[n - 1] if 0 < n <= len(ls) else None
 
         state = {"objects": {}, "make_errors": make_errors,
-                 "rc": res.returncode if res else 0}
+                 "rc": res.returncode if res else 0, "sparse": sparse}
+        if sparse:
+            stale = [o for o in objs if (bdir / o).exists()
+                     and not log_path(bdir, o, "sparse").exists()]
+            if stale:
+                self._make(bdir, stale, extra=["C=2"])
         for o in objs:
             cc_log = log_path(bdir, o, "cc")
             now = _mtime(cc_log)
@@ -241,7 +256,7 @@ class Builder:
             if "movops-cc: exit " in cc_text:
                 entry["ok"] = False
             for kind, tool in (("cc", "gcc"), ("sparse", "sparse"), ("objtool", "objtool")):
-                text = _read(log_path(bdir, o, kind))
+                text = _read(log_path(bdir, o, kind)) if sparse or kind != "sparse" else ""
                 ds = [d for d in diag.parse(text, tool, srcdirs, bdir)]
                 for d in ds:
                     d["tool"] = tool

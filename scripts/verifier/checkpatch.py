@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check "checkpatch": the tree's own scripts/checkpatch.pl on every patch
 of 'git format-patch base..branch', with the materialised tree as --root.
-ERRORs fail the check; WARNINGs and CHECKs are listed."""
+ERRORs fail the check; WARNINGs and CHECKs are listed.
+
+A patch's findings are stored under its text and the content of the files
+checkpatch takes its rules from (INPUTS, at the tip), so a series that
+shares patches with one verified before only has its new patches checked.
+"""
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,7 +49,13 @@ def run_one(root, patch):
     return res.stdout + res.stderr, res.returncode
 
 
-def check(root, patches, store=None, tree_id="", jobs=2):
+# What checkpatch.pl reads besides the patch: its rules and word lists, and
+# the maintainer data it asks get_maintainer.pl about.
+INPUTS = ("scripts/checkpatch.pl", "scripts/spelling.txt", "scripts/const_structs.checkpatch",
+          "scripts/get_maintainer.pl", "scripts/spdxcheck.py", "MAINTAINERS")
+
+
+def check(root, patches, store=None, inputs_key="", jobs=2):
     """{patch name: [finding]} for every patch file in PATCHES."""
     script = Path(root) / "scripts" / "checkpatch.pl"
     if not script.exists():
@@ -52,7 +63,7 @@ def check(root, patches, store=None, tree_id="", jobs=2):
 
     def one(p):
         text = Path(p).read_text(errors="surrogateescape")
-        key = {"patch": sha256_text(text), "tree": tree_id}
+        key = {"patch": sha256_text(text), "inputs": inputs_key}
         if store is not None:
             got = store.get("checkpatch", key)
             if got is not None:

@@ -32,18 +32,26 @@ def extract(kdir, rev, files, dest):
         p.write_text(text, errors="surrogateescape")
 
 
-def spatch(worktree, files, jobs=1):
-    """[(file, line, message)] reported by the semantic patch; error text."""
+def spatch(workdir, files, jobs=1):
+    """[(file, line, message)] reported by the semantic patch on FILES, the
+    files of WORKDIR; error text.
+
+    --dir makes spatch treat every file on its own (files named on the
+    command line form one group), so that the result of a file depends on
+    that file alone and can be stored under its content (see check())."""
     if not files:
         return [], ""
     cmd = ["spatch", "--sp-file", COCCI, "-D", "report", "--very-quiet",
-           "--include-headers", "--no-includes", "--no-show-diff", *files]
-    res = run(cmd, cwd=worktree, env=c_env())
+           "--include-headers", "--no-includes", "--no-show-diff",
+           "--jobs", str(max(1, jobs)), "--chunksize", "1", "--dir", "."]
+    res = run(cmd, cwd=workdir, env=c_env())
     hits = []
     for line in res.stdout.splitlines():
         m = REPORT_RE.match(line.strip())
         if m:
-            hits.append((m.group("file"), int(m.group("line")),
+            f = m.group("file")
+            f = f[2:] if f.startswith("./") else f
+            hits.append((f, int(m.group("line")),
                          m.group("msg")[len("movops-old-api: "):]))
     err = ""
     if res.returncode != 0:
@@ -130,9 +138,9 @@ def grep_check(worktree, files):
 
 
 def check(kdir, rev, files, workdir, jobs=1):
-    """(hits, files, error) for FILES of revision REV of KDIR (the result of
-    the git grep prefilter, series.api_files()); hits are (file, line,
-    message, how found).  WORKDIR is an empty scratch directory."""
+    """(hits, error) for FILES of revision REV of KDIR (candidates from the
+    git grep prefilter, series.api_files()); hits are (file, line, message,
+    how found).  WORKDIR is an empty scratch directory."""
     extract(kdir, rev, files, workdir)
     sp, err = spatch(workdir, files, jobs)
     gr = grep_check(workdir, files)
@@ -146,4 +154,4 @@ def check(kdir, rev, files, workdir, jobs=1):
         else:
             merged[(f, l)] = [msg, "grep only: spatch did not report it (macro or unparsed code?)"]
     hits = [(f, l, m, s) for (f, l), (m, s) in sorted(merged.items())]
-    return hits, files, err
+    return hits, err

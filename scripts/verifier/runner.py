@@ -4,9 +4,9 @@
 The expensive work is shared.  The worktree walks the base and then every
 commit of the series once, oldest first; at each commit every configuration
 builds the affected objects once (in parallel, each in its own build
-directory, with C=1 so sparse runs on whatever is recompiled).  Those
-builds feed the build check (base and tip), the sparse check (base and
-tip), and the bisection check (every commit).  At the tip the changed-line
+directory; with sparse at the base and the tip).  Those builds feed the
+build check (base and tip), the sparse check (base and tip), and the
+bisection check (every commit).  At the tip the changed-line
 proof preprocesses the same objects in the same build directories, spatch
 looks for the old API and checkpatch reads the patches.  Every step's
 result is stored under a key made of all its inputs, so a second run on the
@@ -100,10 +100,21 @@ class Verification:
 
     # -- phases ------------------------------------------------------------------
     def start_grep(self):
-        """git grep the base and the tip for the API's files, in parallel."""
+        """git grep the base for the API's files (stored: the variants of a
+        series share their base); the tip's list follows from it and the
+        files the series touches."""
         s = self.series
-        self._api = {sha: self.pool.submit(ser.api_files, s.kdir, sha, tree, self.store)
-                     for sha, tree in ((s.base, s.base_tree), (s.tip, s.commits[-1].tree))}
+        base = self.pool.submit(ser.api_files, s.kdir, s.base, s.base_tree, self.store)
+
+        def tip():
+            key = {"tree": s.commits[-1].tree, "re": ser.API_TOKENS}
+            got = self.store.get("apifiles", key)
+            if got is None:
+                got = ser.api_files_from(s.kdir, s.tip, s.base, base.result())
+                self.store.put("apifiles", key, got)
+            return got
+
+        self._api = {s.base: base, s.tip: self.pool.submit(tip)}
 
     def api_files(self, sha):
         return self._api[sha].result()
@@ -207,10 +218,12 @@ class Verification:
         for label, sha, tree_id, subject in steps:
             t0 = time.monotonic()
             todo = []
+            # sparse only where the sparse check compares.
+            sparse = sha in (s.base, s.tip)
             for cfg in cfgs:
                 objs, skipped = self.enabled_objects(sha, cfg)
                 key = self.key(kind="build", tree=tree_id, config=cfg.fingerprint,
-                               objs=objs, vars=self.builder.make_vars)
+                               objs=objs, vars=self.builder.make_vars, sparse=sparse)
                 got = self.store.get("build", key)
                 if got is not None:
                     got["skipped"] = skipped
@@ -220,11 +233,12 @@ class Verification:
             if todo:
                 self.at(sha)
                 names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
-                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names})")
+                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names}"
+                              f"{', with sparse' if sparse else ''})")
 
                 def one(item):
                     cfg, objs, skipped, key = item
-                    st = self.builder.build(cfg, objs)
+                    st = self.builder.build(cfg, objs, sparse=sparse)
                     if st["rc"] >= 0:      # not when make was killed
                         self.store.put("build", key, st)
                     st["skipped"] = skipped
@@ -431,23 +445,35 @@ class Verification:
 
     def start_old_api(self):
         """Run spatch and grep on the tip's candidate files, taken from git
-        (no worktree needed), in the background."""
+        (no worktree needed), in the background.  Results are stored per
+        file content, so a series that differs from one verified before
+        (another commit on top) only has its changed files searched."""
         s = self.series
-        key = self.key(kind="oldapi", tree=s.commits[-1].tree,
-                       cocci=sha256_text(oldapi.COCCI.read_text()))
+        cocci = sha256_text(oldapi.COCCI.read_text())
 
         def work():
             t0 = time.monotonic()
-            got = self.store.get("oldapi", key)
-            if got is None:
-                self.progress("old-api-gone: spatch (report mode) and grep over the tip")
+            files = self.api_files(s.tip)
+            blobs = ser.blob_ids(s.kdir, s.tip, files)
+            keys = {f: self.key(kind="oldapi", path=f, blob=blobs.get(f), cocci=cocci)
+                    for f in files}
+            hits, todo, err = [], [], ""
+            for f in files:
+                got = self.store.get("oldapi", keys[f])
+                if got is None:
+                    todo.append(f)
+                else:
+                    hits += [tuple(h) for h in got]
+            if todo:
+                self.progress(f"old-api-gone: spatch (report mode) and grep over {len(todo)} "
+                              "files of the tip")
                 with tempfile.TemporaryDirectory(prefix="oldapi-", dir=self.root) as d:
-                    hits, files, err = oldapi.check(s.kdir, s.tip, self.api_files(s.tip),
-                                                    d, self.jobs)
-                got = {"hits": hits, "files": files, "err": err}
+                    new, err = oldapi.check(s.kdir, s.tip, todo, d, self.jobs)
+                hits += new
                 if not err:
-                    self.store.put("oldapi", key, got)
-            return got, time.monotonic() - t0
+                    for f in todo:
+                        self.store.put("oldapi", keys[f], [h for h in new if h[0] == f])
+            return {"hits": sorted(hits), "files": files, "err": err}, time.monotonic() - t0
 
         self._old_api = self.pool.submit(work)
 
@@ -464,27 +490,35 @@ class Verification:
         r.time_s += dt
 
     def patches(self):
+        """The numbered patches of the series, made the way apply-series.sh
+        makes them (its format-patch options, no cover letter: that one is
+        apply-series' own text)."""
         if getattr(self, "_patches", None) is None:
             s = self.series
             d = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
             git(s.kdir, "format-patch", "-q", *golden.FORMAT_PATCH_OPTS,
-                      f"--base={s.base}", "-o", str(d), f"{s.base}..{s.tip}")
+                "-o", str(d), f"{s.base}..{s.tip}")
             self._patch_dir = d
             self._patches = sorted(p for p in d.glob("*.patch")
                                    if not p.name.startswith("0000-"))
         return self._patches
 
     def start_checkpatch(self):
-        """checkpatch.pl of the tree on every patch, in the background (it
-        reads only scripts/ of the worktree, which the series leaves alone)."""
+        """checkpatch.pl of the tree on every patch, in the background.  It
+        runs in the worktree while the builds move it from commit to commit;
+        what it reads there (its scripts, MAINTAINERS) is named in the key
+        of its stored results as the tip's content."""
         s = self.series
         patches = self.patches()
+
+        inputs = ser.blob_ids(s.kdir, s.tip, list(cp.INPUTS))
+        inputs_key = sha256_text(*[f"{f}:{inputs.get(f)}" for f in cp.INPUTS],
+                                 self.tools, self.code)
 
         def work():
             t0 = time.monotonic()
             self.ensure_tree()
-            res, err = cp.check(self.wt.path, patches, self.store, s.commits[-1].tree,
-                                self.jobs)
+            res, err = cp.check(self.wt.path, patches, self.store, inputs_key, self.jobs)
             return res, err, time.monotonic() - t0
 
         self.progress(f"checkpatch: {len(patches)} patches (in the background)")

@@ -20,6 +20,7 @@ class Worktree:
         self.path = Path(path)
         self.progress = progress
         self.head = None
+        self._saved = {}        # rel -> (atime, mtime) before write()
 
     def _ours(self):
         """True when PATH is a worktree of KDIR's repository."""
@@ -99,13 +100,24 @@ class Worktree:
         self.head = commit
 
     def write(self, rel, text):
+        """Replace REL's text for a while (until restore())."""
         p = self.path / rel
+        st = p.stat()
+        self._saved.setdefault(rel, (st.st_atime_ns, st.st_mtime_ns))
         p.write_text(text, errors="surrogateescape")
 
     def restore(self, rels):
-        """Put back the committed content of RELS (after marking them)."""
+        """Put back the committed content of RELS (after marking them), and
+        their modification times: make compares those with the objects, and
+        a marked header that looked new would make the next build recompile
+        every object including it although its content is what they were
+        built from."""
         if rels:
             git(self.path, "checkout", "-q", "-f", self.head, "--", *rels)
+        for rel in rels:
+            times = self._saved.pop(rel, None)
+            if times is not None:
+                os.utime(self.path / rel, ns=times)
 
     def read_line(self, rel, lineno):
         p = self.path / rel
