@@ -3,9 +3,10 @@
 
 Unit tests of the pieces (diff parsing, the C line classifier and markers,
 warning matching, checkpatch and golden normalisation, the report) run
-anywhere.  The real-tree tests (@pytest.mark.realtree) take a good series on
-a clone of the cached Debian 6.12 tree, check that verify.py passes it, then
-break it in one way each and show the matching check catching it:
+anywhere.  The real-tree tests (@pytest.mark.realtree) make the series with
+apply-series.sh on a clone of the cached Debian 6.12 tree, check that
+verify.py passes it, then break it in one way each and show the matching
+check catching it:
 
   old-api-gone   a two-argument __SetPageMovable() call left behind
   sparse         a new sparse warning
@@ -14,12 +15,16 @@ break it in one way each and show the matching check catching it:
   checkpatch     a checkpatch error
   golden         a golden mismatch
 
-make_good_series() is the one place that makes the good series: today a
-small hand-made one; point it at scripts/apply-series.sh when that exists.
+make_good_series() is the one place that makes the good series: the real
+one, from scripts/apply-series.sh.  All the real-tree tests share one clone
+and one verify cache directory: the first run is cold, every variant after
+it is incremental (its base and the good series' commits are stored, only
+its own commits are built).
 """
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -53,114 +58,17 @@ def _commit(kdir, subject, body):
     run(["git", "commit", "-q", "--no-verify", "-m", msg], cwd=kdir)
 
 
-def make_handmade_series(kdir, branch="movable-ops"):
-    """A small series in the spirit of the rework, on a new BRANCH: drop
-    z3fold, dispatch page_movable_ops() on the page type, drop the ops
-    argument of __SetPageMovable()."""
-    run(["git", "checkout", "-q", "-b", branch], cwd=kdir)
-    # 1: z3fold has no page type, so it cannot be dispatched statically.
-    run(["git", "rm", "-q", "mm/z3fold.c"], cwd=kdir)
-    _edit(kdir, "mm/Makefile", "obj-$(CONFIG_Z3FOLD)\t+= z3fold.o\n", "")
-    kconfig = (Path(kdir) / "mm/Kconfig").read_text()
-    kconfig = re.sub(r"config ZSWAP_ZPOOL_DEFAULT_Z3FOLD_DEPRECATED\n.*?\n\n(?=config)", "",
-                     kconfig, flags=re.S)
-    kconfig = kconfig.replace('       default "z3fold" if ZSWAP_ZPOOL_DEFAULT_Z3FOLD_DEPRECATED\n', "")
-    kconfig = re.sub(r"config Z3FOLD_DEPRECATED\n.*?\n\nconfig Z3FOLD\n.*?\n\n(?=config)", "",
-                     kconfig, flags=re.S)
-    (Path(kdir) / "mm/Kconfig").write_text(kconfig)
-    _commit(kdir, "mm: remove z3fold",
-            "z3fold marks its pages movable without giving them a page type.")
-    # 2: the dispatch.
-    _edit(kdir, "include/linux/migrate.h",
-          "static inline\n"
-          "const struct movable_operations *folio_movable_ops(struct folio *folio)\n"
-          "{\n"
-          "\tVM_BUG_ON(!__folio_test_movable(folio));\n\n"
-          "\treturn (const struct movable_operations *)\n"
-          "\t\t((unsigned long)folio->mapping - PAGE_MAPPING_MOVABLE);\n"
-          "}\n\n"
-          "static inline\n"
-          "const struct movable_operations *page_movable_ops(struct page *page)\n"
-          "{\n"
-          "\tVM_BUG_ON(!__PageMovable(page));\n\n"
-          "\treturn (const struct movable_operations *)\n"
-          "\t\t((unsigned long)page->mapping - PAGE_MAPPING_MOVABLE);\n"
-          "}\n",
-          "const struct movable_operations *page_movable_ops(struct page *page);\n\n"
-          "static inline\n"
-          "const struct movable_operations *folio_movable_ops(struct folio *folio)\n"
-          "{\n"
-          "\treturn page_movable_ops(&folio->page);\n"
-          "}\n")
-    _edit(kdir, "mm/migrate.c", "#include <linux/pagewalk.h>\n",
-          "#include <linux/pagewalk.h>\n#include <linux/balloon_compaction.h>\n"
-          "#include <linux/zsmalloc.h>\n")
-    _edit(kdir, "mm/migrate.c", '#include "internal.h"\n',
-          '#include "internal.h"\n\n'
-          "const struct movable_operations *page_movable_ops(struct page *page)\n"
-          "{\n"
-          "\tVM_BUG_ON(!__PageMovable(page));\n\n"
-          "\t/* The page type tells which user made the page movable. */\n"
-          "#ifdef CONFIG_BALLOON_COMPACTION\n"
-          "\tif (PageOffline(page))\n"
-          "\t\treturn &balloon_mops;\n"
-          "#endif /* CONFIG_BALLOON_COMPACTION */\n"
-          "#if defined(CONFIG_ZSMALLOC) && defined(CONFIG_COMPACTION)\n"
-          "\tif (PageZsmalloc(page))\n"
-          "\t\treturn &zsmalloc_mops;\n"
-          "#endif /* defined(CONFIG_ZSMALLOC) && defined(CONFIG_COMPACTION) */\n"
-          "\treturn NULL;\n"
-          "}\n")
-    _edit(kdir, "mm/zsmalloc.c", "static const struct movable_operations zsmalloc_mops;\n\n", "")
-    _edit(kdir, "mm/zsmalloc.c", "static const struct movable_operations zsmalloc_mops = {",
-          "const struct movable_operations zsmalloc_mops = {")
-    _edit(kdir, "include/linux/zsmalloc.h",
-          "void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats);\n",
-          "void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats);\n\n"
-          "extern const struct movable_operations zsmalloc_mops;\n")
-    _commit(kdir, "mm: derive movable_operations from the page type",
-            "Look the ops up by page type instead of decoding page->mapping.")
-    # 3: the ops argument goes.
-    _edit(kdir, "include/linux/migrate.h",
-          "void __SetPageMovable(struct page *page, const struct movable_operations *ops);",
-          "void __SetPageMovable(struct page *page);")
-    _edit(kdir, "include/linux/migrate.h",
-          "static inline void __SetPageMovable(struct page *page,\n"
-          "\t\tconst struct movable_operations *ops)\n",
-          "static inline void __SetPageMovable(struct page *page)\n")
-    _edit(kdir, "mm/compaction.c",
-          "void __SetPageMovable(struct page *page, const struct movable_operations *mops)\n"
-          "{\n"
-          "\tVM_BUG_ON_PAGE(!PageLocked(page), page);\n"
-          "\tVM_BUG_ON_PAGE((unsigned long)mops & PAGE_MAPPING_MOVABLE, page);\n"
-          "\tpage->mapping = (void *)((unsigned long)mops | PAGE_MAPPING_MOVABLE);\n",
-          "void __SetPageMovable(struct page *page)\n"
-          "{\n"
-          "\tVM_BUG_ON_PAGE(!PageLocked(page), page);\n"
-          "\tpage->mapping = (void *)PAGE_MAPPING_MOVABLE;\n")
-    _edit(kdir, "include/linux/balloon_compaction.h",
-          "__SetPageMovable(page, &balloon_mops);", "__SetPageMovable(page);")
-    _edit(kdir, "mm/zsmalloc.c", "__SetPageMovable(newpage, &zsmalloc_mops);",
-          "__SetPageMovable(newpage);")
-    _edit(kdir, "mm/zsmalloc.c", "__SetPageMovable(page, &zsmalloc_mops);",
-          "__SetPageMovable(page);")
-    _commit(kdir, "mm: stop passing movable_operations to __SetPageMovable()",
-            "The ops are derived from the page type now.")
+def make_good_series(kdir, branch="movable-ops", output=None):
+    """The series the broken variants start from: the real one, made by
+    scripts/apply-series.sh with the drop-z3fold prerequisite (z3fold has
+    no page type, so stock 6.12 is blocked without it).  KDIR needs a git
+    identity (clone_tree() sets one).  OUTPUT receives its patch files."""
+    cmd = [str(SCRIPTS / "apply-series.sh"), "-q", "--prereq", "drop-z3fold",
+           "--branch", branch]
+    if output:
+        cmd += ["--output", str(output)]
+    run(cmd + [str(kdir)])
     return branch
-
-
-def make_good_series(kdir, branch="movable-ops"):
-    """The series the broken variants start from.
-
-    Switch to the real one when scripts/apply-series.sh exists:
-        run([SCRIPTS / "apply-series.sh", "--prereq", "drop-z3fold",
-             "--branch", branch, str(kdir)])
-    """
-    apply = SCRIPTS / "apply-series.sh"
-    if os.environ.get("MOVOPS_VERIFY_REAL_SERIES") and apply.exists():
-        run([str(apply), "--prereq", "drop-z3fold", "--branch", branch, str(kdir)])
-        return branch
-    return make_handmade_series(kdir, branch)
 
 
 # -- helpers -------------------------------------------------------------------
@@ -369,6 +277,97 @@ def test_report_table_and_json():
     assert j["checks"][1]["ok"] is True
 
 
+def test_prereq_names_and_pick(tmp_path):
+    gen = "Generated by movops from cocci/02-movable-ops-dispatch.cocci."
+    msgs = ["mm: remove z3fold\n\nz3fold has no page type.\n\nSigned-off-by: A <a@x>",
+            f"mm: look up movable_ops\n\nBody.\n\n{gen}\n\nSigned-off-by: A <a@x>",
+            # A step's commit that happens to carry a prerequisite's subject
+            # is still a step's commit.
+            f"mm: remove z3fold\n\n{gen}\n"]
+    assert golden.prereq_names(msgs) == ["drop-z3fold"]
+    assert golden.prereq_names(msgs[1:]) == []
+    # pick(): an equal entry wins whatever its prerequisites; otherwise the
+    # entry with the series' prerequisites is the one compared with.
+    entries = [("a-none", tmp_path / "a", {"prereqs": []}),
+               ("b-z3", tmp_path / "b", {"prereqs": ["drop-z3fold"]}),
+               ("c-z3", tmp_path / "c", {"prereqs": ["drop-z3fold"]})]
+    diffs = {tmp_path / "a": (["x"], "da"), tmp_path / "b": (["x", "y"], "db"),
+             tmp_path / "c": (["x"], "dc")}
+    assert golden.pick(entries, ["drop-z3fold"], diffs.get)[0] == "c-z3"
+    assert golden.pick(entries, [], diffs.get)[0] == "a-none"
+    assert golden.pick(entries, ["other"], diffs.get)[0] == "a-none"
+    diffs[tmp_path / "a"] = ([], "")
+    name, d, first, _ = golden.pick(entries, ["drop-z3fold"], diffs.get)
+    assert (name, d) == ("a-none", [])
+
+
+def _runtime_result(ok=True, neg_ok=True):
+    """A result shaped like bootcheck.run()'s (see scripts/bootcheck/check.py)."""
+    run_ = {"cpus": 2, "accel": "tcg", "ok": ok, "verdict": "pass" if ok else "fail",
+            "reasons": [] if ok else ["zsmalloc_mops: zs_page_migrate() was never called"],
+            "boot_s": 1.3, "run_s": 10.2}
+    return {
+        "ok": ok and neg_ok, "build_s": 212.4, "boot_s": 1.3,
+        "counters": {"before": {"kprobe:balloon_mops": 0, "kprobe:zsmalloc_mops": 0},
+                     "after": {"kprobe:balloon_mops": 12811,
+                               "kprobe:zsmalloc_mops": 6402 if ok else 0},
+                     "delta": {"kprobe:balloon_mops": 12811,
+                               "kprobe:zsmalloc_mops": 6402 if ok else 0}},
+        "runs": [run_],
+        "negative_control": {"ok": neg_ok, "mutation": "balloon branch removed",
+                             "reasons": ["balloon_mops: balloon_page_migrate() was never "
+                                         "called"] if neg_ok else
+                             ["the kernel with the broken dispatch PASSED: the check is blind"],
+                             "build_s": 20.0, "run": run_},
+        "summary": "runtime check " + ("PASSED" if ok and neg_ok else "FAILED"),
+        "kernel": {"kdir": "/k", "rev": "c" * 40, "commit": "c" * 40, "version": "6.12.117"},
+        "users": [{"ops": "balloon_mops", "migrate_page": "balloon_page_migrate",
+                   "exercised": True},
+                  {"ops": "zsmalloc_mops", "migrate_page": "zs_page_migrate",
+                   "exercised": True}],
+        "timings": {"total_s": 260.5}, "errors": [],
+    }
+
+
+def test_runtime_row_in_table_and_json():
+    from verifier import runtime
+    s = ser.Series(Path("/k"), "movable-ops", "b" * 40, "t", [ser.Commit("c" * 40, "subj", "t")])
+    std = [report.CheckResult(n, "pass", 0, 1.0, "ok") for n in report.CHECKS]
+    good_row = runtime.row(_runtime_result())
+    assert (good_row.name, good_row.status, good_row.time_s) == ("runtime", "pass", 260.5)
+    assert "12811" in good_row.summary and "6402" in good_row.summary
+    t = report.table(std + [good_row])
+    line = next(l for l in t.splitlines() if l.startswith("runtime "))
+    assert "PASS" in line and "260.5s" in line and t.splitlines()[-1].startswith("OK")
+    j = report.to_json(s, std + [good_row])
+    rt = j["checks"][-1]
+    assert j["ok"] is True and rt["name"] == "runtime" and rt["status"] == "pass"
+    assert rt["data"]["counters"]["delta"]["kprobe:zsmalloc_mops"] == 6402
+    json.dumps(j)
+
+    # A guest that did not migrate zsmalloc pages, and a blind negative
+    # control: each fails the row and the report, with its reason listed.
+    for res, why in ((_runtime_result(ok=False), "zs_page_migrate() was never called"),
+                     (_runtime_result(neg_ok=False), "negative control")):
+        bad = runtime.row(res)
+        assert bad.status == "fail" and any(why in d for d in bad.details), bad.details
+        t = report.table(std + [bad])
+        assert t.splitlines()[-1].startswith("FAILED: runtime")
+        assert report.to_json(s, std + [bad])["ok"] is False
+        assert "[FAIL] runtime:" in report.details_text(std + [bad])
+    # The check could not run at all: still a row, failing, with the reason.
+    err = runtime.error_row("qemu-system-x86_64 missing\nmore")
+    assert err.status == "fail" and "qemu-system-x86_64 missing" in err.summary
+
+
+def test_cli_runtime_option():
+    from verifier import cli
+    assert cli.parser().parse_args(["--runtime", "/k"]).runtime is True
+    assert cli.parser().parse_args(["/k"]).runtime is False
+    res = run([PY, str(VERIFY), "--help"])
+    assert "--runtime" in res.stdout and "Exit status" in res.stdout
+
+
 # -- bad input -------------------------------------------------------------------
 
 def _tiny_kernel_repo(path):
@@ -410,6 +409,32 @@ def test_bad_input_empty_series(tmp_path):
     assert code == 2 and "no commits after its base" in out
 
 
+def test_default_base_is_where_the_generated_commits_start(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    base = git_in(k, "rev-parse", "HEAD")
+    run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)
+    ident = ["-c", "user.name=T", "-c", "user.email=t@x"]
+    for i, (subject, body) in enumerate([
+            ("mm: remove z3fold", "No page type."),
+            ("mm: step one", "Generated by movops from cocci/01-one.cocci."),
+            ("mm: step two", "Generated by movops from cocci/02-two.cocci.")]):
+        (k / "mm" / f"f{i}.c").write_text(f"int f{i};\n")
+        run(["git", "add", "-A"], cwd=k)
+        run(["git", *ident, "commit", "-q", "-m", f"{subject}\n\n{body}\n"], cwd=k)
+    # Every commit of the series is also on another branch: the series
+    # starts below the run of commits apply-series made.
+    run(["git", "branch", "copy"], cwd=k)
+    tip = git_in(k, "rev-parse", "movable-ops")
+    assert ser.default_base(k, "movable-ops", tip) == base
+    # A commit of someone else's on top ends the run: no start is found.
+    (k / "mm" / "x.c").write_text("int x;\n")
+    run(["git", "add", "-A"], cwd=k)
+    run(["git", *ident, "commit", "-q", "-m", "mine"], cwd=k)
+    run(["git", "branch", "-f", "copy"], cwd=k)
+    with pytest.raises(ser.BadInput, match="pass --base"):
+        ser.default_base(k, "movable-ops", git_in(k, "rev-parse", "movable-ops"))
+
+
 def test_bad_input_base_not_ancestor(tmp_path):
     k = _tiny_kernel_repo(tmp_path / "k")
     run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)
@@ -425,6 +450,14 @@ def test_bad_input_base_not_ancestor(tmp_path):
 def test_bad_input_unknown_option(tmp_path):
     code, _, out = verify(tmp_path, "--frobnicate")
     assert code == 2 and len(out.strip().splitlines()) == 1
+
+
+def test_bad_input_options(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    code, _, out = verify(k, "-j", "0")
+    assert code == 2 and "-j 0" in out and len(out.strip().splitlines()) == 1
+    code, _, out = verify(k, json_path=tmp_path / "no" / "such" / "r.json")
+    assert code == 2 and "not a writable directory" in out
 
 
 # -- real tree: a good series and one way each to break it ----------------------
@@ -457,15 +490,13 @@ class Good:
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     work = tmp_path_factory.mktemp("verify")
-    real = bool(os.environ.get("MOVOPS_VERIFY_REAL_SERIES")) and \
-        (SCRIPTS / "apply-series.sh").exists()
-    # The hand-made series only needs mm/ and include/ on disk; verify.py
-    # itself reads the commits, never KDIR's checkout.
-    kdir = clone_tree("6.12", work / "linux", sparse=None if real else ["mm", "include"])
+    # A full checkout: apply-series.sh reads the tree as a user's would.
+    kdir = clone_tree("6.12", work / "linux")
     base = git_in(kdir, "rev-parse", "HEAD")
-    make_good_series(kdir)
+    make_good_series(kdir, output=work / "series-out")
     root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
     g = Good(kdir, root, base)
+    g.patch_dir = work / "series-out"
     g.first = g.verify("movable-ops")
     return g
 
@@ -477,9 +508,12 @@ def test_good_series_passes(good):
     assert data["ok"] is True
     assert [c["name"] for c in data["checks"]] == list(report.CHECKS)
     status = {c["name"]: c["status"] for c in data["checks"]}
+    # expected/ knows this tree (6.12 with drop-z3fold): the real series
+    # must equal its golden patches.
     assert status == {"old-api-gone": "pass", "configs": "pass", "build": "pass",
                       "changed-lines": "pass", "sparse": "pass", "bisect": "pass",
-                      "checkpatch": "pass", "golden": "skip"}
+                      "checkpatch": "pass", "golden": "pass"}
+    assert check_of(data, "golden")["data"]["prereqs"] == ["drop-z3fold"]
     assert data["base"] == good.base and len(data["commits"]) >= 1
     cfgs = check_of(data, "configs")["data"]["configs"]
     assert {c["name"] for c in cfgs} >= {"full", "no-COMPACTION"}
@@ -523,7 +557,7 @@ def test_catches_two_argument_call_left_behind(good):
 
 
 # The broken variants edit places of the base tree that the series leaves
-# alone, so that they apply to the hand-made and to the real series alike.
+# alone, so that they do not depend on the details of the series' text.
 PUTBACK = "static void zs_page_putback(struct page *page)\n{\n"
 INCLUDE = "#include <linux/local_lock.h>\n"
 
@@ -594,43 +628,68 @@ def test_catches_checkpatch_error(good):
     c = check_of(data, "checkpatch")
     assert c["status"] == "fail" and c["count"] == 1, c
     assert "TRAILING_WHITESPACE" in c["details"][0] and "mm/zsmalloc.c" in c["details"][0]
-    others = {x["name"]: x["status"] for x in data["checks"] if x["name"] != "checkpatch"}
+    # The other checks pass (golden aside: a broken series is not the
+    # golden one, whatever is broken).
+    others = {x["name"]: x["status"] for x in data["checks"]
+              if x["name"] not in ("checkpatch", "golden")}
     assert "fail" not in others.values(), others
 
 
-def _golden_dir(good, dest):
-    """An expected/ entry made from the good series."""
-    sys.path.insert(0, str(SCRIPTS))
+def _entry(dest, name, good, prereqs, patches=()):
+    """An expected/ entry NAME for the good series' base, laid out the way
+    the lead's expected/ is: tree.json, and PATCHES (apply-series --output)."""
     from movops.tree import Tree
-    d = dest / "6.12-handmade"
+    d = dest / name
     d.mkdir(parents=True)
-    run(["git", "format-patch", "-q", *golden.FORMAT_PATCH_OPTS, f"--base={good.base}",
-         "--cover-letter", "-o", str(d), f"{good.base}..movable-ops"], cwd=good.kdir)
+    for p in patches:
+        shutil.copy(p, d / Path(p).name)
     files = git_in(good.kdir, "diff", "--name-only", good.base, "movable-ops").split()
     tree = Tree(good.kdir, good.base)
     (d / "tree.json").write_text(json.dumps({
-        "version": tree.version(), "prereqs": [], "files": files,
+        "version": tree.version(), "prereqs": prereqs, "files": files,
         "sha256": tree.content_hash(files)}))
-    return dest
+    return d
 
 
 @pytest.mark.realtree
 def test_golden_match_and_mismatch(good, tmp_path):
-    env = {"MOVOPS_EXPECTED": str(_golden_dir(good, tmp_path / "expected"))}
+    exp = tmp_path / "expected"
+    made = sorted(good.patch_dir.glob("*.patch"))
+    assert made[0].name.startswith("0000-cover-letter") and len(made) >= 3
+    # The golden series: what apply-series.sh --output wrote.
+    _entry(exp, "6.12-drop-z3fold", good, ["drop-z3fold"], made)
+    # The same base made with other prerequisites (here: a doctored copy
+    # whose last patch has another subject); sorted first, so neither
+    # "the first entry" nor "the fewest differences" would pick the right one.
+    decoy = _entry(exp, "6.12-decoy", good, [], made)
+    last = sorted(decoy.glob("0*.patch"))[-1]
+    text = last.read_text()
+    head = re.search(r"^Subject: \[PATCH (\d+/\d+)\] .*$", text, re.M)
+    last.write_text(text.replace(head.group(0), f"Subject: [PATCH {head.group(1)}] mm: decoy"))
+    # A tree the series refuses: analysis only, no patches.
+    (_entry(exp, "6.12", good, []) / "analysis.txt").write_text("blocked\n")
+    env = {"MOVOPS_EXPECTED": str(exp)}
+
     code, data, out = good.verify("movable-ops", env=env)
     assert code == 0, out
-    assert check_of(data, "golden")["status"] == "pass"
+    c = check_of(data, "golden")
+    assert c["status"] == "pass", c
+    assert "expected/6.12-drop-z3fold" in c["summary"] and "cover letter" in c["summary"]
+    assert c["data"]["prereqs"] == ["drop-z3fold"]
+    assert sorted(c["data"]["candidates"]) == ["6.12-decoy", "6.12-drop-z3fold"]
+
     # Same trees, another commit message: only the golden comparison differs.
     k = good.variant("broken-golden")
     subject = git_in(k, "log", "-1", "--format=%s")
     n = len(git_in(k, "rev-list", f"{good.base}..HEAD").split())
     run(["git", "commit", "-q", "--amend", "-m",
-         "mm: reworded subject\n\nReworded.\n\n"
+         "mm: reworded subject\n\nReworded.\n\nGenerated by movops from cocci/03-x.cocci.\n\n"
          "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
     code, data, out = good.verify("broken-golden", env=env)
     assert code == 1
     c = check_of(data, "golden")
     assert c["status"] == "fail" and c["count"] == 1, c
+    assert "expected/6.12-drop-z3fold" in c["summary"], c["summary"]
     diff = c["details"][-1]
     assert f"-Subject: [PATCH {n}/{n}] {subject[:20]}" in diff
     assert f"+Subject: [PATCH {n}/{n}] mm: reworded subject" in diff

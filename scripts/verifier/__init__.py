@@ -13,6 +13,7 @@ shared between the checks, and each check's module says how it works:
   changed-lines  runner.Verification.prove_lines + clines.py
   checkpatch     checkpatch.py
   golden         golden.py
+  runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
 import sys as _sys
 from pathlib import Path as _Path

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Command line of scripts/verify.py."""
 import argparse
+import os
 import sys
+from pathlib import Path
 
-from . import report
+from . import report, runtime
 from .runner import verify
 from .series import DEFAULT_BRANCH
 from .util import BadInput, VerifyError
@@ -21,12 +23,14 @@ def parser():
                     "tree the way build bots and reviewers would: old API gone, "
                     "derived configurations, build, changed-line proof, sparse, "
                     "bisectability, checkpatch and the golden patches.",
-        epilog="Exit status: 0 every check passed (or was skipped), 1 a check failed, "
-               "2 bad input.")
+        epilog="Exit status: 0 every check passed (or was skipped), 1 a check failed "
+               "or the verifier could not do its work, 2 bad input (KDIR, branch, base, "
+               "options).")
     p.add_argument("kdir", metavar="KDIR", help="the kernel tree (a git tree) holding the series")
     p.add_argument("--base", metavar="REV",
                    help="commit the series starts from (default: where the branch leaves "
-                        "the other local branches)")
+                        "the other local branches, or else where apply-series.sh's commits "
+                        "start)")
     p.add_argument("--branch", metavar="NAME", default=DEFAULT_BRANCH,
                    help=f"the series branch (default {DEFAULT_BRANCH})")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
@@ -35,6 +39,10 @@ def parser():
                         "results (default $MOVOPS_CACHE/verify/<hash of KDIR>); a fresh "
                         "one gives a cold run")
     p.add_argument("-j", "--jobs", type=int, default=None, help="make -j (default: cores)")
+    p.add_argument("--runtime", action="store_true",
+                   help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
+                        "migrate (scripts/bootcheck, as scripts/runtime-check.py does): "
+                        "a 'runtime' row; a kernel build, minutes when not cached")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -45,9 +53,20 @@ def main(argv=None):
         args = p.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code not in (0, None) else 0
+    if args.jobs is not None and args.jobs < 1:
+        print(f"verify: -j {args.jobs}: give a number of jobs of at least 1", file=sys.stderr)
+        return 2
+    if args.json:
+        # Found out now, not after minutes of building.
+        parent = Path(args.json).expanduser().resolve().parent
+        if not parent.is_dir() or not os.access(parent, os.W_OK):
+            print(f"verify: --json {args.json}: {parent} is not a writable directory",
+                  file=sys.stderr)
+            return 2
     try:
+        extra_checks = [runtime.check] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
-                                        args.quiet, args.jobs)
+                                        args.quiet, args.jobs, extra_checks)
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
         return 2

@@ -2,14 +2,23 @@
 """Check "golden": when expected/ knows the tree, the generated patches
 must equal the golden ones.
 
-expected/<name>/tree.json names the version and the files the series reads,
-with movops.tree.Tree.content_hash() of those files at the base; a tree is
-known when both match the verified base.  Patches are compared after
-removing what depends on who made them and when: the 'From <sha> Mon Sep 17
-00:00:00 2001' line, From:, Date:, Signed-off-by: and base-commit: lines and
-the signature at the end.  The patches are made with a cover letter, as
-apply-series.sh's are, so that the base-commit: trailer is in the cover
-letter and the patches themselves have the same tails.
+expected/<name>/ holds what apply-series.sh --output wrote for a known tree
+(0000-cover-letter.patch, 0001-*.patch ...) and tree.json: the version, the
+prerequisites the series was made with, the files the series reads and
+movops.tree.Tree.content_hash() of those files at the base.  A tree is known
+when version and hash match the verified base.  Entries without patches
+(a tree the series refuses, kept for its analysis) do not take part.
+
+verify regenerates the numbered patches 0001..N with apply-series' own
+format-patch options and compares them after removing what depends on who
+made them and when: the 'From <sha> ...' line, From:, Date: and
+Signed-off-by:.  The cover letter is apply-series' own text (not
+format-patch's), so it is compared by apply-series' tests, not here.
+
+Several entries may match one base (the same tree with and without a
+prerequisite): the series passes when it equals any of them; when it equals
+none, the diff shown is against the entry made with the same prerequisites
+as the series (prereq_names()), so that the report compares like with like.
 """
 import difflib
 import json
@@ -17,14 +26,12 @@ import os
 import re
 from pathlib import Path
 
+from movops.prereqs import PREREQS
+from movops.series import FORMAT_PATCH_OPTS  # noqa: F401  (re-exported for callers)
 from movops.tree import Tree
 
-from .util import REPO
-
-# What apply-series.sh gives 'git format-patch'.  Until its options are
-# known the cover letter is not compared (COVER_LETTER_PENDING).
-FORMAT_PATCH_OPTS = ["--no-signature", "--cover-letter"]
-COVER_LETTER_PENDING = True
+from .series import GENERATED_RE
+from .util import REPO, git
 
 IDENTITY_RES = [
     (re.compile(r"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$"), "From <sha> Mon Sep 17 00:00:00 2001"),
@@ -42,7 +49,8 @@ def expected_dir():
 
 def normalise(text):
     lines = text.split("\n")
-    # The signature: "-- " then a version line at the very end.
+    # A signature ("-- " then a version line) at the very end, should a
+    # patch have one: it names the git version, not the series.
     for i in range(len(lines) - 1, max(len(lines) - 5, -1), -1):
         if lines[i] == "-- ":
             lines = lines[:i]
@@ -59,13 +67,20 @@ def normalise(text):
     return "\n".join(out) + "\n"
 
 
+def golden_patches(d):
+    """The numbered patches 0001.. of an expected/ entry (not the cover letter)."""
+    return sorted(p for p in Path(d).glob("[0-9][0-9][0-9][0-9]-*.patch")
+                  if not p.name.startswith("0000-"))
+
+
 def known(kdir, base, root=None):
-    """[(name, dir, tree.json dict)] of the expected/ entries matching the base,
-    and [reason] for the entries that do not match."""
+    """([(name, dir, tree.json dict)] of the expected/ entries with patches
+    whose tree matches the base, [reason] for the entries that do not match,
+    [name] of matching entries without patches)."""
     root = Path(root) if root else expected_dir()
-    matches, misses = [], []
+    matches, misses, empty = [], [], []
     if not root.is_dir():
-        return matches, [f"{root}: no such directory"]
+        return matches, [f"{root}: no such directory"], empty
     tree = Tree(kdir, base)
     version = tree.version()
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -82,15 +97,52 @@ def known(kdir, base, root=None):
             continue
         h = tree.content_hash(meta.get("files", []))
         if h != meta.get("sha256"):
-            misses.append(f"{d.name}: content hash differs")
+            misses.append(f"{d.name}: content hash of its {len(meta.get('files', []))} "
+                          "files differs")
+            continue
+        if not golden_patches(d):
+            empty.append(d.name)
             continue
         matches.append((d.name, d, meta))
-    return matches, misses
+    return matches, misses, empty
 
 
-def golden_patches(d):
-    return sorted(p for p in Path(d).glob("[0-9][0-9][0-9][0-9]-*.patch")
-                  if not p.name.startswith("0000-"))
+def prereq_names(messages):
+    """Names of the prerequisites (movops.prereqs.PREREQS) whose commits
+    are among MESSAGES (full commit messages, oldest first): a commit whose
+    subject is a prerequisite's and whose body does not say a step of
+    cocci/ generated it."""
+    by_subject = {p.subject: name for name, p in PREREQS.items()}
+    out = []
+    for msg in messages:
+        subject = msg.split("\n", 1)[0].strip()
+        if subject in by_subject and not GENERATED_RE.search(msg):
+            out.append(by_subject[subject])
+    return out
+
+
+def series_prereqs(kdir, commits):
+    """prereq_names() of the commits (shas) of a series."""
+    if not commits:
+        return []
+    out = git(kdir, "log", "--no-walk=unsorted", "--format=%B%x00", *commits)
+    return prereq_names([m.strip("\n") for m in out.split("\0")[:len(commits)]])
+
+
+def pick(matches, prereqs, compare_fn):
+    """Compare against every matching entry; (entry name, diffs, first diff,
+    entry meta) of an equal one, else of the entry with the series'
+    prerequisites (fewest differences among several, or among all when no
+    entry has them)."""
+    results = []
+    for name, d, meta in matches:
+        diffs, first = compare_fn(d)
+        if not diffs:
+            return name, [], "", meta
+        results.append((name, diffs, first, meta))
+    same = [r for r in results if list(r[3].get("prereqs", [])) == list(prereqs)]
+    pool = same or results
+    return min(pool, key=lambda r: len(r[1]))
 
 
 def compare(generated, golden):

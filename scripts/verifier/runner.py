@@ -549,34 +549,36 @@ class Verification:
         r = self.results["golden"]
         t0 = time.monotonic()
         s = self.series
-        matches, misses = golden.known(s.kdir, s.base)
+        matches, misses, empty = golden.known(s.kdir, s.base)
         if not matches:
             r.status = SKIP
-            r.summary = (f"no golden series for Linux {s.version} with this base "
-                         f"in {golden.expected_dir()}")
+            where = golden.expected_dir()
+            if empty:
+                r.summary = (f"{where} knows this Linux {s.version} tree "
+                             f"({', '.join(empty)}) but holds no patches for it")
+            else:
+                r.summary = (f"no golden series for Linux {s.version} with this base "
+                             f"in {where}")
             r.details = misses[:10]
             r.time_s += time.monotonic() - t0
             return
         gen = self.patches()
-        best = None
-        for name, d, meta in matches:
-            gold = golden.golden_patches(d)
-            diffs, first = golden.compare(gen, gold)
-            if not diffs:
-                r.status = PASS
-                r.summary = f"equal to expected/{name} ({len(gold)} patches)"
-                if golden.COVER_LETTER_PENDING and (d / "0000-cover-letter.patch").exists():
-                    r.details.append("cover letter not compared yet (apply-series.sh's "
-                                     "format-patch options pending)")
-                r.time_s += time.monotonic() - t0
-                return
-            if best is None or len(diffs) < len(best[1]):
-                best = (name, diffs, first)
-        name, diffs, first = best
-        r.fail()
-        r.count = len(diffs)
-        r.summary = f"{len(diffs)} patches differ from expected/{name}"
-        r.details = diffs + ["first difference:\n" + first]
+        prereqs = golden.series_prereqs(s.kdir, [c.sha for c in s.commits])
+        name, diffs, first, meta = golden.pick(
+            matches, prereqs, lambda d: golden.compare(gen, golden.golden_patches(d)))
+        scope = (f"patches 0001-{len(gen):04d}; the cover letter is apply-series' own "
+                 "and compared by its tests")
+        r.data = {"entry": name, "prereqs": prereqs,
+                  "candidates": [m[0] for m in matches]}
+        if not diffs:
+            r.summary = f"equal to expected/{name} ({scope})"
+        else:
+            r.fail()
+            r.count = len(diffs)
+            want = meta.get("prereqs", [])
+            r.summary = (f"{len(diffs)} patches differ from expected/{name} "
+                         f"(prereqs: {', '.join(want) or 'none'}; {scope})")
+            r.details = diffs + ["first difference:\n" + first]
         r.time_s += time.monotonic() - t0
 
     def cleanup(self):
