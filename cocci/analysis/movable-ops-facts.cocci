@@ -351,3 +351,23 @@ P << decoding_call.P;
 p << decoding_call.p;
 @@
 emit("decoding_call", p, func=str(f), arg=str(P))
+
+// ---------------------------------------------------------------------------
+// A dispatch the series already generated: its branches name the page type
+// and the ops of each user, which a step run on its own (after the ops
+// argument is gone) can no longer learn from the __SetPageMovable() calls.
+
+@dispatch_branch@
+identifier f =~ "^page_movable_ops$";
+identifier test =~ "^Page[A-Z]", ops;
+expression P;
+position p;
+@@
+f(...) { <... if (test@p(P)) return &ops; ...> }
+
+@script:python@
+test << dispatch_branch.test;
+ops << dispatch_branch.ops;
+p << dispatch_branch.p;
+@@
+emit("dispatch_branch", p, test=str(test), ops=str(ops))

@@ -797,6 +797,14 @@ class Analysis:
                              "remark": (f"Only {u['name']} sets {u['type_test']} pages movable."
                                         if u["remark"] else None),
                              "include": u.get("include")})
+        if not branches and not decodings:
+            # Already converted (a step run on its own after the ops
+            # argument is gone): the dispatch in the tree is the record of
+            # the users.
+            for f in sorted(_by(self.facts, "dispatch_branch"), key=lambda f: f["line"]):
+                branches.append({"ops": f["ops"], "test": f["test"], "open": None,
+                                 "close": None, "remark": None, "include": None,
+                                 "existing": f"{f['file']}:{f['line']}"})
         includes = []
         host_text = self.tree.read(host) if host else ""
         for b in branches:

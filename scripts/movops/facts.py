@@ -98,6 +98,10 @@ def collect(tree, files, scratch=None):
             if f["file"].startswith("./"):
                 f["file"] = f["file"][2:]
             facts.append(f)
+    # spatch's parallel workers print in no fixed order; the analysis and
+    # its reports must not depend on it.
+    facts.sort(key=lambda f: (f["file"], f["line"], f.get("col", 0), f["kind"],
+                              json.dumps(f, sort_keys=True)))
     return facts
 
 

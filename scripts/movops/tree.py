@@ -116,7 +116,8 @@ class Tree:
                     stdout += self._git_grep(opts, pattern, self.commit, narrowed)
             res = subprocess.CompletedProcess([], 0, stdout=stdout)
         else:
-            cmd = ["grep", "-r", *opts, "-e", pattern, "--", *(pathspecs or ["."])]
+            cmd = ["grep", "-r", *opts, *_grep_filters(pathspecs), "-e", pattern, "--",
+                   *_grep_paths(pathspecs)]
             res = subprocess.run(cmd, cwd=self.path, stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL)
         found = {}
@@ -218,6 +219,24 @@ class Tree:
             h.update(b"-" if t is None else t.encode("utf-8", "surrogateescape"))
             h.update(b"\0")
         return h.hexdigest()
+
+
+# A plain tree (no git) is searched with grep -r: git pathspecs become its
+# --include and --exclude-dir options.
+def _grep_filters(pathspecs):
+    out = []
+    for p in pathspecs or ():
+        if p.startswith((":!", ":(exclude)")):
+            d = p.split(")", 1)[1] if p.startswith(":(") else p[2:]
+            out.append(f"--exclude-dir={d.rstrip('/')}")
+        elif "*" in p and "/" not in p:
+            out.append(f"--include={p}")
+    return out
+
+
+def _grep_paths(pathspecs):
+    paths = [p for p in pathspecs or () if not p.startswith(":") and "*" not in p]
+    return paths or ["."]
 
 
 def _is_sparse(path):

@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/apply-series.sh on the real Debian trees.
+
+One full clone of the cached 6.12 tree serves the whole module: the series
+with the drop-z3fold prerequisite (compared byte for byte with
+expected/6.12-drop-z3fold), its reproducibility, a dirty working tree,
+interruptions, a concurrent run and an already-converted base.  Stock 6.12
+and 6.1 must stop on their blockers with the reports in expected/.
+
+The goldens were made by scripts/make-expected.py with the identity
+conftest.clone_tree() sets; a Debian package of another version is not
+the tree they describe, and their tests are skipped with that reason.
+"""
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SCRIPTS, clone_tree, run
+
+sys.path.insert(0, str(SCRIPTS))
+from movops.tree import Tree  # noqa: E402
+
+pytestmark = pytest.mark.realtree
+
+APPLY = SCRIPTS / "apply-series.sh"
+EXPECTED = REPO / "expected"
+
+
+def git(kdir, *args):
+    return run(["git", "-C", str(kdir), *args]).stdout
+
+
+def apply(kdir, *args, env=None, check=False):
+    e = dict(os.environ, **(env or {}))
+    return run([str(APPLY), *map(str, args), str(kdir)], env=e, check=check)
+
+
+def user_state(kdir, new_branch=None):
+    """Everything of the user's a run must leave alone (all refs but the
+    branch the run was asked to make)."""
+    k = Path(kdir)
+    refs = git(k, "for-each-ref", "--format=%(refname) %(objectname)").splitlines()
+    return {
+        "refs": [r for r in refs if not r.startswith(f"refs/heads/{new_branch} ")],
+        "head": git(k, "symbolic-ref", "-q", "HEAD"),
+        # The index's entries, by digest: 'git status' may refresh its stat
+        # data, which is not a change of the user's.
+        "index": hashlib.sha256(git(k, "ls-files", "-s").encode()).hexdigest(),
+        "status": git(k, "status", "--porcelain", "--untracked-files=all", "--ignored"),
+        "diff": git(k, "diff"),
+        "cached": git(k, "diff", "--cached"),
+    }
+
+
+def golden(name, kdir):
+    """expected/NAME, if it describes this tree; otherwise skip."""
+    d = EXPECTED / name
+    meta = json.loads((d / "tree.json").read_text())
+    tree = Tree(kdir, "HEAD")
+    if tree.version() != meta["version"]:
+        pytest.skip(f"expected/{name} is for Linux {meta['version']}, the installed "
+                    f"package is {tree.version()}: regenerate with 'make expected' and review")
+    if tree.content_hash(meta["files"]) != meta["sha256"]:
+        pytest.skip(f"expected/{name}: the files the series reads differ from the golden's "
+                    "tree: regenerate with 'make expected' and review")
+    return d
+
+
+class Series:
+    def __init__(self, kdir, out, res, seconds):
+        self.kdir, self.out, self.res, self.seconds = kdir, out, res, seconds
+        self.base = git(kdir, "rev-parse", "HEAD").strip()
+        self.commits = git(kdir, "rev-list", "--reverse",
+                           f"{self.base}..movable-ops").split()
+
+
+@pytest.fixture(scope="module")
+def s612(tmp_path_factory):
+    work = tmp_path_factory.mktemp("apply612")
+    kdir = clone_tree("6.12", work / "linux")
+    before = user_state(kdir)
+    t = time.monotonic()
+    res = apply(kdir, "--prereq", "drop-z3fold", "--output", work / "patches")
+    s = Series(kdir, work / "patches", res, time.monotonic() - t)
+    s.before = before
+    return s
+
+
+def test_series_applies_with_prereq(s612):
+    res = s612.res
+    assert res.returncode == 0, res.stdout + res.stderr
+    subjects = git(s612.kdir, "log", "--reverse", "--format=%s",
+                   f"{s612.base}..movable-ops").splitlines()
+    assert subjects == ["mm: remove z3fold",
+                        "mm: let folio_movable_ops() callers use page_movable_ops()",
+                        "mm: look up movable_ops by page type instead of decoding page->mapping",
+                        "mm: stop storing movable_operations in page->mapping"]
+    # One progress line per step, with its time and what it changed.
+    for n, name in enumerate(["folio-movable-ops-via-page", "movable-ops-dispatch",
+                              "setpagemovable-drop-ops"], 1):
+        assert f"[{n}/5] {name}: " in res.stdout
+    assert "[4/5] movable-ops-page-flag: " in res.stdout and "no change (" in res.stdout
+    # The doc step is skipped, and says why: its text names a flag this
+    # tree does not have.
+    assert "balloon-compaction-doc: skipped: the tree has no PG_movable_ops flag" in res.stdout
+    # The user's checkout did not move.
+    assert user_state(s612.kdir, "movable-ops") == s612.before
+
+
+def test_commit_messages(s612):
+    for sha in s612.commits:
+        msg = git(s612.kdir, "log", "-1", "--format=%B", sha)
+        assert msg.rstrip().endswith("Signed-off-by: Movops Tester <tester@example.org>")
+        author = git(s612.kdir, "log", "-1", "--format=%an <%ae>", sha).strip()
+        assert author == "Movops Tester <tester@example.org>"
+    # The step commits name the semantic patch that made them.
+    for sha, step in zip(s612.commits[1:], ["01-folio-movable-ops-via-page",
+                                            "02-movable-ops-dispatch",
+                                            "03-setpagemovable-drop-ops"]):
+        assert f"Generated by movops from cocci/{step}.cocci." in \
+            git(s612.kdir, "log", "-1", "--format=%B", sha)
+
+
+def test_patches_equal_golden(s612):
+    d = golden("6.12-drop-z3fold", s612.kdir)
+    got = sorted(p.name for p in s612.out.glob("*.patch"))
+    want = sorted(p.name for p in d.glob("*.patch"))
+    assert got == want
+    for name in want:
+        assert (s612.out / name).read_bytes() == (d / name).read_bytes(), name
+
+
+def test_cover_letter_and_git_am(s612, tmp_path):
+    cover = (s612.out / "0000-cover-letter.patch").read_text()
+    assert f"base-commit: {s612.base}" in cover
+    assert "balloon_mops     PageOffline" in cover and "zsmalloc_mops    PageZsmalloc" in cover
+    assert "Prerequisites applied first: drop-z3fold." in cover
+    # git am on the base gives the same tree as the branch.
+    am = clone_tree("6.12", tmp_path / "am", sparse=["mm", "include", "Documentation"])
+    patches = sorted(str(p) for p in s612.out.glob("0*.patch") if "cover-letter" not in p.name)
+    run(["git", "-C", str(am), "am", "-q", *patches])
+    assert git(am, "rev-parse", "HEAD^{tree}") == \
+        git(s612.kdir, "rev-parse", "movable-ops^{tree}")
+
+
+def test_reproducible(s612, tmp_path):
+    """A second run on the same base with the same identity: the same
+    commits and the same patch bytes."""
+    res = apply(s612.kdir, "-q", "--prereq", "drop-z3fold", "--branch", "again",
+                "--output", tmp_path / "p2")
+    assert res.returncode == 0, res.stderr
+    assert git(s612.kdir, "rev-list", f"{s612.base}..again").split() == \
+        git(s612.kdir, "rev-list", f"{s612.base}..movable-ops").split()
+    for p in s612.out.glob("*.patch"):
+        assert (tmp_path / "p2" / p.name).read_bytes() == p.read_bytes(), p.name
+    run(["git", "-C", str(s612.kdir), "branch", "-q", "-D", "again"])
+
+
+def test_branch_exists_then_force(s612):
+    res = apply(s612.kdir, "--prereq", "drop-z3fold")
+    assert res.returncode == 1
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "branch 'movable-ops' exists" in err[0] and "--force" in err[0]
+    tip = git(s612.kdir, "rev-parse", "movable-ops")
+    res = apply(s612.kdir, "-q", "--force", "--prereq", "drop-z3fold")
+    assert res.returncode == 0, res.stderr
+    assert git(s612.kdir, "rev-parse", "movable-ops") == tip
+
+
+def test_dirty_tree(s612):
+    """Uncommitted, staged and untracked work: untouched, and the series is
+    built from the committed base all the same."""
+    k = Path(s612.kdir)
+    mig = k / "mm" / "migrate.c"
+    original = mig.read_text()
+    mig.write_text(original.replace("#include \"internal.h\"", "#include \"internal.h\"\n/* mine */"))
+    zs = k / "mm" / "zsmalloc.c"
+    zs.write_text(zs.read_text() + "/* staged */\n")
+    git(k, "add", "-f", "mm/zsmalloc.c")   # Debian's .gitignore hides all
+    (k / "mm" / "notes.txt").write_text("untracked\n")
+    try:
+        before = user_state(k)
+        dirty_migrate = mig.read_text()
+        res = apply(k, "-q", "--prereq", "drop-z3fold", "--branch", "from-dirty")
+        assert res.returncode == 0, res.stderr
+        assert user_state(k, "from-dirty") == before
+        assert mig.read_text() == dirty_migrate
+        assert git(k, "rev-parse", "from-dirty") == git(k, "rev-parse", "movable-ops")
+    finally:
+        git(k, "reset", "-q", "--hard")
+        (k / "mm" / "notes.txt").unlink()
+        run(["git", "-C", str(k), "branch", "-q", "-D", "from-dirty"], check=False)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_run_leaves_nothing(s612, tmp_path, sig):
+    """Killed at several points of a run: the user's refs, index and
+    working tree are as before, no branch and no scratch files remain, and
+    a rerun succeeds."""
+    k = s612.kdir
+    before = user_state(k)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch))
+    interrupted = 0
+    for frac in (0.02, 0.2, 0.45, 0.7, 0.9):
+        p = subprocess.Popen([str(APPLY), "-q", "--prereq", "drop-z3fold", "--branch", "cut",
+                              str(k)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        time.sleep(frac * s612.seconds)
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=120)
+        if p.returncode == 0:
+            # Finished before the signal came: a whole series, which the
+            # next round must replace.
+            run(["git", "-C", str(k), "branch", "-q", "-D", "cut"])
+        else:
+            interrupted += 1
+            assert p.returncode == 130, err
+            assert "interrupted; nothing was changed" in err
+            assert "cut" not in git(k, "branch", "--list", "cut")
+        assert user_state(k) == before
+        assert list(scratch.iterdir()) == [], list(scratch.iterdir())
+    assert interrupted >= 3
+    res = apply(k, "-q", "--prereq", "drop-z3fold", "--branch", "cut")
+    assert res.returncode == 0, res.stderr
+    assert git(k, "rev-parse", "cut") == git(k, "rev-parse", "movable-ops")
+    run(["git", "-C", str(k), "branch", "-q", "-D", "cut"])
+
+
+def test_second_concurrent_run_refuses(s612):
+    k = s612.kdir
+    first = subprocess.Popen([str(APPLY), "--prereq", "drop-z3fold", "--branch", "first",
+                              str(k)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Its first line comes once it holds the tree's lock.
+    line = first.stdout.readline()
+    assert line.startswith("apply-series: "), line
+    second = apply(k, "--prereq", "drop-z3fold", "--branch", "second")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert second.stderr.strip() == \
+        f"apply-series: another apply-series run is working on {k}; wait for it to finish"
+    assert "second" not in git(k, "branch", "--list", "second")
+    run(["git", "-C", str(k), "branch", "-q", "-D", "first"])
+
+
+def test_already_converted(s612):
+    res = apply(s612.kdir, "--base", "movable-ops", "--branch", "twice")
+    assert res.returncode == 0, res.stderr
+    assert "already converted" in res.stdout and "nothing to do" in res.stdout
+    assert git(s612.kdir, "branch", "--list", "twice") == ""
+
+
+def test_dry_run_commits_nothing(s612):
+    before = user_state(s612.kdir)
+    res = apply(s612.kdir, "--dry-run", "--prereq", "drop-z3fold", "--branch", "dry")
+    assert res.returncode == 0, res.stderr
+    assert "+\tif (PageZsmalloc(page))" in res.stdout
+    assert "-\t__SetPageMovable(page, &balloon_mops);" in res.stdout
+    assert "dry run; nothing committed" in res.stdout
+    assert user_state(s612.kdir) == before
+
+
+# -- stock trees: precise refusal -----------------------------------------------
+
+@pytest.mark.parametrize("version", ["6.12", "6.1"])
+def test_stock_tree_stops_on_blockers(version, tmp_path):
+    k = clone_tree(version, tmp_path / "linux", sparse=["mm", "include", "drivers/virtio"])
+    before = user_state(k)
+    res = apply(k, "--output", tmp_path / "out")
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert user_state(k) == before
+    assert git(k, "branch", "--list").strip() == "* master"
+    report = (tmp_path / "out" / "analysis.txt").read_text()
+    assert report in res.stdout
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text())
+    kinds = {(b["kind"], b["user"]) for b in data["blockers"]}
+    want = {("no-page-type", "z3fold_mops")}
+    if version == "6.1":
+        want.add(("no-page-type", "zsmalloc_mops"))
+    assert want <= kinds
+    assert f"stopped on {len(data['blockers'])} blockers before any commit" in res.stderr
+    d = golden(version, k)
+    assert report.replace(str(k), "<KDIR>") == (d / "analysis.txt").read_text()
+
+
+# -- trees that are not git trees ----------------------------------------------------
+
+def test_plain_tree_refused_then_baselined(tmp_path):
+    src = clone_tree("6.12", tmp_path / "src", sparse=["mm", "include", "drivers/virtio"])
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    # A plain unpacked tree, as the Debian package gives (its .gitignore
+    # hides everything at the top level).
+    archive = subprocess.run(["git", "-C", str(src), "archive", "HEAD", ".gitignore", "Makefile",
+                              "Kconfig", "mm", "include", "drivers/virtio"],
+                             stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(plain)], input=archive, check=True)
+    assert "/*" in (plain / ".gitignore").read_text().splitlines()
+    res = apply(plain, "--analyze")
+    assert res.returncode == 1
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "not a git tree" in err[0] and "baseline-tree.sh" in err[0]
+    assert not (plain / ".git").exists()
+
+    res = run([str(SCRIPTS / "baseline-tree.sh"), "-q", str(plain)])
+    files = sum(1 for p in plain.rglob("*") if p.is_file() and ".git" not in p.parts)
+    assert len(git(plain, "ls-files").splitlines()) == files
+    assert git(plain, "status", "--porcelain", "--ignored") == ""
+    again = run([str(SCRIPTS / "baseline-tree.sh"), str(plain)], check=False)
+    assert again.returncode == 1 and "already a git tree" in again.stderr
+
+    run(["git", "-C", str(plain), "config", "user.name", "Movops Tester"])
+    run(["git", "-C", str(plain), "config", "user.email", "tester@example.org"])
+    res = apply(plain, "--analyze")
+    assert res.returncode == 2
+    assert "mm/z3fold.c:1053: z3fold_mops pages carry no page type" in res.stdout
