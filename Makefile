@@ -65,7 +65,7 @@ need-kdir = @test -n "$(KDIR)" || { echo "make $@: no tree given; run 'make $@ K
 analyze:
 	$(need-kdir)
 	@$(ENSURE) $(DEPS_SERIES)
-	scripts/apply-series.sh --analyze $(if $(OUT),--json $(OUT)/analysis.json) $(prereq_args) $(KDIR)
+	scripts/apply-series.sh --analyze $(if $(OUT),--output $(OUT)) $(prereq_args) $(KDIR)
 
 apply:
 	$(need-kdir)

@@ -10,6 +10,6 @@
 # toolkit and runs it with Debian's python3, the one spatch's Python rules
 # use as well.
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 exec /usr/bin/python3 -m movops.series "$@"

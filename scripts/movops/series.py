@@ -311,6 +311,8 @@ class Run:
             print(text, end="")
             if a.json:
                 Path(a.json).write_text(json.dumps(plan, indent=1) + "\n")
+            where = self.write_report(plan, text)
+            self.say(f"apply-series: analysis written to {where} (JSON beside it)")
             return EXIT_BLOCKED if plan["blockers"] else EXIT_OK
 
         if plan["blockers"]:

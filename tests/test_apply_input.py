@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+"""apply-series.sh on bad input: one line naming the problem and the fix,
+exit status 1, and nothing of the user's changed.  On fixture trees, so it
+runs in seconds."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SCRIPTS, run
+import test_series_fixtures as sf
+
+APPLY = SCRIPTS / "apply-series.sh"
+
+
+@pytest.fixture
+def kdir(tmp_path):
+    return sf.make_repo(REPO / "tests" / "fixtures" / "mainline" / "before", tmp_path / "k")
+
+
+def refused(res, *words):
+    assert res.returncode == 1, res.stdout + res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+def apply(*args, env=None, cwd=None):
+    return run([str(APPLY), *map(str, args)], check=False, env=env, cwd=cwd)
+
+
+def test_help():
+    res = apply("--help")
+    assert res.returncode == 0
+    for opt in ("--branch", "--output", "--dry-run", "--analyze", "--prereq", "-q"):
+        assert opt in res.stdout
+    assert "Exit status" in res.stdout
+
+
+def test_missing_directory(tmp_path):
+    refused(apply(tmp_path / "nope"), "no such directory")
+
+
+def test_not_a_kernel_tree(tmp_path):
+    (tmp_path / "README").write_text("hello\n")
+    refused(apply(tmp_path), "not a kernel tree")
+
+
+def test_not_a_git_tree(tmp_path):
+    shutil.copytree(REPO / "tests" / "fixtures" / "mainline" / "before", tmp_path / "k")
+    line = refused(apply(tmp_path / "k"), "not a git tree", "baseline-tree.sh")
+    assert str(tmp_path / "k") in line
+
+
+def test_unknown_base(kdir):
+    refused(apply("--base", "nosuchrev", kdir), "no such commit", "--base")
+
+
+def test_unknown_prereq(kdir):
+    refused(apply("--prereq", "drop-everything", kdir), "unknown prerequisite", "drop-z3fold")
+
+
+def test_bad_branch_name(kdir):
+    refused(apply("--branch", "bad..name", kdir), "not a valid branch name")
+
+
+def test_branch_exists_needs_force(kdir):
+    run(["git", "-C", str(kdir), "branch", "movable-ops"])
+    tip = sf.git(kdir, "rev-parse", "movable-ops")
+    refused(apply(kdir), "branch 'movable-ops' exists", "--force")
+    assert sf.git(kdir, "rev-parse", "movable-ops") == tip
+
+
+def test_checked_out_branch_not_replaced(kdir):
+    run(["git", "-C", str(kdir), "checkout", "-q", "-b", "movable-ops"])
+    refused(apply("--force", kdir), "checked out")
+
+
+def test_no_identity(kdir, tmp_path):
+    run(["git", "-C", str(kdir), "config", "--unset", "user.name"])
+    run(["git", "-C", str(kdir), "config", "--unset", "user.email"])
+    env = dict(os.environ, HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1",
+               XDG_CONFIG_HOME=str(tmp_path))
+    refused(apply(kdir, env=env), "git identity", "git config user.name")
+
+
+def test_spatch_missing(kdir, tmp_path):
+    """A PATH with git and patch but no spatch."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    for tool in ("git", "patch", "bash"):
+        (bin_ / tool).symlink_to(shutil.which(tool))
+    env = dict(os.environ, PATH=str(bin_))
+    refused(apply(kdir, env=env), "spatch not found", "apt-get install coccinelle")
+
+
+def test_spatch_version_parse():
+    sys_path = str(SCRIPTS)
+    code = ("import sys; sys.path.insert(0, %r); from movops import series; "
+            "v = series.spatch_version(); print(v, v >= series.MIN_SPATCH)" % sys_path)
+    out = run(["/usr/bin/python3", "-c", code]).stdout.strip()
+    assert out.endswith("True"), out
+
+
+def test_step_that_does_not_parse(kdir, tmp_path):
+    """A copy of the toolkit with one broken step: the run fails naming the
+    step, and makes no branch."""
+    copy = tmp_path / "movops"
+    shutil.copytree(REPO / "scripts", copy / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "cocci", copy / "cocci")
+    step = copy / "cocci" / "03-setpagemovable-drop-ops.cocci"
+    step.write_text(step.read_text().replace("@call@", "@call@\nthis is not SmPL", 1))
+    res = run([str(copy / "scripts" / "apply-series.sh"), str(kdir)], check=False)
+    line = refused(res, "03-setpagemovable-drop-ops.cocci", "failed")
+    assert "movable-ops" not in sf.git(kdir, "branch", "--list")
+    assert sf.git(kdir, "status", "--porcelain") == ""
+    assert line.startswith("apply-series: step ")
