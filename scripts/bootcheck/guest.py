@@ -47,8 +47,8 @@ INIT_MARKER = "movops-init: reached init"
 class QMP:
     """A small QMP client: one command at a time, events ignored."""
 
-    def __init__(self, path, timeout=10):
-        self.sock = _connect(path, timeout)
+    def __init__(self, path, timeout=10, proc=None):
+        self.sock = _connect(path, timeout, proc)
         self.buf = b""
         self._id = 0
         self._read_msg(timeout)                 # greeting
@@ -90,7 +90,11 @@ class QMP:
             pass
 
 
-def _connect(path, timeout):
+def _connect(path, timeout, proc=None):
+    """Connect to QEMU's unix socket PATH.  With PROC (the QEMU process),
+    give up as soon as it has exited: a QEMU that cannot use KVM aborts
+    before it creates its sockets, and waiting out TIMEOUT would only delay
+    the fallback to TCG."""
     deadline = time.monotonic() + timeout
     while True:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -99,6 +103,9 @@ def _connect(path, timeout):
             return s
         except OSError:
             s.close()
+            if proc is not None and proc.poll() is not None:
+                raise CheckError(f"QEMU exited (status {proc.returncode}) before "
+                                 "opening its sockets")
             if time.monotonic() > deadline:
                 raise CheckError(f"cannot connect to QEMU's socket {path}")
             time.sleep(0.05)
@@ -208,8 +215,8 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
                             stderr=subprocess.STDOUT, start_new_session=True)
     ctl = qmp = None
     try:
-        ctl = _connect(ctl_path, 15)
-        qmp = QMP(qmp_path)
+        ctl = _connect(ctl_path, 15, proc)
+        qmp = QMP(qmp_path, proc=proc)
         _drive(proc, ctl, qmp, res, t0, console_path, accel, log)
     except (CheckError, OSError, ValueError, KeyError, TypeError) as e:
         # OSError: a socket closed under us; the others: a garbled answer.
@@ -234,7 +241,10 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
     if accel == "kvm" and not res.console.strip() and (
             res.exit_code not in (None, 0) or "kvm" in err.lower() or res.timeout == "boot"):
         res.kvm_failed = True
-        res.error = res.error or err.strip().splitlines()[-1:] or "no output"
+        # QEMU's own last words say why (say, "failed to set MSR 0x10a" on
+        # a nested host); the TCG run overwrites the stderr log.
+        last = [l for l in err.strip().splitlines() if l.strip()][-1:]
+        res.error = last[0] if last else (res.error or "no output")
     if res.error is None and res.exit_code not in (0, None):
         res.error = f"QEMU exited with status {res.exit_code}: {err.strip()[-300:]}"
     return res
