@@ -2,69 +2,115 @@
 """Which function each movable_ops user migrates its pages with.
 
 The runtime check counts calls of these functions with kprobes, so the
-names must come from the tree being checked, not from a list.
+names come from the toolkit's own analysis of the tree being checked
+(movops.analysis: users[i]["callbacks"]["migrate_page"]), not from a list.
 
-For now this reads the tree directly: every definition of a
-'struct movable_operations' object with an initializer, found with git grep
-in the revision, and its '.migrate_page = fn' designated initializer.  It
-is meant to be switched to movops.analysis (facts["users"][i]["callbacks"]
-["migrate_page"]) once that lands; users() is the one place to change.
+The analysis describes what is left to convert, so on a converted revision
+it finds no user at all: the ops objects are no longer passed to
+__SetPageMovable().  Their callbacks are the same before and after the
+series, so for such a revision the users are taken from its newest
+first-parent ancestor that still has some (on a series branch, the commit
+the series was built on or one of its first steps), and kept only if the
+ops object is still defined in the revision itself.
+
+Each analysis takes several seconds of spatch; results are kept in the
+cache by commit and by a digest of the analysis code.
 """
+import hashlib
+import json
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
-from .common import BadInput
+from .common import REPO, BadInput
 
-from movops.tree import Tree
+from movops import analysis
+from movops.tree import Tree, TreeError
 
-DEF_RE = r"struct[[:space:]]+movable_operations[[:space:]]+[A-Za-z_][A-Za-z0-9_]*[[:space:]]*="
-NAME_RE = re.compile(r"struct\s+movable_operations\s+(\w+)\s*=")
-MIGRATE_RE = re.compile(r"\.migrate_page\s*=\s*&?\s*(\w+)")
-IGNORED_DIRS = ("Documentation/", "tools/", "samples/")
+# How far back a converted revision's users are looked for: a series is a
+# handful of commits; a tree with no user in this many is not one of ours.
+MAX_ANCESTORS = 32
 
 
-def users(kdir, rev):
-    """[{"ops", "file", "line", "migrate_page"}] for each definition found.
+def _code_digest():
+    """Changes when the analysis could give another answer."""
+    h = hashlib.sha256()
+    files = sorted((REPO / "scripts" / "movops").glob("*.py"))
+    files += sorted((REPO / "cocci" / "analysis").glob("*.cocci"))
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
-    "migrate_page" is None when the initializer does not name a function.
+
+def _analyze(kdir, commit, cache):
+    """(state, [user]) of COMMIT: the analysis' users, reduced to what the
+    runtime check needs, cached in CACHE/analysis when CACHE is given."""
+    store = Path(cache) / "analysis" if cache is not None else None
+    key = f"{commit}-{_code_digest()}"
+    if store is not None and (store / f"{key}.json").exists():
+        data = json.loads((store / f"{key}.json").read_text())
+        return data["state"], data["users"]
+    scratch = Path(tempfile.mkdtemp(prefix="movops-rt-analysis-"))
+    try:
+        plan = analysis.analyze(Tree(kdir, commit), scratch=scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    users = [{"ops": u["ops"], "file": u["defined"]["file"], "line": u["defined"]["line"],
+              "migrate_page": (u.get("callbacks") or {}).get("migrate_page")}
+             for u in plan["users"]]
+    if store is not None:
+        store.mkdir(parents=True, exist_ok=True)
+        tmp = store / f"{key}.tmp"
+        tmp.write_text(json.dumps({"state": plan["state"], "users": users}, indent=1) + "\n")
+        tmp.replace(store / f"{key}.json")
+    return plan["state"], users
+
+
+def _first_parents(kdir, commit, n):
+    res = subprocess.run(["git", "-C", str(kdir), "rev-list", "--first-parent",
+                          f"--max-count={n}", commit], text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if res.returncode != 0:
+        raise TreeError(res.stderr.strip())
+    return res.stdout.split()
+
+
+def _still_defined(tree, user):
+    text = tree.read(user["file"]) or ""
+    return re.search(rf"\bstruct\s+movable_operations\s+{re.escape(user['ops'])}\s*=",
+                     text) is not None
+
+
+def users(kdir, rev, cache=None, log=None):
+    """([{"ops", "file", "line", "migrate_page"}], source) for REV of KDIR.
+
+    SOURCE says which commit's analysis named them, for the report.
+    "migrate_page" is None when the analysis found no migrate callback.
     """
     tree = Tree(kdir, rev)
-    hits = tree.grep_lines(DEF_RE, ["*.c", "*.h"])
-    out = []
-    for f in sorted(hits):
-        if f.startswith(IGNORED_DIRS):
+    commit = tree.commit
+    state, found = _analyze(kdir, commit, cache)
+    if found:
+        return found, {"commit": commit, "distance": 0, "state": state}
+    for distance, ancestor in enumerate(_first_parents(kdir, commit, MAX_ANCESTORS + 1)):
+        if distance == 0:
             continue
-        text = tree.read(f) or ""
-        lines = text.splitlines()
-        for lineno, line in hits[f]:
-            m = NAME_RE.search(line)
-            if not m:
-                continue
-            body = _initializer(lines, lineno - 1)
-            mig = MIGRATE_RE.search(body)
-            out.append({"ops": m.group(1), "file": f, "line": lineno,
-                        "migrate_page": mig.group(1) if mig else None})
-    return out
+        if log:
+            log(f"  {commit[:12]} has no user left to convert; analysing ancestor "
+                f"{ancestor[:12]} (~{distance}) for the users' callbacks")
+        state_a, found = _analyze(kdir, ancestor, cache)
+        if found:
+            kept = [u for u in found if _still_defined(tree, u)]
+            return kept, {"commit": ancestor, "distance": distance, "state": state_a}
+    return [], {"commit": None, "distance": None, "state": state}
 
 
-def _initializer(lines, start):
-    """Text from the '=' on line START to the closing '};' of the object."""
-    text = ""
-    depth = 0
-    opened = False
-    for line in lines[start:start + 60]:
-        seg = line.split("=", 1)[1] if not text and "=" in line else line
-        text += seg + "\n"
-        depth += seg.count("{") - seg.count("}")
-        opened = opened or "{" in seg
-        if opened and depth <= 0:
-            break
-    return text
-
-
-def migrate_callbacks(kdir, rev):
+def migrate_callbacks(kdir, rev, cache=None):
     """{ops name: migrate callback} of the users of REV in KDIR."""
     try:
-        found = users(kdir, rev)
-    except Exception as e:          # TreeError and git failures alike
+        found, _ = users(kdir, rev, cache)
+    except Exception as e:          # TreeError, spatch and git failures alike
         raise BadInput(f"cannot read the movable_ops users of {kdir} at {rev}: {e}")
     return {u["ops"]: u["migrate_page"] for u in found if u["migrate_page"]}

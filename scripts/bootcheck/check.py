@@ -32,10 +32,10 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
       summary           one line
       kernel, users, timings, errors   details for the report
     """
-    t_all = time.monotonic()
     kdir, commit = source.resolve(kdir, rev)
     ensure_deps(log)
     cache = cache_root(cache_dir)
+    t_all = time.monotonic()
     version = Tree(kdir, commit).version()
     slot = version
     result = {
@@ -45,16 +45,36 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
         "kernel": {"kdir": str(kdir), "rev": rev, "commit": commit, "version": version},
         "users": [], "timings": {}, "errors": [],
     }
+    log(f"runtime check: {kdir} at {rev} ({commit[:12]}, Linux {version})")
+    t = time.monotonic()
     try:
-        all_users = callbacks.users(kdir, commit)
-    except Exception as e:
-        raise BadInput(f"cannot read the movable_ops users of {kdir} at {rev}: {e}")
+        all_users, origin = callbacks.users(kdir, commit, cache=cache, log=log)
+    except Exception as e:          # spatch, git and tree errors alike
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise BadInput(f"cannot analyse the movable_ops users of {kdir} at {rev}: {first}")
     users = verdict.exercised_users(all_users)
     result["users"] = [dict(u, exercised=any(u["ops"] == x["ops"] for x in users))
                        for u in all_users]
+    result["users_source"] = origin
     probes = [(u["ops"], u["migrate_page"]) for u in users]
-    log(f"runtime check: {kdir} at {rev} ({commit[:12]}, Linux {version}); "
-        "migrate callbacks: " + (", ".join(f"{o} -> {f}" for o, f in probes) or "none"))
+    result["timings"]["analysis_s"] = round(time.monotonic() - t, 1)
+    if origin["commit"] is None:
+        where = f"this commit and its last {callbacks.MAX_ANCESTORS} first parents"
+    elif origin["distance"]:
+        where = f"{origin['commit'][:12]}, {origin['distance']} commits back"
+    else:
+        where = "this commit"
+    log(f"  migrate callbacks, from the analysis of {where}: "
+        + (", ".join(f"{o} -> {f}" for o, f in probes) or "none"))
+    if not probes:
+        # Nothing the workload drives could be observed: booting would
+        # only take minutes to say the same.
+        result["errors"].append("no balloon or zsmalloc movable_ops user with a migrate "
+                                 f"callback found in {where}")
+        result["timings"]["total_s"] = round(time.monotonic() - t_all, 1)
+        result["summary"] = _summary(result, negative_control)
+        log(result["summary"])
+        return result
 
     src = cache / "src" / slot
     good_build = cache / "build" / slot

@@ -117,7 +117,8 @@ def _last_lines(text, n):
 
 
 DEPS = ["qemu-system-x86", "busybox-static", "ccache", "gcc", "libc6-dev", "make", "flex",
-        "bison", "bc", "libelf-dev", "libssl-dev", "git"]
+        "bison", "bc", "libelf-dev", "libssl-dev", "git",
+        "coccinelle"]       # the analysis that names the migrate callbacks
 
 
 def ensure_deps(log=print):
