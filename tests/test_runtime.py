@@ -7,9 +7,8 @@ with 2 CPUs, and runs the negative control; it reuses the build cache in
 $MOVOPS_CACHE/runtime, so a rerun costs about a minute.
 
 The converted tree comes from scripts/apply-series.sh --prereq drop-z3fold
-on a clone of the cached 6.12 tree, kept in the cache and converted again
-when the series' inputs change; MOVOPS_RUNTIME_KDIR=PATH[:REV] points the
-test at an already converted tree instead.
+on a clone of the cached 6.12 tree (conftest.clone_tree), kept in the cache
+and converted again when the series' inputs change.
 """
 import fcntl
 import hashlib
@@ -147,6 +146,19 @@ def test_benign_log_lines_pass(sample):
     console += "\n[    9.1] virtio_balloon virtio0: Out of puff! Can't get 1 pages\n"
     ok, reasons = judge(ctl, console)
     assert ok, reasons
+
+
+def test_memory_pressure_messages_are_notes_not_failures(sample):
+    ctl, console = sample
+    console += ("\n[    8.5] kworker/1:1: page allocation failure: order:0, "
+                "mode:0x40c00(GFP_NOIO|__GFP_COMP), nodemask=(null)"
+                "\n[    8.6] Write-error on swap-device (254:0:161472)\n")
+    ok, reasons = judge(ctl, console)
+    assert ok, reasons
+    bad, notes = verdict.log_problems(console)
+    assert not bad
+    assert [w for w, _ in notes][-2:] == ["allocation failure under memory pressure",
+                                         "swap write error under memory pressure"]
 
 
 def test_kmsg_seen_by_guest_counts(sample):
@@ -314,25 +326,58 @@ def test_mutated_file_is_restored(tmp_path):
 
 # -- callbacks, initramfs -------------------------------------------------------------
 
-def test_callbacks_from_definitions(tmp_path):
-    repo = tmp_path / "k"
-    (repo / "mm").mkdir(parents=True)
-    (repo / "Documentation").mkdir()
-    (repo / "mm" / "a.c").write_text(
-        "static const struct movable_operations a_mops = {\n"
-        "\t.isolate_page = a_isolate,\n\t.migrate_page = a_migrate,\n"
-        "\t.putback_page = a_putback,\n};\n"
-        "static const struct movable_operations a_mops;\n")
-    (repo / "mm" / "b.c").write_text(
-        "const struct movable_operations b_mops = { .migrate_page = b_move, };\n")
-    (repo / "Documentation" / "d.c").write_text(
-        "struct movable_operations doc_mops = { .migrate_page = nope };\n")
-    run(["git", "init", "-q", str(repo)])
+def _commit_tree(repo, tree, message):
+    """Make the work tree of REPO exactly TREE's files and commit them."""
+    if (repo / ".git").exists():
+        run(["git", "-C", str(repo), "rm", "-rq", "."])
+    else:
+        run(["git", "init", "-q", str(repo)])
+    shutil.copytree(tree, repo, dirs_exist_ok=True)
     run(["git", "-C", str(repo), "add", "-A"])
     run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
-         "commit", "-qm", "x"])
-    assert callbacks.migrate_callbacks(repo, "HEAD") == {"a_mops": "a_migrate",
-                                                         "b_mops": "b_move"}
+         "commit", "-qm", message])
+
+
+@pytest.fixture(scope="module")
+def fixture_series(tmp_path_factory):
+    """A git tree with the v6.12-drop-z3fold fixture before the rework and,
+    on top, after it: the shape of a series branch."""
+    repo = tmp_path_factory.mktemp("series") / "k"
+    case = REPO / "tests" / "fixtures" / "v6.12-drop-z3fold"
+    _commit_tree(repo, case / "before", "before")
+    _commit_tree(repo, case / "after", "after")
+    return repo
+
+
+def test_callbacks_come_from_the_analysis(fixture_series, tmp_path):
+    found, origin = callbacks.users(fixture_series, "HEAD~1", cache=tmp_path)
+    assert origin["distance"] == 0 and origin["state"] == "unconverted"
+    assert {u["ops"]: u["migrate_page"] for u in found} == {
+        "balloon_mops": "balloon_page_migrate", "z3fold_mops": "z3fold_page_migrate",
+        "zsmalloc_mops": "zs_page_migrate"}
+    assert {u["ops"]: u["file"] for u in found}["zsmalloc_mops"] == "mm/zsmalloc.c"
+
+
+def test_callbacks_of_a_converted_tree_from_its_ancestor(fixture_series, tmp_path):
+    # The converted tree has no user left to convert; the names come from
+    # the commit below it, minus z3fold, which the converted tree dropped.
+    found, origin = callbacks.users(fixture_series, "HEAD", cache=tmp_path)
+    assert origin["distance"] == 1
+    assert callbacks.migrate_callbacks(fixture_series, "HEAD", cache=tmp_path) == {
+        "balloon_mops": "balloon_page_migrate", "zsmalloc_mops": "zs_page_migrate"}
+    assert [u["role"] for u in verdict.exercised_users(found)] == ["balloon", "zsmalloc"]
+    # Cached by commit: the second answer is read back, not recomputed.
+    assert len(list((tmp_path / "analysis").glob("*.json"))) == 2
+
+
+def test_callbacks_none_in_a_tree_without_users(tmp_path):
+    files = tmp_path / "files"
+    (files / "mm").mkdir(parents=True)
+    (files / "mm" / "a.c").write_text("int a(void)\n{\n\treturn 0;\n}\n")
+    repo = tmp_path / "k"
+    _commit_tree(repo, files, "x")
+    found, origin = callbacks.users(repo, "HEAD", cache=tmp_path / "c")
+    assert found == [] and origin["commit"] is None
 
 
 def test_cpio_writer(tmp_path):
@@ -381,14 +426,7 @@ def converted_tree():
     cached tree's objects) and converted again only when the toolkit's
     series inputs changed, so that a warm rerun needs no clone.
     """
-    env = os.environ.get("MOVOPS_RUNTIME_KDIR")
-    if env:
-        path, _, rev = env.partition(":")
-        return Path(path), rev or "movable-ops"
     apply = SCRIPTS / "apply-series.sh"
-    if not apply.exists():
-        pytest.skip("scripts/apply-series.sh is not there yet "
-                    "(set MOVOPS_RUNTIME_KDIR=PATH[:REV] to use a converted tree)")
     dest = CACHE / "runtime" / "series" / "linux-6.12"
     dest.parent.mkdir(parents=True, exist_ok=True)
     with open(dest.parent / ".lock", "w") as lock:

@@ -94,6 +94,8 @@ def render(result):
             out.append(f"  balloon: guest memory {bal.get('mem_mb')} MB -> "
                        f"{bal.get('actual_mb')} MB (target {bal.get('target_mb')} MB) "
                        f"in {bal.get('seconds')} s")
+        for note in run.get("log_notes") or []:
+            out.append(f"  note: {note[:150]}")
         if run.get("console_tail"):
             out.append("  last console lines:")
             out += ["    " + l for l in run["console_tail"]]

@@ -43,9 +43,15 @@ BAD_LOG = [
     (re.compile(r"page dumped because"), "DEBUG_VM page dump"),
     (re.compile(r"Out of memory: Kill"), "OOM kill"),
 ]
+# Reported, but not failures: signs of a slow host, or of the memory
+# pressure the workload creates on purpose (an allocation that fails under
+# it warns; a swap write that fails leaves the page in memory, and the data
+# check would see any loss).
 NOTE_LOG = [
     (re.compile(r"rcu: INFO: .*detected stall"), "RCU stall (TCG can be slow)"),
     (re.compile(r"soft lockup"), "soft lockup"),
+    (re.compile(r"page allocation failure"), "allocation failure under memory pressure"),
+    (re.compile(r"Write-error on swap-device"), "swap write error under memory pressure"),
 ]
 # What the kernel prints at the end of an orderly shutdown (kernel_restart()
 # and kernel_power_off()); a panic reboot prints neither.
