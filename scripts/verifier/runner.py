@@ -123,7 +123,8 @@ class Verification:
         s = self.series
         self.changes = ser.changes(s)
         self.objects, self.reasons = ser.affected_objects(
-            s, self.changes, self.api_files(s.base), self.api_files(s.tip))
+            s, self.changes, self.api_files(s.base), self.api_files(s.tip),
+            ser.commit_changes(s) if len(s.commits) > 1 else ())
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
             s, self.changes, self.objects, self.kconfig)
@@ -400,8 +401,10 @@ class Verification:
                 for d in diag.new_diags(old_sp, e["sparse"]):
                     new_sparse += 1
                     sp.fail(f"[{cfg.name}] {o}: new {diag.fmt(d)}")
+        tip = self.tree(s.tip)
         for o in self.objects:
-            if o not in built_anywhere:
+            # An object only a commit in the middle had is bisection's.
+            if o not in built_anywhere and tip.exists(o[:-2] + ".c"):
                 why = "; ".join(f"{c.name}: {self.states[(s.tip, c.name)]['skipped'].get(o, '?')}"
                                 for c in cfgs)
                 b.fail(f"{o}: built in no configuration ({why})")

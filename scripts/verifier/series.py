@@ -337,30 +337,50 @@ def header_includers(user_texts, header):
                   if p.endswith(".c") and set(includes(p, text)) & reach)
 
 
-def affected_objects(series, file_changes, base_files=(), tip_files=()):
+def commit_changes(series):
+    """[FileChange] of every commit of SERIES against its parent."""
+    out = []
+    prev = series.base
+    for c in series.commits:
+        out += changes(series, prev, c.sha)
+        prev = c.sha
+    return out
+
+
+def affected_objects(series, file_changes, base_files=(), tip_files=(), commit_changes=()):
     """(objects, reasons): the .o files to build and why each one.
 
     Every changed .c file that exists at the tip gives its object; every
     changed header gives the objects of the movable_ops users that include
     it (all users when none does, directly or through a user header).
+    FILE_CHANGES are those of the whole series; COMMIT_CHANGES, those of
+    its commits one by one, add what a commit changes and a later one puts
+    back: the final diff does not show it, but bisection must build it.
     """
     reasons = {}
     user_texts = None
-    for fc in file_changes:
+
+    def add(obj, why):
+        if why not in reasons.setdefault(obj, []):
+            reasons[obj].append(why)
+
+    final = {fc.path for fc in file_changes}
+    for fc in list(file_changes) + [fc for fc in commit_changes if fc.path not in final]:
         p = fc.path
         if not p:
             continue
+        later = "" if p in final else " by a commit (not in the final diff)"
         if p.endswith(".c"):
-            reasons.setdefault(p[:-2] + ".o", []).append(f"{p} changed")
+            add(p[:-2] + ".o", f"{p} changed{later}")
         elif p.endswith(".h"):
             if user_texts is None:
                 user_texts = users(series, base_files, tip_files)
             inc = header_includers(user_texts, p)
             if not inc:
                 inc = sorted(u for u in user_texts if u.endswith(".c"))
-                why = f"{p} changed (no user includes it directly: all users)"
+                why = f"{p} changed{later} (no user includes it directly: all users)"
             else:
-                why = f"includes {p}"
+                why = f"includes {p}, changed{later}" if later else f"includes {p}"
             for u in inc:
-                reasons.setdefault(u[:-2] + ".o", []).append(why)
+                add(u[:-2] + ".o", why)
     return sorted(reasons), reasons

@@ -55,6 +55,7 @@ class Worktree:
         if res.returncode != 0:
             raise VerifyError(f"git reset --hard in {self.path}: {res.stderr.strip()}")
         self.head = commit
+        self.progress(f"worktree ready at {commit[:12]}")
         return True
 
     def _full_checkout(self):
