@@ -90,6 +90,11 @@ def format_analysis(a):
         lines.append("Warnings")
         lines += [f"  - {w['file']}:{w['line']}: {w['warning']}" for w in a["warnings"]]
         lines.append("")
+    existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
+    if existing:
+        lines.append("Dispatch already in the tree (page type -> ops)")
+        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
+        lines.append("")
     fl = a.get("flag_step") or {}
     if fl:
         lines.append("PG_movable_ops flag step: " + ("applies" if fl.get("applies") else
@@ -102,6 +107,9 @@ def format_analysis(a):
 def format_blockers(a):
     bl = a.get("blockers") or []
     if not bl:
+        if a.get("state") == "converted":
+            return ["Blockers: none; the tree is already converted (no two-argument "
+                    "__SetPageMovable(), no pointer decoding)."]
         return ["Blockers: none; the rework can be applied."]
     lines = [f"Blockers ({len(bl)}): the series would be wrong on this tree; nothing was changed."]
     for b in bl:
