@@ -12,7 +12,8 @@ when version and hash match the verified base.  Entries without patches
 verify regenerates the numbered patches 0001..N with apply-series' own
 format-patch options and compares them after removing what depends on who
 made them and when: the 'From <sha> ...' line, From:, Date: and
-Signed-off-by:.  The cover letter is apply-series' own text (not
+Signed-off-by:, and the To:/Cc:/threading headers a git configuration may
+add.  The cover letter is apply-series' own text (not
 format-patch's), so it is compared by apply-series' tests, not here.
 
 Several entries may match one base (the same tree with and without a
@@ -27,7 +28,7 @@ import re
 from pathlib import Path
 
 from movops.prereqs import PREREQS
-from movops.series import FORMAT_PATCH_OPTS  # noqa: F401  (re-exported for callers)
+from movops.series import FORMAT_PATCH_OPTS
 from movops.tree import Tree
 
 from .series import GENERATED_RE
@@ -43,6 +44,31 @@ IDENTITY_RES = [
 ]
 
 
+# The user's git configuration must not change the patches verify makes:
+# the golden comparison wants the series' content, and checkpatch wants
+# a/ b/ prefixes.  These settings undo what could change a patch's text
+# (diff.context/algorithm, prefixes, an automatic base or threading); the
+# headers some settings add (To:, Cc:, threading) are dropped by normalise().
+CANONICAL_CONFIG = [
+    "diff.noprefix=false", "diff.mnemonicPrefix=false", "diff.relative=false",
+    "diff.algorithm=myers", "diff.context=3", "diff.interHunkContext=0",
+    "diff.suppressBlankEmpty=false", "diff.renames=true", "diff.indentHeuristic=true",
+    "format.useAutoBase=false", "format.thread=false", "format.signOff=false",
+    "format.coverLetter=false", "format.notes=false",
+]
+DROPPED_HEADERS = ("To", "Cc", "Message-ID", "Message-Id", "In-Reply-To", "References")
+
+
+def format_patches(kdir, base, tip, dest):
+    """The numbered patches of BASE..TIP written into DEST the way
+    apply-series.sh writes them (its format-patch options), whatever the
+    user's git configuration says; [path], 0001 first."""
+    conf = [a for c in CANONICAL_CONFIG for a in ("-c", c)]
+    git(kdir, *conf, "format-patch", "-q", *FORMAT_PATCH_OPTS, "-o", str(dest),
+        f"{base}..{tip}")
+    return sorted(p for p in Path(dest).glob("*.patch") if not p.name.startswith("0000-"))
+
+
 def expected_dir():
     return Path(os.environ.get("MOVOPS_EXPECTED", REPO / "expected"))
 
@@ -56,7 +82,17 @@ def normalise(text):
             lines = lines[:i]
             break
     out = []
+    in_headers, dropping = True, False
     for line in lines:
+        if in_headers:
+            if not line:
+                in_headers = False
+            elif dropping and line[:1] in (" ", "\t"):
+                continue        # continuation of a dropped header
+            else:
+                dropping = line.split(":", 1)[0] in DROPPED_HEADERS
+                if dropping:
+                    continue
         for rx, repl in IDENTITY_RES:
             if rx.match(line):
                 line = repl

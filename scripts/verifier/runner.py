@@ -10,7 +10,10 @@ bisection check (every commit).  At the tip the changed-line
 proof preprocesses the same objects in the same build directories, spatch
 looks for the old API and checkpatch reads the patches.  Every step's
 result is stored under a key made of all its inputs, so a second run on the
-same series rebuilds nothing.
+same series rebuilds nothing, and a series that shares its base and some
+commits with one verified before (a fix on top, a reworded commit) only
+builds its own commits and only searches and checks its changed files and
+patches.
 """
 import hashlib
 import os
@@ -27,9 +30,9 @@ from . import checkpatch as cp
 from . import clines, configs, diag, golden, oldapi
 from . import series as ser
 from .builder import Builder, kconfig_extract
-from .report import CHECKS, PASS, SKIP, CheckResult
+from .report import CHECKS, SKIP, CheckResult
 from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
-                   cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
+                   cache_root, code_fingerprint, run, sha256_text, tool_versions)
 from .worktree import Worktree
 
 DEPS = ["make", "gcc", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "sparse",
@@ -499,11 +502,8 @@ class Verification:
         if getattr(self, "_patches", None) is None:
             s = self.series
             d = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
-            git(s.kdir, "format-patch", "-q", *golden.FORMAT_PATCH_OPTS,
-                "-o", str(d), f"{s.base}..{s.tip}")
             self._patch_dir = d
-            self._patches = sorted(p for p in d.glob("*.patch")
-                                   if not p.name.startswith("0000-"))
+            self._patches = golden.format_patches(s.kdir, s.base, s.tip, d)
         return self._patches
 
     def start_checkpatch(self):
