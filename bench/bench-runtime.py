@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from bootcheck import BadInput, run  # noqa: E402
 from bootcheck.report import counter_rows, table  # noqa: E402
+from bootcheck.source import resolve  # noqa: E402
 
 
 def git(kdir, *args):
@@ -84,7 +85,13 @@ def times(base, conv):
         runs = res.get("runs") or [{}]
         return runs[0].get(key)
 
+    def neg(key):
+        n = conv.get("negative_control") or {}
+        return (n.get("run") or {}).get(key) if key == "run_s" else n.get(key)
+
     rows = [
+        ("analysis (callbacks)", s(base["timings"].get("analysis_s")),
+         s(conv["timings"].get("analysis_s"))),
         ("kernel build", s(base["build_s"]), s(conv["build_s"])),
         ("objects compiled", str(base["kernel"].get("objects_compiled", "-")),
          str(conv["kernel"].get("objects_compiled", "-"))),
@@ -95,27 +102,41 @@ def times(base, conv):
          f"{r(conv, 'accel')}, {r(conv, 'cpus')}"),
         ("verdict", "pass" if base["runs"] and base["runs"][0]["ok"] else "FAIL",
          "pass" if conv["runs"] and conv["runs"][0]["ok"] else "FAIL"),
+        ("negative control build", "-", s(neg("build_s"))),
+        ("negative control run", "-", s(neg("run_s"))),
         ("whole check", s(base["timings"].get("total_s")), s(conv["timings"].get("total_s"))),
     ]
     return table(rows, ("", "base", "converted"))
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="bench-runtime.py",
-                                 description="Runtime check: base vs converted, side by side.")
-    ap.add_argument("kdir", metavar="KDIR")
-    ap.add_argument("--rev", default="movable-ops")
+    ap = argparse.ArgumentParser(
+        prog="bench-runtime.py",
+        description="The runtime check on the unconverted base of REV's series and on REV, "
+                    "counters and times side by side.",
+        epilog="Exit: 0 both runs pass (and the negative control fails), 1 otherwise, "
+               "2 bad input.")
+    ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
+    ap.add_argument("--rev", default="movable-ops",
+                    help="converted revision (default: %(default)s)")
     ap.add_argument("--base", help="base revision (default: where REV's series starts)")
-    ap.add_argument("--json", metavar="FILE")
-    ap.add_argument("--no-negative-control", action="store_true")
-    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--json", metavar="FILE", help="write both results as JSON to FILE")
+    ap.add_argument("--no-negative-control", action="store_true",
+                    help="skip the negative control of the converted run")
+    ap.add_argument("--smp", type=int, default=2, help="guest CPUs (default: %(default)s)")
     args = ap.parse_args(argv)
+    if args.smp < 1:
+        print("bench-runtime: --smp must be at least 1", file=sys.stderr)
+        return 2
     t0 = time.monotonic()
 
     def log(msg):
         print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
 
     try:
+        resolve(args.kdir, args.rev)        # the runtime check's own messages
+        if args.base:
+            resolve(args.kdir, args.base)
         base_rev = args.base or series_base(args.kdir, args.rev)
         log(f"base: {base_rev[:12]}; converted: {args.rev}")
         base = run(args.kdir, rev=base_rev, negative_control=False, smp=args.smp, log=log)

@@ -30,7 +30,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="runtime-check.py",
         description="Boot a kernel built from KDIR at REV and prove balloon and "
-                    "zsmalloc pages still migrate through the movable_ops dispatch.")
+                    "zsmalloc pages still migrate through the movable_ops dispatch.",
+        epilog="Exit: 0 pass (and the negative control fails), 1 fail, 2 bad input.")
     ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
     ap.add_argument("--rev", default="movable-ops", help="revision to check (default: %(default)s)")
     ap.add_argument("--json", metavar="FILE", help="write the full result as JSON to FILE")

@@ -48,7 +48,11 @@ def times_rows(result):
     run = (result.get("runs") or [{}])[0]
     k = result.get("kernel", {})
     neg = result.get("negative_control") or {}
+    t = result.get("timings", {})
     rows = [
+        ("analysis", _secs(t.get("analysis_s")), "names the migrate callbacks (cached)"),
+        ("tree copy, configuration", _secs(_sum(t.get("export_s"), t.get("config_s"))),
+         "private checkout; tinyconfig + options (cached)"),
         ("kernel build", _secs(result.get("build_s")),
          f"{k.get('objects_compiled', '?')} objects compiled" if k.get("rebuilt", True)
          else "up to date, not rebuilt"),
@@ -66,6 +70,11 @@ def times_rows(result):
         rows.append(("negative control run", _secs(nrun.get("run_s")), ""))
     rows.append(("total", _secs(result.get("timings", {}).get("total_s")), ""))
     return rows
+
+
+def _sum(*vals):
+    vals = [v for v in vals if v is not None]
+    return sum(vals) if vals else None
 
 
 def _secs(v):
