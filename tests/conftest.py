@@ -64,3 +64,20 @@ def clone_tree(version, dest, sparse=None):
 @pytest.fixture(scope="session")
 def repo():
     return REPO
+
+
+@pytest.fixture(scope="session")
+def series612(tmp_path_factory):
+    """A full clone of the cached 6.12 tree with the series (drop-z3fold)
+    on branch movable-ops and its patches; shared by the real-tree modules
+    that only read it or leave it as they found it (checked out at master,
+    clean)."""
+    import time
+    work = tmp_path_factory.mktemp("series612")
+    kdir = clone_tree("6.12", work / "linux")
+    head = run(["git", "-C", str(kdir), "rev-parse", "HEAD"]).stdout.strip()
+    t = time.monotonic()
+    res = run([str(SCRIPTS / "apply-series.sh"), "--prereq", "drop-z3fold", "--output",
+               str(work / "patches"), str(kdir)], check=False)
+    return {"kdir": kdir, "out": work / "patches", "res": res, "base": head,
+            "seconds": time.monotonic() - t}
