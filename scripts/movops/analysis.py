@@ -651,6 +651,18 @@ class Analysis:
         else:
             problem = (f"the page marked movable at {first['mark']} in {first['fn']}() "
                        "has no page type set before it")
+        # A user that keeps its own data in page->page_type (6.1's zsmalloc
+        # keeps the first object's offset there) cannot just be given a
+        # type: that data has to move first.
+        for f in sorted(set(u["files"])):
+            for ln, text in enumerate((self.tree.read(f) or "").splitlines(), 1):
+                if re.search(r"->page_type\s*=[^=]", text):
+                    fix += (f"; note that {f}:{ln} stores its own data in page->page_type, "
+                            "which a page type would overwrite: move that data first")
+                    break
+            else:
+                continue
+            break
         mark = first["mark"] if first else f"{u['defined']['file']}:{u['defined']['line']}"
         file, line = mark.rsplit(":", 1)
         self.blockers.append(Blocker(
