@@ -456,11 +456,15 @@ def test_runtime_check_converted_6_12():
     print(text)
     assert result["ok"], text
     run_ = result["runs"][0]
-    assert run_["cpus"] == 2 and run_["ok"]
+    # The verdict checks all of this; spelled out here as what the issue
+    # asks for: an SMP guest, both users' pages moved, data intact.
+    assert run_["cpus"] == 2 and run_["guest_cpus"] == 2 and run_["ok"]
     delta = result["counters"]["delta"]
     for u in result["users"]:
         if u["exercised"]:
             assert delta[f"kprobe:{u['ops']}"] >= verdict.MIN_MIGRATED
+    assert delta["vmstat:balloon_migrate"] >= verdict.MIN_MIGRATED
+    assert run_["check"]["pages"] > 0 and run_["check"]["bad"] == 0
     assert {u["ops"] for u in result["users"] if u["exercised"]} == {"balloon_mops",
                                                                       "zsmalloc_mops"}
     neg = result["negative_control"]
