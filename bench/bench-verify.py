@@ -15,7 +15,8 @@ Measures on the series of KDIR (a tree with a series branch):
                 under the hash of the configuration (--rebuild-full measures
                 it again, --no-full leaves it out).
 and prints them with the targets (2 cores: cold <= 180 s, warm <= 60 s,
-verify under 5 % of the full build).  The bench directory is removed at the
+verify under 5 % of the full build) and the load average around each
+figure (other work on the machine inflates them).  The bench directory is removed at the
 end unless --keep.
 
 Exit: 0 measured (whatever the figures), 1 verify or the build failed,
@@ -24,6 +25,7 @@ Exit: 0 measured (whatever the figures), 1 verify or the build failed,
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -44,17 +46,31 @@ TARGET_WARM = 60.0
 TARGET_RATIO = 0.05
 
 
+def load():
+    """The 1-minute load average: the other work sharing the cores while
+    a figure was measured, printed beside it."""
+    return os.getloadavg()[0]
+
+
+def child_cpu():
+    """CPU seconds (user + system) of the finished child processes so far.
+    Unlike wall time it hardly depends on what else the machine runs, so
+    the ratio of verify to the full build is also given in CPU time."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_verify(kdir, root, args, report):
     cmd = [sys.executable, str(VERIFY), "-q", "--build-dir", str(root), "--json",
            str(report), *args, str(kdir)]
-    t = time.monotonic()
+    t, c = time.monotonic(), child_cpu()
     res = subprocess.run(cmd, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    dt = time.monotonic() - t
+    dt, cpu = time.monotonic() - t, child_cpu() - c
     if res.returncode == 2:
         sys.stderr.write(res.stdout)
         sys.exit(2)
     data = json.loads(report.read_text()) if report.exists() else {}
-    return dt, res.returncode, data, res.stdout
+    return dt, cpu, res.returncode, data, res.stdout
 
 
 def full_build(root, rebuild, log):
@@ -79,15 +95,19 @@ def full_build(root, rebuild, log):
     env = dict(os.environ, LC_ALL="C")
     subprocess.run(["make", "-s", "-C", str(src), f"O={bdir}", "olddefconfig"], env=env,
                    stdout=subprocess.DEVNULL, check=True)
-    t = time.monotonic()
+    t, c = time.monotonic(), child_cpu()
+    load0 = load()
     with open(root / "bench-full-build.log", "w") as f:
         res = subprocess.run(["make", "-C", str(src), f"O={bdir}", f"-j{jobs}", "vmlinux"],
                              env=env, stdout=f, stderr=subprocess.STDOUT)
-    dt = time.monotonic() - t
+    dt, cpu = time.monotonic() - t, child_cpu() - c
+    load1 = load()
     shutil.rmtree(bdir, ignore_errors=True)
     if res.returncode != 0:
         return None, f"make vmlinux failed; see {root / 'bench-full-build.log'}"
-    entry = {"seconds": round(dt, 1), "jobs": jobs, "config": fp,
+    entry = {"seconds": round(dt, 1), "cpu_seconds": round(cpu, 1), "jobs": jobs,
+             "config": fp,
+             "load": f"{load0:.1f}->{load1:.1f}",
              "date": time.strftime("%Y-%m-%d %H:%M:%S"),
              "tree": subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], text=True,
                                     stdout=subprocess.PIPE).stdout.strip()}
@@ -124,10 +144,15 @@ def main():
     status = 0
     try:
         log(f"verify cold ({root})")
-        cold, rc1, d1, out1 = run_verify(args.kdir, root, extra, root.parent / "cold.json")
+        l0 = load()
+        cold, cold_cpu, rc1, d1, out1 = run_verify(args.kdir, root, extra,
+                                                   root.parent / "cold.json")
+        l1 = load()
         log(f"verify cold: {cold:.1f} s, exit {rc1}")
         log("verify warm")
-        warm, rc2, d2, out2 = run_verify(args.kdir, root, extra, root.parent / "warm.json")
+        warm, warm_cpu, rc2, d2, out2 = run_verify(args.kdir, root, extra,
+                                                   root.parent / "warm.json")
+        l2 = load()
         log(f"verify warm: {warm:.1f} s, exit {rc2}")
         if rc1 != 0 or rc2 != 0:
             status = 1
@@ -141,26 +166,36 @@ def main():
         commits = len(d1.get("commits", []))
         objs = len(d1.get("objects", []))
         cfgs = check_count(d1, "configs")
-        rows.append(("verify cold", f"{cold:.1f}", f"<= {TARGET_COLD:.0f}",
-                     "yes" if cold <= TARGET_COLD else "NO"))
-        rows.append(("verify warm", f"{warm:.1f}", f"<= {TARGET_WARM:.0f}",
-                     "yes" if warm <= TARGET_WARM else "NO"))
+
+        def ratio(a, b):
+            return f"{100 * a / b:.1f} %", "yes" if a / b < TARGET_RATIO else "NO"
+
+        rows.append(("verify cold", f"{cold:.1f}", f"{cold_cpu:.1f}", f"<= {TARGET_COLD:.0f}",
+                     "yes" if cold <= TARGET_COLD else "NO", f"{l0:.1f}->{l1:.1f}"))
+        rows.append(("verify warm", f"{warm:.1f}", f"{warm_cpu:.1f}", f"<= {TARGET_WARM:.0f}",
+                     "yes" if warm <= TARGET_WARM else "NO", f"{l1:.1f}->{l2:.1f}"))
         if full:
-            fs = full["seconds"]
-            rows.append((f"full vmlinux (-j{full['jobs']}, once)", f"{fs:.1f}", "", ""))
-            rows.append(("cold / full", f"{100 * cold / fs:.1f} %",
-                         f"< {100 * TARGET_RATIO:.0f} %", "yes" if cold / fs < TARGET_RATIO else "NO"))
-            rows.append(("warm / full", f"{100 * warm / fs:.1f} %",
-                         f"< {100 * TARGET_RATIO:.0f} %", "yes" if warm / fs < TARGET_RATIO else "NO"))
+            fs, fc = full["seconds"], full.get("cpu_seconds")
+            rows.append((f"full vmlinux (-j{full['jobs']}, once)", f"{fs:.1f}",
+                         f"{fc:.1f}" if fc else "-", "", "",
+                         f"{full.get('load', '?')} ({full['date']})"))
+            target = f"< {100 * TARGET_RATIO:.0f} %"
+            rows.append(("cold / full (wall)", *ratio(cold, fs)[:1], "", target,
+                         ratio(cold, fs)[1], ""))
+            if fc:
+                rows.append(("cold / full (CPU)", "", ratio(cold_cpu, fc)[0], target,
+                             ratio(cold_cpu, fc)[1], ""))
+            rows.append(("warm / full (wall)", *ratio(warm, fs)[:1], "", target,
+                         ratio(warm, fs)[1], ""))
         else:
-            rows.append(("full vmlinux", "-", "", err))
+            rows.append(("full vmlinux", "-", "-", "", err, ""))
         print(f"verify.py on {args.kdir}: {commits} commits, {objs} objects, {cfgs} "
               f"configurations, {ncpu} cores")
-        w = [max(len(r[i]) for r in rows + [("measure", "seconds", "target", "met")])
-             for i in range(4)]
-        print(f"{'measure'.ljust(w[0])}  {'seconds'.rjust(w[1])}  {'target'.ljust(w[2])}  met")
-        for r in rows:
-            print(f"{r[0].ljust(w[0])}  {r[1].rjust(w[1])}  {r[2].ljust(w[2])}  {r[3]}")
+        head = ("measure", "wall s", "CPU s", "target", "met", "load (1 min, before->after)")
+        w = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
+        for r in [head] + rows:
+            print(f"{r[0].ljust(w[0])}  {r[1].rjust(w[1])}  {r[2].rjust(w[2])}  "
+                  f"{r[3].ljust(w[3])}  {r[4].ljust(w[4])}  {r[5]}".rstrip())
     finally:
         if not args.keep:
             # The verify worktree is registered in KDIR's git; unregister it.
