@@ -360,9 +360,24 @@ class Analysis:
     def _exports(self, users):
         """Mark exports that no module needs once ops stop being passed."""
         self.ops_refs = {}
-        if users:
-            pat = r"\b(" + "|".join(re.escape(o) for o in sorted(users)) + r")\b"
-            self.ops_refs = self.tree.grep_lines(pat, F.CODE_PATHSPECS)
+        self.helper_refs = set()
+        names = sorted(users) + sorted(self.helpers)
+        if names:
+            # One pass over the tree for the ops objects and the forwarding
+            # helpers (whose callers the steps must read too): each git grep
+            # of a kernel tree costs most of a second.
+            pat = r"\b(" + "|".join(re.escape(o) for o in names) + r")\b"
+            hits = self.tree.grep_lines(pat, F.CODE_PATHSPECS)
+            ops_rx = re.compile(r"\b(" + "|".join(re.escape(o) for o in sorted(users)) + r")\b") \
+                if users else None
+            call_rx = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(self.helpers))
+                                 + r")\s*\(") if self.helpers else None
+            for f, ls in hits.items():
+                mine = [(n, t) for n, t in ls if ops_rx and ops_rx.search(t)]
+                if mine:
+                    self.ops_refs[f] = mine
+                if call_rx and any(call_rx.search(t) for _, t in ls):
+                    self.helper_refs.add(f)
         for o, u in users.items():
             u["drop_export"] = False
             if not u["exports"] or not u["defined"]:
@@ -918,9 +933,7 @@ def analyze(tree, scratch=None):
     # Every file a step may need: the candidates, their local headers, the
     # files naming an ops object or calling a forwarding helper.
     more = set(files) | set(extra) | set(getattr(an, "ops_refs", {}))
-    if result["helpers"]:
-        pat = r"\b(" + "|".join(re.escape(h) for h in sorted(result["helpers"])) + r")\s*\("
-        more |= set(tree.grep(pat, F.CODE_PATHSPECS))
+    more |= getattr(an, "helper_refs", set())
     result["files"] = sorted(more)
     return result
 
