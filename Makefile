@@ -35,7 +35,8 @@ help:
 	@echo "make analyze KDIR=...     users, preconditions and blockers of a git kernel tree"
 	@echo "make apply KDIR=... [PREREQ=drop-z3fold] [BRANCH=...] [OUT=dir]"
 	@echo "                          the commit series on a new branch (patch files in OUT)"
-	@echo "make verify KDIR=...      build, sparse, bisect, checkpatch, golden checks of the series"
+	@echo "make verify KDIR=... [RUNTIME=1]  build, sparse, bisect, checkpatch, golden checks"
+	@echo "                          of the series (RUNTIME=1: and boot it in QEMU)"
 	@echo "make runtime-check KDIR=...  boot the converted kernel and watch pages migrate"
 	@echo "make bench                timing tables of the series, verify and the runtime check"
 	@echo "make expected             regenerate the golden files in expected/ (review the diff)"
@@ -75,7 +76,7 @@ apply:
 verify:
 	$(need-kdir)
 	@$(ENSURE) $(DEPS_SERIES) $(DEPS_BUILD)
-	$(PY) scripts/verify.py --branch $(BRANCH) $(KDIR)
+	$(PY) scripts/verify.py --branch $(BRANCH) $(if $(RUNTIME),--runtime) $(KDIR)
 
 runtime-check:
 	$(need-kdir)

@@ -120,3 +120,24 @@ def test_step_that_does_not_parse(kdir, tmp_path):
     assert "movable-ops" not in sf.git(kdir, "branch", "--list")
     assert sf.git(kdir, "status", "--porcelain") == ""
     assert line.startswith("apply-series: step ")
+
+
+def test_user_git_config_does_not_leak(kdir, tmp_path):
+    """Settings that would sign, re-encode or reshape the series: the
+    commits and patch files are those of a plain configuration."""
+    res = apply("-q", "--output", tmp_path / "plain", kdir)
+    assert res.returncode == 0, res.stderr
+    for c in ("commit.gpgSign=true", "i18n.commitEncoding=ISO-8859-1", "diff.noprefix=true",
+              "diff.context=7", "diff.algorithm=patience", "format.useAutoBase=true",
+              "format.thread=shallow", "format.signOff=true", "format.headers=X-Mine: 1",
+              "format.to=list@example.org", "format.subjectPrefix=RFC", "color.ui=always",
+              "diff.mnemonicPrefix=true", "format.coverLetter=true"):
+        k, v = c.split("=", 1)
+        run(["git", "-C", str(kdir), "config", k, v])
+    res = apply("-q", "--branch", "configured", "--output", tmp_path / "configured", kdir)
+    assert res.returncode == 0, res.stderr
+    assert sf.git(kdir, "rev-parse", "configured") == sf.git(kdir, "rev-parse", "movable-ops")
+    plain = sorted((tmp_path / "plain").glob("*.patch"))
+    assert [p.name for p in plain] == sorted(p.name for p in (tmp_path / "configured").glob("*"))
+    for p in plain:
+        assert (tmp_path / "configured" / p.name).read_bytes() == p.read_bytes(), p.name

@@ -18,6 +18,50 @@ class GitError(Exception):
     pass
 
 
+# What the series' commits and patch text must not inherit from the user's
+# git configuration: a signing or encoding setting would change the commit
+# IDs, and diff and format settings the bytes of the patches (noprefix also
+# breaks checkpatch and git am).  Given as -c options to every git command
+# of the stage; verify.py regenerates patches with the same.
+CANONICAL_CONFIG = [
+    "commit.gpgSign=false", "i18n.commitEncoding=UTF-8", "i18n.logOutputEncoding=UTF-8",
+    "core.quotePath=true", "color.ui=never", "color.diff=never", "log.showSignature=false",
+    "diff.noprefix=false", "diff.mnemonicPrefix=false", "diff.relative=false",
+    "diff.srcPrefix=a/", "diff.dstPrefix=b/", "diff.orderFile=/dev/null",
+    "diff.algorithm=myers", "diff.context=3", "diff.interHunkContext=0",
+    "diff.suppressBlankEmpty=false", "diff.renames=true", "diff.indentHeuristic=true",
+    "format.useAutoBase=false", "format.thread=false", "format.signOff=false",
+    "format.coverLetter=false", "format.notes=false", "format.from=false",
+    "format.forceInBodyFrom=false", "format.subjectPrefix=PATCH", "format.suffix=.patch",
+    "format.filenameMaxLength=64", "format.encodeEmailHeaders=true",
+    "grep.lineNumber=false", "grep.column=false", "grep.patternType=default",
+    "grep.extendedRegexp=false", "grep.fullName=false", "grep.fallbackToNoIndex=false",
+]
+
+
+def config_env():
+    """CANONICAL_CONFIG as environment variables, which every git command
+    started with them honours like -c options (git 2.31 and later)."""
+    env = {"GIT_CONFIG_COUNT": str(len(CANONICAL_CONFIG))}
+    for i, c in enumerate(CANONICAL_CONFIG):
+        k, v = c.split("=", 1)
+        env[f"GIT_CONFIG_KEY_{i}"] = k
+        env[f"GIT_CONFIG_VALUE_{i}"] = v
+    return env
+
+
+def pin_config():
+    """Make every git command this process starts ignore the settings of
+    CANONICAL_CONFIG in the user's configuration: the tools parse git's
+    output (a color.ui=always or grep.column would break that) and
+    promise the same commits and patches whatever the configuration."""
+    os.environ.update(config_env())
+
+
+# format-patch options that undo list-valued settings -c cannot reset.
+FORMAT_PATCH_RESET = ["--no-to", "--no-cc", "--no-add-header"]
+
+
 class Stage:
     def __init__(self, kdir, workdir):
         self.kdir = Path(kdir)
@@ -29,6 +73,7 @@ class Stage:
         self.objects.mkdir(parents=True, exist_ok=True)
         self.index = Path(workdir) / "index"
         self.env = dict(os.environ)
+        self.env.update(config_env())
         self.env.update({
             "GIT_OBJECT_DIRECTORY": str(self.objects),
             "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(self.common / "objects"),

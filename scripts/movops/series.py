@@ -25,7 +25,7 @@ from pathlib import Path
 from . import analysis as A
 from . import facts as F
 from . import report
-from .gitobjects import GitError, Stage
+from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, GitError, Stage, pin_config
 from .prereqs import PREREQS
 from .tree import Tree, TreeError
 
@@ -37,7 +37,8 @@ DEFAULT_BRANCH = "movable-ops"
 # git version.  A fixed abbreviation: git's automatic one grows with the
 # size of the repository, and the patches must not depend on it.  verify.py
 # regenerates patches with the same options to compare them with expected/.
-FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12"]
+FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12", *FORMAT_PATCH_RESET]
+FORMAT_PATCH_CONFIG = CANONICAL_CONFIG
 CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
 
 EXIT_OK, EXIT_FAIL, EXIT_BLOCKED = 0, 1, 2
@@ -478,6 +479,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    pin_config()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     run = Run(args)
 

@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from movops.gitobjects import pin_config
+
 from . import report, runtime
 from .runner import verify
 from .series import DEFAULT_BRANCH
@@ -48,6 +50,9 @@ def parser():
 
 
 def main(argv=None):
+    # verify parses git's output and regenerates the series' patches: the
+    # user's color, grep and diff settings must not reach it.
+    pin_config()
     p = parser()
     try:
         args = p.parse_args(argv)

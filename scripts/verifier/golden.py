@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 
 from movops.prereqs import PREREQS
-from movops.series import FORMAT_PATCH_OPTS
+from movops.series import FORMAT_PATCH_CONFIG, FORMAT_PATCH_OPTS
 from movops.tree import Tree
 
 from .series import GENERATED_RE
@@ -49,13 +49,7 @@ IDENTITY_RES = [
 # a/ b/ prefixes.  These settings undo what could change a patch's text
 # (diff.context/algorithm, prefixes, an automatic base or threading); the
 # headers some settings add (To:, Cc:, threading) are dropped by normalise().
-CANONICAL_CONFIG = [
-    "diff.noprefix=false", "diff.mnemonicPrefix=false", "diff.relative=false",
-    "diff.algorithm=myers", "diff.context=3", "diff.interHunkContext=0",
-    "diff.suppressBlankEmpty=false", "diff.renames=true", "diff.indentHeuristic=true",
-    "format.useAutoBase=false", "format.thread=false", "format.signOff=false",
-    "format.coverLetter=false", "format.notes=false",
-]
+CANONICAL_CONFIG = FORMAT_PATCH_CONFIG
 DROPPED_HEADERS = ("To", "Cc", "Message-ID", "Message-Id", "In-Reply-To", "References")
 
 
