@@ -7,6 +7,7 @@ the mainline case, compare the steps' diffs with the upstream posts in
 ../shared/seeds hunk for hunk.
 """
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,18 @@ from conftest import REPO, run
 import test_fixture_trees as trees
 
 FIXTURES = REPO / "tests" / "fixtures"
-SEEDS = REPO.parent / "shared" / "seeds"
+# The upstream posts the project starts from live beside the repository,
+# not in it; where they are missing (a CI clone elsewhere) the seed tests
+# are skipped and the reviewed golden of the mainline case stands in.
+SEEDS = Path(os.environ.get("MOVOPS_SEEDS", REPO.parent / "shared" / "seeds"))
+
+
+def seed_post(prefix):
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not found:
+        pytest.skip(f"no seed {prefix}_*.txt in {SEEDS} (set MOVOPS_SEEDS); "
+                    "test_mainline_equals_golden still compares with expected/")
+    return found[0]
 APPLY = REPO / "scripts" / "apply-series.sh"
 
 
@@ -172,7 +184,7 @@ def test_mainline_reproduces_seed_003(tmp_path_factory):
     dispatch = commit_named(repo, "look up movable_ops by page type")
     dropops = commit_named(repo, "stop storing movable_operations")
     assert git(repo, "rev-parse", f"{dropops}^").strip() == dispatch
-    post = next(SEEDS.glob("003_*.txt"))
+    post = seed_post("003")
     seed = seed_hunks(post)
     got = diff_hunks(repo, f"{dispatch}^", dropops)
     # The reply quotes the patch only up to mm/migrate.c; its diffstat
@@ -209,7 +221,7 @@ def our_diffstat(repo, a, b):
 def test_mainline_reproduces_seed_000(tmp_path_factory):
     repo, res, _ = series("mainline", tmp_path_factory)
     doc = commit_named(repo, "movable_ops documentation")
-    seed = seed_hunks(next(SEEDS.glob("000_*.txt")))
+    seed = seed_hunks(seed_post("000"))
     got = diff_hunks(repo, f"{doc}^", doc)
     assert got == seed
 
@@ -237,3 +249,26 @@ def test_already_converted_says_so(tmp_path_factory):
     assert res.returncode == 0
     assert "already converted" in res.stdout
     assert "movable-ops" not in git(repo, "branch", "--list")
+
+
+def test_mainline_equals_golden(tmp_path):
+    """The mainline case's patches, byte for byte, as in expected/ (made
+    the same way by scripts/make-expected.py: a base commit at a fixed date
+    and identity, so the commit IDs are fixed too)."""
+    golden = REPO / "expected" / "mainline-fixture"
+    k = tmp_path / "k"
+    shutil.copytree(FIXTURES / "mainline" / "before", k)
+    git(k, "init", "-q")
+    git(k, "add", "-A")
+    env = dict(os.environ, GIT_AUTHOR_DATE="@0 +0000", GIT_COMMITTER_DATE="@0 +0000",
+               GIT_AUTHOR_NAME="Fixture", GIT_AUTHOR_EMAIL="fixture@example.org",
+               GIT_COMMITTER_NAME="Fixture", GIT_COMMITTER_EMAIL="fixture@example.org")
+    run(["git", "-C", str(k), "commit", "-q", "-m", "fixture base"], env=env)
+    git(k, "config", "user.name", "Movops Tester")
+    git(k, "config", "user.email", "tester@example.org")
+    res = run([str(APPLY), "-q", "--output", str(tmp_path / "out"), str(k)], check=False)
+    assert res.returncode == 0, res.stderr
+    got = sorted(p.name for p in (tmp_path / "out").glob("*.patch"))
+    assert got == sorted(p.name for p in golden.glob("*.patch"))
+    for name in got:
+        assert (tmp_path / "out" / name).read_bytes() == (golden / name).read_bytes(), name
