@@ -92,12 +92,14 @@ demo: deps
 	git clone -q --shared "$$tree" $(DEMO_DIR)/linux-6.12 || exit 1; \
 	git -C $(DEMO_DIR)/linux-6.12 config user.name "movops demo"; \
 	git -C $(DEMO_DIR)/linux-6.12 config user.email "movops-demo@localhost"; \
-	echo; echo "== 1. Analysis of stock 6.12 (z3fold has no page type: a blocker)"; \
-	scripts/apply-series.sh --analyze $(DEMO_DIR)/linux-6.12; \
-	echo; echo "== 2. The series, with the drop-z3fold prerequisite"; \
+	echo; echo "== 1. Stock 6.12: z3fold has no page type, so the series would stop"; \
+	scripts/apply-series.sh --analyze $(DEMO_DIR)/linux-6.12 | sed -n '/^Blockers/,$$p'; \
+	echo; echo "== 2. Analysis with the drop-z3fold prerequisite"; \
+	scripts/apply-series.sh --analyze --prereq drop-z3fold $(DEMO_DIR)/linux-6.12; \
+	echo; echo "== 3. The series, with the drop-z3fold prerequisite"; \
 	scripts/apply-series.sh --prereq drop-z3fold --output $(DEMO_DIR)/patches \
 		$(DEMO_DIR)/linux-6.12 || exit 1; \
-	echo; echo "== 3. Verification"; \
+	echo; echo "== 4. Verification"; \
 	$(PY) scripts/verify.py --json $(DEMO_DIR)/verify.json $(DEMO_DIR)/linux-6.12; rc=$$?; \
 	echo; echo "demo: tree    $(DEMO_DIR)/linux-6.12 (branch movable-ops)"; \
 	echo "demo: patches $(DEMO_DIR)/patches"; \
