@@ -299,7 +299,13 @@ def blob_ids(kdir, rev, files):
 
 def _grep_files(kdir, rev, regex, pathspecs):
     # --literal-pathspecs would break the globs; touched paths have none.
-    res = run(["git", "-C", kdir, "grep", "-l", "-I", "-E", regex, rev, "--", *pathspecs])
+    # The alternatives are plain words: as fixed strings git searches for
+    # them all at once, in half the time of the regular expression (the
+    # whole tree of a cold run: seconds of CPU).
+    words = regex.split("|")
+    assert all(re.fullmatch(r"\w+", w) for w in words), regex
+    pats = [a for w in words for a in ("-e", w)]
+    res = run(["git", "-C", kdir, "grep", "-l", "-I", "-F", *pats, rev, "--", *pathspecs])
     if res.returncode not in (0, 1):
         raise BadInput(f"{kdir}: git grep failed on {rev[:12]}: {res.stderr.strip()}")
     return sorted(l.split(":", 1)[1] for l in res.stdout.splitlines())
@@ -313,9 +319,7 @@ def users(series, base_files, tip_files):
     for rev, files in ((series.base, base_files), (series.tip, tip_files)):
         if not files:
             continue
-        res = run(["git", "-C", series.kdir, "grep", "-l", "-I", "-E", USER_RE, rev,
-                   "--", *files])
-        found |= {l.split(":", 1)[1] for l in res.stdout.splitlines()}
+        found |= set(_grep_files(series.kdir, rev, USER_RE, files))
     tip = Tree(series.kdir, series.tip)
     texts = tip.read_many(sorted(found))
     return {p: t for p, t in texts.items() if t is not None}
