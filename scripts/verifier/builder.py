@@ -22,9 +22,8 @@ last compiled by a build without sparse).
 """
 import os
 import re
-import shutil
-import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +78,28 @@ exec "$@"
 """
 
 
+def source_selection(srcarch):
+    """What out-of-tree builds of single objects read besides the objects'
+    own directories, as a predicate on paths: the top-level files, every
+    Kconfig file (the configuration reads them all), the architecture, the
+    headers, scripts/ and what 'prepare' builds from elsewhere (objtool
+    with its libraries and the makefiles of tools/, kernel/bounds.c and
+    timeconst.bc, the SELinux class map its host programs include).
+    Other makefiles are not read: a single object is built by its own
+    directory's.  Whatever else a build turns out to need makes it fail
+    and be built again in the whole tree (Worktree.full())."""
+    dirs = (f"arch/{srcarch}/", "include/", "scripts/", "security/selinux/include/",
+            "tools/objtool/", "tools/lib/", "tools/include/", "tools/build/",
+            "tools/scripts/", f"tools/arch/{srcarch}/", "tools/bpf/resolve_btfids/")
+    files = ("kernel/bounds.c", "kernel/time/timeconst.bc")
+
+    def wanted(path):
+        return ("/" not in path or path.startswith(dirs) or path in files
+                or (path.startswith("tools/") and path.count("/") == 1)
+                or os.path.basename(path).startswith("Kconfig"))
+    return wanted
+
+
 def install_wrappers(bindir):
     bindir = Path(bindir)
     bindir.mkdir(parents=True, exist_ok=True)
@@ -131,15 +152,27 @@ class Builder:
         return {"base": base_key, "enable": plan.enable, "disable": plan.disable,
                 "tools": self.tools, "vars": self.make_vars}
 
-    def configure(self, plan, kconfig, base_key, srcdir=None, ensure_tree=None):
+    def defconfig_seed(self, plan):
+        """'make defconfig' in PLAN's build directory, which then holds a
+        defconfig .config and the kconfig programs for seed=; the error
+        text when it failed."""
+        bdir = self.root / f"build-{plan.name}"
+        bdir.mkdir(parents=True, exist_ok=True)
+        res = self._make(bdir, ["defconfig"], quiet=True)
+        if res.returncode != 0:
+            return bdir, (res.stdout + res.stderr).strip()[-2000:] or "make defconfig failed"
+        return bdir, ""
+
+    def configure(self, plan, kconfig, base_key, seed=None, retry=None):
         """Config for PLAN in its own build directory, reusing a derivation
         made before with the same inputs.
 
-        A new derivation runs in SRCDIR when given (a small extract of the
-        files Kconfig reads, ready long before the full worktree) in a
-        scratch directory, and only the resulting .config is copied into
-        the build directory; if that fails it is done again in the worktree
-        (ENSURE_TREE() makes sure it exists).
+        A new derivation starts from the defconfig .config in SEED (a build
+        directory where defconfig_seed() ran; PLAN's own or another, whose
+        kconfig programs are then copied rather than built again), or
+        else runs 'make defconfig' itself.  When it failed in a partial
+        worktree, RETRY() is called (it checks out every file) and the
+        derivation runs once more.
         """
         bdir = self.root / f"build-{plan.name}"
         bdir.mkdir(parents=True, exist_ok=True)
@@ -150,8 +183,6 @@ class Builder:
         if stored:
             have = dot.read_text() if dot.exists() else None
             if have != stored["text"]:
-                if ensure_tree:
-                    ensure_tree()
                 dot.write_text(stored["text"])
                 self._make(bdir, ["olddefconfig"], quiet=True)
             cfg.values = kbuild.read_config(dot)
@@ -159,28 +190,36 @@ class Builder:
         else:
             self.progress(f"[{plan.name}] deriving the configuration from defconfig "
                           f"(+{len(plan.enable)} options, -{len(plan.disable)})")
-            err = None
-            if srcdir is not None:
-                scratch = self.root / f"derive-{plan.name}"
-                shutil.rmtree(scratch, ignore_errors=True)
+            while True:
+                was_partial = self.wt.partial
                 try:
+                    base_target = "defconfig"
+                    if seed is not None:
+                        if Path(seed) != bdir:
+                            _copy_into(seed, bdir)
+                        # Without defconfig's auto.conf, the derivation's
+                        # olddefconfig writes auto.conf, autoconf.h and the
+                        # option files itself (kconfig makes them when they
+                        # are missing), newer than .config: the first build
+                        # has no syncconfig to run, nor make to restart
+                        # after it.  (If a later round leaves them older
+                        # than .config, make runs syncconfig as always.)
+                        (bdir / "include" / "config" / "auto.conf").unlink(missing_ok=True)
+                        # The .config is defconfig's already: a target that
+                        # leaves it alone (only writes O='s Makefile).
+                        base_target = "outputmakefile"
                     cfg.values, cfg.failed = kbuild.derive_config(
-                        srcdir, scratch, "defconfig", plan.enable, kconfig,
+                        self.wt.path, bdir, base_target, plan.enable, kconfig,
                         disable=plan.disable, make_args=self.make_vars)
-                    shutil.copy(scratch / ".config", dot)
+                    break
                 except (RuntimeError, OSError) as e:
-                    err = e
-                    self.progress(f"[{plan.name}] deriving in the extract failed; "
-                                  "again in the worktree")
-                shutil.rmtree(scratch, ignore_errors=True)
-            if srcdir is None or err is not None:
-                if ensure_tree:
-                    ensure_tree()
-                try:
-                    cfg.values, cfg.failed = kbuild.derive_config(
-                        self.wt.path, bdir, "defconfig", plan.enable, kconfig,
-                        disable=plan.disable, make_args=self.make_vars)
-                except (RuntimeError, OSError) as e:
+                    if seed is not None:
+                        seed = None
+                        continue
+                    if retry is not None and was_partial:
+                        retry()
+                        retry = None
+                        continue
                     lines = [l for l in str(e).strip().splitlines() if l.strip()]
                     cfg.error = " | ".join(lines[:1] + lines[-3:]) if lines else repr(e)
                     return cfg
@@ -189,6 +228,43 @@ class Builder:
                 self.store.put("config", key, {"text": dot.read_text(), "failed": cfg.failed})
         cfg.fingerprint = fingerprint(dot.read_text())
         return cfg
+
+    def fresh(self, cfg):
+        """True when CFG's build directory has not been prepared (made
+        configuration files only; 'prepare' ends with asm-offsets.h)."""
+        return not (cfg.bdir / "include" / "generated" / "asm-offsets.h").exists()
+
+    def prepare(self, cfg):
+        """'make prepare' in CFG: the host programs and generated headers
+        every object needs; True when it worked."""
+        return self._make(cfg.bdir, ["prepare"]).returncode == 0
+
+    def seed(self, src, dst):
+        """Start DST's build directory as a copy of SRC's after prepare():
+        the host programs (fixdep, objtool, scripts/...) do not depend on
+        the configuration and are not built again.  DST keeps its .config,
+        written after the copy so that it is newer than the copied
+        include/config/auto.conf: kbuild then runs syncconfig, which
+        touches the dependency files of exactly the options whose value
+        differs, and rebuilds what depends on them (asm-offsets, bounds,
+        ...), as after any change of configuration.  objtool is built by
+        tools/build, whose command files name their outputs by absolute
+        path: those are renamed to DST so that they count as up to date."""
+        text = (dst.bdir / ".config").read_text()
+        _copy_into(src.bdir, dst.bdir)
+        old, new = f"{src.bdir}/", f"{dst.bdir}/"
+        tools = dst.bdir / "tools"
+        if tools.is_dir():
+            for p in tools.rglob(".*.cmd"):
+                t = p.read_text(errors="surrogateescape")
+                if old in t:
+                    st = p.stat()
+                    p.write_text(t.replace(old, new), errors="surrogateescape")
+                    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+        dot = dst.bdir / ".config"
+        dot.write_text(text)
+        now = time.time_ns()
+        os.utime(dot, ns=(now, now))
 
     # -- make ----------------------------------------------------------------
     def _make(self, bdir, targets, quiet=False, extra=()):
@@ -266,8 +342,19 @@ class Builder:
             state["objects"][o] = entry
         return state
 
-    def preprocess(self, cfg, objs):
-        """Run the preprocessing step (make O=... foo.i) of OBJS; {obj: text}."""
+    def preprocess(self, cfg, objs, built=()):
+        """The preprocessing step of OBJS (kbuild's 'make O=... foo.i');
+        {obj: text}, and the output of what ran.
+
+        For the objects in BUILT (just compiled successfully, so their
+        .foo.o.cmd holds the current compile command) the command is run
+        directly: kbuild's foo.i rule is 'CPP c_flags -o foo.i foo.c', with
+        CPP the compiler and -E and c_flags those of foo.o (whose dependency
+        file name aside), so the command derived from foo.o's is the one
+        make would run, without a make evaluating the whole tree for it.
+        The others, or a command file that does not have the expected
+        shape, go through make.
+        """
         targets = [o[:-2] + ".i" for o in objs]
         if not targets:
             return {}, ""
@@ -275,31 +362,54 @@ class Builder:
             p = cfg.bdir / t
             if p.exists():
                 p.unlink()
-        res = self._make(cfg.bdir, targets)
+        direct = {o: c for o in objs if o in built
+                  for c in [self._cpp_command(cfg, o)] if c}
+        log = []
+
+        def one(o):
+            res = run(["sh", "-c", direct[o]], cwd=cfg.bdir, env=self.env)
+            d, n = os.path.split(o[:-2])
+            try:
+                (cfg.bdir / d / f".{n}.i.d").unlink()
+            except OSError:
+                pass
+            return res.stdout + res.stderr
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as ex:
+            log += list(ex.map(one, sorted(direct)))
+        rest = [o[:-2] + ".i" for o in objs if o not in direct]
+        if rest:
+            res = self._make(cfg.bdir, rest)
+            log.append(res.stdout + res.stderr)
         out = {}
         for o, t in zip(objs, targets):
             out[o] = _read(cfg.bdir / t) if (cfg.bdir / t).exists() else None
-        return out, (res.stdout + res.stderr)
+        return out, "".join(log)
+
+    def _cpp_command(self, cfg, obj):
+        """foo.i's command made from foo.o's saved one (see preprocess()),
+        or None."""
+        d, n = os.path.split(obj[:-2])
+        text = _read(cfg.bdir / d / f".{n}.o.cmd")
+        first = text.split("\n", 1)[0]
+        head = f"savedcmd_{obj} := "
+        cc = self.make_vars[0][len("CC="):]
+        if not first.startswith(head + cc + " "):
+            return None
+        cmd = first[len(head):]
+        dep = f" -Wp,-MMD,{d + '/' if d else ''}.{n}.o.d "
+        tail = f" -c -o {obj} "
+        if cmd.count(dep) != 1 or cmd.count(tail) != 1:
+            return None
+        cmd = cc + " -E" + cmd[len(cc):]
+        cmd = cmd.replace(dep, dep.replace(".o.d ", ".i.d "))
+        return cmd.replace(tail, f" -o {obj[:-2]}.i ")
 
 
-def kconfig_extract(kdir, rev, dest, srcarch):
-    """Write the files 'make defconfig' reads (top-level files, scripts/,
-    arch/SRCARCH/ and every Kconfig file) of REV into DEST: a few thousand
-    files instead of a whole tree."""
-    names = run(["git", "-C", kdir, "ls-tree", "-r", "--name-only", rev]).stdout.split("\n")
-    keep = [n for n in names if n and ("/" not in n
-                                       or n.startswith(("scripts/", f"arch/{srcarch}/"))
-                                       or os.path.basename(n).startswith("Kconfig"))]
-    dest = Path(dest)
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
-    arch = subprocess.Popen(["git", "--literal-pathspecs", "-C", str(kdir), "archive",
-                             "--format=tar", rev, "--", *keep], stdout=subprocess.PIPE)
-    tar = subprocess.Popen(["tar", "-x", "-C", str(dest)], stdin=arch.stdout)
-    arch.stdout.close()
-    if arch.wait() != 0 or tar.wait() != 0:
-        raise OSError(f"git archive of the Kconfig files of {rev[:12]} failed")
-    return dest
+def _copy_into(src, dst):
+    """Copy the contents of directory SRC over DST's, times and symlinks
+    as they are."""
+    run(["cp", "-a", "--remove-destination", f"{src}/.", dst], check=True)
 
 
 def _mtime(p):

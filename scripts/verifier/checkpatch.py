@@ -55,6 +55,43 @@ INPUTS = ("scripts/checkpatch.pl", "scripts/spelling.txt", "scripts/const_struct
           "scripts/get_maintainer.pl", "scripts/spdxcheck.py", "MAINTAINERS")
 
 
+COMPAT_C_RE = re.compile(r"^\+.*\.compatible\s*=\s*\"")
+COMPAT_DT_RE = re.compile(r"^\+\s*compatible\s*=\s*\"")
+ABS_RE = re.compile(r"(?:^|\s)(/\S*)")
+
+
+def tree_paths(patch_texts, tree_files):
+    """Sparse-checkout patterns for the files of the tree, beyond INPUTS
+    and include/, that checkpatch.pl may look at for these patches: any
+    file named by a suffix of an absolute path in a commit message (it
+    warns about kernel paths there; TREE_FILES are the tree's files) and,
+    when a patch adds a DT compatible string, the bindings it greps."""
+    out = set()
+    for text in patch_texts:
+        in_log, realfile = True, ""
+        for line in text.splitlines():
+            # (The diffstat counts as log here: a superset does no harm.)
+            if in_log and line.startswith("diff --git "):
+                in_log = False
+            if in_log:
+                for m in ABS_RE.finditer(line):
+                    for f in {m.group(1), re.sub(r"(?::\d+)+:?$", "", m.group(1))}:
+                        while True:
+                            f2 = re.sub(r"^[^/]*/", "", f, count=1)
+                            if f2 == f:
+                                break
+                            f = f2
+                            if f in tree_files and not re.search(r"[*?\[\\!]", f):
+                                out.add("/" + f)
+                continue
+            if line.startswith("+++ "):
+                realfile = line[6:] if line.startswith("+++ b/") else ""
+            elif (realfile.endswith((".c", ".h")) and COMPAT_C_RE.match(line)) or \
+                    (realfile.endswith((".dts", ".dtsi")) and COMPAT_DT_RE.match(line)):
+                out.add("/Documentation/devicetree/bindings/")
+    return sorted(out)
+
+
 def check(root, patches, store=None, inputs_key="", jobs=2):
     """{patch name: [finding]} for every patch file in PATCHES."""
     script = Path(root) / "scripts" / "checkpatch.pl"

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """verify(): run every check on a series and collect one result per check.
 
-The expensive work is shared.  The worktree walks the base and then every
-commit of the series once, oldest first; at each commit every configuration
-builds the affected objects once (in parallel, each in its own build
-directory; with sparse at the base and the tip).  Those builds feed the
+The expensive work is shared.  The worktree (a partial checkout: what the
+builds read) walks the base and then every commit of the series once,
+oldest first; at each commit every configuration builds the affected
+objects once (in parallel, each in its own build directory; with sparse at
+the base and the tip).  The configurations start from one defconfig, and
+all but the first start their build directory from a copy of the first
+one's after 'make prepare'.  Those builds feed the
 build check (base and tip), the sparse check (base and tip), and the
 bisection check (every commit).  At the tip the changed-line
 proof preprocesses the same objects in the same build directories, spatch
@@ -17,7 +20,6 @@ patches.
 """
 import hashlib
 import os
-import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,10 +31,10 @@ from movops.tree import Tree
 from . import checkpatch as cp
 from . import clines, configs, diag, golden, oldapi
 from . import series as ser
-from .builder import Builder, kconfig_extract
+from .builder import Builder, source_selection
 from .report import CHECKS, SKIP, CheckResult
 from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
-                   cache_root, code_fingerprint, run, sha256_text, tool_versions)
+                   cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
 from .worktree import Worktree
 
 DEPS = ["make", "gcc", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "sparse",
@@ -67,6 +69,7 @@ class Verification:
         self.builder = None
         self.results = {name: CheckResult(name) for name in CHECKS}
         self.states = {}        # (commit sha, config name) -> build state
+        self.built_here = set()     # the keys of states made by make in this run
         self.enabled_cache = {}
         self.trees = {}
         self.tree_ready = False
@@ -80,8 +83,47 @@ class Verification:
         return self.trees[sha]
 
     def start_worktree(self):
-        """Create the worktree (if needed) while the series is analysed."""
-        self._wt_future = self.pool.submit(self.wt.ensure, self.series.base)
+        """Create the worktree (if needed) while the series is analysed:
+        partial, with what the builds read (builder.source_selection())
+        and the directories of every file a commit of the series touches
+        (which also keeps the files git skips the same at every commit);
+        the directories of the affected objects follow in complete_tree()."""
+        s = self.series
+        touched = git(s.kdir, "log", "--format=", "--name-only", "--no-renames",
+                      f"{s.base}..{s.tip}").split("\n")
+        dirs = sorted({os.path.dirname(f) or f for f in touched if f})
+        self._wt_future = self.pool.submit(
+            self.wt.ensure, s.base, source_selection(configs.host_srcarch()), dirs, (s.tip,))
+
+    def complete_tree(self):
+        """Add the affected objects' directories and what checkpatch.pl may
+        read to the worktree."""
+        self.ensure_tree()
+        s = self.series
+        pats = set()
+        for o in self.objects:
+            d = os.path.dirname(o)
+            if d:
+                pats.add(d)
+            # make descends to an object from the top: the makefile of
+            # every directory on the way is read.
+            while "/" in d:
+                d = os.path.dirname(d)
+                pats |= {f"{d}/Makefile", f"{d}/Kbuild"}
+        pats = sorted(pats)
+        names = set()
+        for rev in (s.base, s.tip):
+            names |= set(git(s.kdir, "ls-tree", "-r", "-z", "--name-only", rev).split("\0"))
+        texts = [Path(p).read_text(errors="surrogateescape") for p in self.patches()]
+        self.wt.widen(pats + cp.tree_paths(texts, names))
+
+    def whole_tree(self, why):
+        """Fall back to a full checkout after a failure in the sparse one
+        (the caller then tries again)."""
+        if self.wt.partial:
+            self.progress(f"{why} in the partial checkout: checking out every file "
+                          "to try again")
+            self.wt.full()
 
     def ensure_tree(self):
         """The worktree exists (created at the base when it did not)."""
@@ -137,28 +179,28 @@ class Verification:
         t0 = time.monotonic()
         self.builder = Builder(self.root, self.wt, self.progress, self.jobs, self.store,
                                self.tools)
-        # A new derivation needs the base's Kconfig files and scripts/: while
-        # the worktree is still being checked out, they are taken from git
-        # into a small extract and the derivation runs there.
+        self.ensure_tree()
+        self.at(self.series.base)
         need = [p for p in self.plans
                 if self.store.get("config", self.builder.config_key(
                     p, self.series.base_tree)) is None]
-        srcdir = None
-        if need and not (self._wt_future and self._wt_future.done()):
-            try:
-                srcdir = kconfig_extract(self.series.kdir, self.series.base,
-                                         self.root / "kconfig-src", configs.host_srcarch())
-            except OSError as e:
-                self.progress(f"no Kconfig extract ({e}); deriving in the worktree")
-        elif need:
-            self.at(self.series.base)
+        # Every derivation starts from the same defconfig: made once, and
+        # the kconfig programs built once, in the first one's directory.
+        seed = None
+        if len(need) > 1:
+            was_partial = self.wt.partial
+            bdir, err = self.builder.defconfig_seed(need[0])
+            if err and was_partial:
+                self.whole_tree("make defconfig failed")
+                bdir, err = self.builder.defconfig_seed(need[0])
+            if not err:
+                seed = bdir
+        retry = lambda: self.whole_tree("deriving a configuration failed")  # noqa: E731
         with ThreadPoolExecutor(max_workers=max(1, len(self.plans))) as ex:
             self.configs = list(ex.map(
                 lambda p: self.builder.configure(p, self.kconfig, self.series.base_tree,
-                                                 srcdir, self.ensure_tree),
+                                                 seed if p in need else None, retry),
                 self.plans))
-        if srcdir is not None:
-            shutil.rmtree(srcdir, ignore_errors=True)
         for cfg in self.configs:
             cfg.failed += [a for a in cfg.plan.selected if cfg.values.get(a) != "y"
                            and a not in cfg.failed]
@@ -239,21 +281,50 @@ class Verification:
                 names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
                 self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names}"
                               f"{', with sparse' if sparse else ''})")
+                self.share_prepare([c for c, _, _, _ in todo])
 
                 def one(item):
                     cfg, objs, skipped, key = item
-                    st = self.builder.build(cfg, objs, sparse=sparse)
+                    return self.builder.build(cfg, objs, sparse=sparse)
+
+                def all_of(items):
+                    with ThreadPoolExecutor(max_workers=len(items)) as ex:
+                        return list(ex.map(one, items))
+
+                was_partial = self.wt.partial
+                got = all_of(todo)
+                bad = [why for st in got for why in [_failure(st)] if why]
+                if was_partial and bad:
+                    self.whole_tree(f"commit {label}: {bad[0]}")
+                    got = all_of(todo)
+                for (cfg, objs, skipped, key), st in zip(todo, got):
                     if st["rc"] >= 0:      # not when make was killed
                         self.store.put("build", key, st)
                     st["skipped"] = skipped
-                    return cfg.name, st
-
-                with ThreadPoolExecutor(max_workers=len(todo)) as ex:
-                    for name, st in ex.map(one, todo):
-                        self.states[(sha, name)] = st
+                    self.states[(sha, cfg.name)] = st
+                    self.built_here.add((sha, cfg.name))
             dt = time.monotonic() - t0
             which = "build" if sha in (s.base, s.tip) else "bisect"
             self.results[which].time_s += dt
+
+    def share_prepare(self, cfgs):
+        """When several configurations build for the first time, the first
+        one runs 'make prepare' alone and the others start from a copy of
+        its build directory (Builder.seed()): the host programs are built
+        once instead of once per configuration."""
+        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs):
+            return
+        first = cfgs[0]
+        self.progress(f"[{first.name}] make prepare; "
+                      f"{', '.join(c.name for c in cfgs[1:])} start from a copy")
+        was_partial = self.wt.partial
+        ok = self.builder.prepare(first)
+        if not ok and was_partial:
+            self.whole_tree("make prepare failed")
+            ok = self.builder.prepare(first)
+        if ok:
+            for c in cfgs[1:]:
+                self.builder.seed(first, c)
 
     def prove_lines(self):
         """The changed-line proof (JMake's idea: show the compiler sees each
@@ -267,9 +338,10 @@ class Verification:
         Method: at the tip, each such line gets a unique token
         __movops_line_<file>_<line> inserted in front of its first code
         token; then, in every configuration, kbuild's own preprocessing
-        step (make O=<build dir> foo.i) runs for every affected object, with
-        exactly the flags of the real compilation, and the tokens are looked
-        for in the output.  The preprocessor passes an identifier through
+        step (the command of make O=<build dir> foo.i, derived from the tip
+        build's foo.o command: Builder.preprocess()) runs for every affected
+        object, with exactly the flags of the real compilation, and the
+        tokens are looked for in the output.  The preprocessor passes an identifier through
         unchanged exactly when the text around it is compiled: a line inside
         an #if branch not taken, in a header no built object includes, or
         dropped by a macro that discards its argument, loses its token; a
@@ -318,32 +390,46 @@ class Verification:
             self.progress(f"changed-line proof: marking {sum(len(plan[f][0]) for f in files)} "
                           f"lines in {len(files)} files, preprocessing in "
                           f"{', '.join(c.name for c, _, _ in todo)}")
-            try:
-                for fid, f in enumerate(files):
-                    lines, text = plan[f]
-                    self.wt.write(f, clines.mark(text, lines, fid))
 
-                def one(item):
-                    cfg, objs, key = item
-                    outs, log = self.builder.preprocess(cfg, objs)
-                    hits = set()
-                    for o, text in outs.items():
-                        for fid, ln in clines.found_markers(text or ""):
-                            if fid < len(files):
-                                hits.add((files[fid], ln))
-                    missing = [o for o, t in outs.items() if t is None]
-                    return cfg, key, hits, missing
+            def one(item):
+                cfg, objs, key = item
+                # Objects compiled (or found up to date) by make at the tip
+                # in this run: their command files are the tip's.
+                built = []
+                if (s.tip, cfg.name) in self.built_here:
+                    tip = self.states[(s.tip, cfg.name)]
+                    built = [o for o, e in tip["objects"].items() if e["ok"]]
+                outs, log = self.builder.preprocess(cfg, objs, built)
+                hits = set()
+                for o, text in outs.items():
+                    for fid, ln in clines.found_markers(text or ""):
+                        if fid < len(files):
+                            hits.add((files[fid], ln))
+                missing = [o for o, t in outs.items() if t is None]
+                return cfg, key, hits, missing
 
-                with ThreadPoolExecutor(max_workers=len(todo)) as ex:
-                    for cfg, key, hits, missing in ex.map(one, todo):
-                        found[cfg.name] = hits
-                        if missing:
-                            r.details.append(f"{cfg.name}: note: no preprocessor output for "
-                                             f"{', '.join(missing)}")
-                        else:
-                            self.store.put("lines", key, sorted(hits))
-            finally:
-                self.wt.restore(files)
+            def attempt():
+                try:
+                    for fid, f in enumerate(files):
+                        lines, text = plan[f]
+                        self.wt.write(f, clines.mark(text, lines, fid))
+                    with ThreadPoolExecutor(max_workers=len(todo)) as ex:
+                        return list(ex.map(one, todo))
+                finally:
+                    self.wt.restore(files)
+
+            was_partial = self.wt.partial
+            got = attempt()
+            if was_partial and any(missing for _, _, _, missing in got):
+                self.whole_tree("preprocessing failed")
+                got = attempt()
+            for cfg, key, hits, missing in got:
+                found[cfg.name] = hits
+                if missing:
+                    r.details.append(f"{cfg.name}: note: no preprocessor output for "
+                                     f"{', '.join(missing)}")
+                else:
+                    self.store.put("lines", key, sorted(hits))
         elif not files:
             for cfg, _, key in todo:
                 found[cfg.name] = set()
@@ -607,6 +693,18 @@ def claim_root(root):
                                "directories and stored results; safe to delete\n")
 
 
+def _failure(state):
+    """What went wrong in a build, in a few words; '' when nothing did."""
+    if state["make_errors"]:
+        return state["make_errors"][0][:200]
+    for o, e in sorted(state["objects"].items()):
+        if not e["ok"]:
+            return f"{o} did not build ({_first_errors(e)[:200]})"
+    if state["rc"] != 0:
+        return f"make exited {state['rc']}"
+    return ""
+
+
 def _first_errors(entry):
     errs = [d for d in entry["cc"] if d["severity"] == "error"]
     if errs:
@@ -640,6 +738,7 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.start_old_api()
             v.analyse()
             progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
+            v.complete_tree()
             v.configure()
             v.start_checkpatch()
             v.build_all()

@@ -6,12 +6,32 @@ worktree under KDIR/.git/worktrees).  The commits are materialised in a
 detached 'git worktree' under the cache directory; moving from one commit
 to the next rewrites only the files that differ, so make's own dependency
 tracking rebuilds only what a commit changed.
+
+The checkout is partial: writing the 80,000 files of a whole kernel costs
+more CPU than all the builds of a short series, and the builds read a
+sixth of them (builder.wanted()).  The others carry git's skip-worktree
+bit and are not written.  Git's sparse-checkout patterns are not used:
+matched against every path at every checkout they cost a second of CPU
+per commit, and the bits alone suffice because every file a commit of
+the series changes is checked out (widen()), so a skipped file has the
+same content at every commit visited.  Every directory of the tree is
+still created, empty where none of its files is needed, so that what
+tests a directory's existence (kbuild's wildcards, -I options,
+checkpatch.pl and get_maintainer.pl) sees the whole tree's answer.  A
+build that fails is built again after full() has written every file, so
+that a file the selection missed can only cost time, never change a
+result.  Git's own sparse-checkout is turned off on the command line of
+every git command run here: KDIR's configuration is never changed.
 """
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from .util import VerifyError, git, run
+
+NOSPARSE = ["-c", "core.sparseCheckout=false"]
+MARK = "movops-partial"     # in the worktree's admin directory while partial
 
 
 class Worktree:
@@ -21,6 +41,14 @@ class Worktree:
         self.progress = progress
         self.head = None
         self._saved = {}        # rel -> (atime, mtime) before write()
+        self._lock = threading.Lock()
+        self._partial = None
+
+    def _git(self, *args, input=None):
+        res = run(["git", "-C", self.path, *NOSPARSE, *args], input=input)
+        if res.returncode != 0:
+            raise VerifyError(f"git {' '.join(args[:3])} in {self.path}: {res.stderr.strip()}")
+        return res.stdout
 
     def _ours(self):
         """True when PATH is a worktree of KDIR's repository."""
@@ -34,50 +62,93 @@ class Worktree:
         theirs = (self.kdir / res.stdout.strip()).resolve()
         return mine == theirs
 
-    def ensure(self, commit):
-        """Create the worktree at COMMIT if it does not exist yet."""
+    def _mark(self):
+        return Path(git(self.path, "rev-parse", "--absolute-git-dir").strip()) / MARK
+
+    @property
+    def partial(self):
+        """True while some files are not checked out."""
+        if self._partial is None:
+            self._partial = self._mark().exists()
+        return self._partial
+
+    def ensure(self, commit, wanted=None, dirs=(), dirs_of=()):
+        """Create the worktree at COMMIT if it does not exist yet, with the
+        files for which WANTED(path) is true (all files when None) and
+        those under DIRS, and every directory of COMMIT and of the
+        revisions DIRS_OF.  An existing partial worktree gets DIRS added."""
         if self._ours():
+            self.widen(dirs)
             return False
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        what = "the files the builds read" if wanted else "every file"
+        self.progress(f"checking out {commit[:12]} into {self.path} ({what})")
+        workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
         # -f: PATH may still be registered from a run whose directory was
         # removed since.
-        self.progress(f"checking out {commit[:12]} into {self.path} (once per tree, ~15 s)")
-        workers = str(2 * (os.cpu_count() or 2))
         res = run(["git", "-C", self.kdir, "worktree", "add", "-f", "--detach",
                    "--no-checkout", self.path, commit])
         if res.returncode != 0:
             raise VerifyError(f"git worktree add {self.path}: {res.stderr.strip()}")
-        self._full_checkout()
-        res = run(["git", "-C", self.path, "-c", f"checkout.workers={workers}",
-                   "reset", "-q", "--hard", commit])
-        if res.returncode != 0:
-            raise VerifyError(f"git reset --hard in {self.path}: {res.stderr.strip()}")
+        self._git("read-tree", commit)
+        self._partial = False
+        if wanted is not None:
+            prefixes = tuple(d.rstrip("/") + "/" for d in dirs)
+            skip = [f for f in self._git("ls-files", "-z").split("\0")
+                    if f and not wanted(f) and not f.startswith(prefixes)]
+            if skip:
+                self._mark().write_text("files with the skip-worktree bit are not checked "
+                                        "out (scripts/verifier/worktree.py)\n")
+                self._partial = True
+                self._git("update-index", "-z", "--skip-worktree", "--stdin",
+                          input="\0".join(skip) + "\0")
+        self._git("-c", workers, "checkout-index", "-a", "-f", "-u")
         self.head = commit
+        if self.partial:
+            self.make_dirs([commit, *dirs_of])
         self.progress(f"worktree ready at {commit[:12]}")
         return True
 
-    def _full_checkout(self):
-        """A sparse KDIR gives its sparse-checkout settings to new worktrees;
-        the build needs every file.  Only the worktree's own settings are
-        changed (its config.worktree, or its info/sparse-checkout under
-        KDIR/.git/worktrees/), never KDIR's."""
-        sparse = run(["git", "-C", self.path, "config", "--get", "--bool",
-                      "core.sparseCheckout"]).stdout.strip()
-        if sparse != "true":
-            return
-        wtconf = run(["git", "-C", self.path, "config", "--get", "--bool",
-                      "extensions.worktreeConfig"]).stdout.strip()
-        if wtconf == "true":
-            git(self.path, "config", "--worktree", "core.sparseCheckout", "false")
-            run(["git", "-C", self.path, "config", "--worktree", "--unset",
-                 "core.sparseCheckoutCone"])
-        else:
-            admin = Path(git(self.path, "rev-parse", "--absolute-git-dir").strip())
-            (admin / "info").mkdir(exist_ok=True)
-            (admin / "info" / "sparse-checkout").write_text("/*\n")
+    def make_dirs(self, revs):
+        for rev in revs:
+            out = git(self.kdir, "ls-tree", "-r", "-d", "-z", "--name-only", rev)
+            for d in out.split("\0"):
+                if d:
+                    os.makedirs(self.path / d, exist_ok=True)
 
+    def widen(self, paths):
+        """Also check out PATHS (directories or files), at the commit the
+        index holds."""
+        with self._lock:
+            paths = [p.strip("/") for p in paths if p.strip("/")]
+            if not paths or not self.partial:
+                return
+            listed = self._git("--literal-pathspecs", "ls-files", "-z", "-t", "--", *paths)
+            skipped = [e[2:] for e in listed.split("\0") if e.startswith("S ")]
+            if skipped:
+                data = "\0".join(skipped) + "\0"
+                self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=data)
+                self._git("checkout-index", "-f", "-u", "-z", "--stdin", input=data)
+
+    def full(self):
+        """Check out every file (the fallback when a build failed in the
+        partial checkout).  Files already there stay as they are."""
+        with self._lock:
+            if not self.partial:
+                return False
+            self.progress(f"checking out the rest of the tree into {self.path}")
+            names = self._git("ls-files", "-z")
+            self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=names)
+            workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
+            # Without -f: only the files not there yet are written.
+            self._git("-c", workers, "checkout-index", "-a", "-u", "-q")
+            self._mark().unlink()
+            self._partial = False
+            return True
+
+    # -- moving between commits ------------------------------------------------
     def current(self):
         return git(self.path, "rev-parse", "HEAD").strip()
 
@@ -91,11 +162,11 @@ class Worktree:
             self.head = self.current()
             dirty = git(self.path, "status", "--porcelain", "--untracked-files=no").strip()
             if dirty:
-                git(self.path, "reset", "-q", "--hard")
+                self._git("reset", "-q", "--hard")
         if self.head == commit:
             return
-        res = run(["git", "-C", self.path, "-c", "checkout.workers=4", "checkout", "-q",
-                   "-f", "--detach", commit])
+        res = run(["git", "-C", self.path, *NOSPARSE, "-c", "checkout.workers=4", "checkout",
+                   "-q", "-f", "--detach", commit])
         if res.returncode != 0:
             raise VerifyError(f"git checkout {commit[:12]} in {self.path}: {res.stderr.strip()}")
         self.head = commit
@@ -114,7 +185,7 @@ class Worktree:
         every object including it although its content is what they were
         built from."""
         if rels:
-            git(self.path, "checkout", "-q", "-f", self.head, "--", *rels)
+            self._git("checkout", "-q", "-f", self.head, "--", *rels)
         for rel in rels:
             times = self._saved.pop(rel, None)
             if times is not None:
