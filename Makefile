@@ -33,7 +33,7 @@ help:
 	@echo "make check                all tests: fixtures (seconds), real trees and a boot (minutes)"
 	@echo "make check-fast           only the fixture and unit tests"
 	@echo "make analyze KDIR=...     users, preconditions and blockers of a git kernel tree"
-	@echo "make apply KDIR=... [PREREQ=drop-z3fold] [BRANCH=...] [OUT=dir]"
+	@echo "make apply KDIR=... [PREREQ=\"drop-z3fold zsmalloc-page-type\"] [BRANCH=...] [OUT=dir]"
 	@echo "                          the commit series on a new branch (patch files in OUT)"
 	@echo "make verify KDIR=... [RUNTIME=1]  build, sparse, bisect, checkpatch, golden checks"
 	@echo "                          of the series (RUNTIME=1: and boot it in QEMU)"

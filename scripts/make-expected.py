@@ -13,6 +13,9 @@ writes what the run produced:
                      the series as patches
   6.12               stock Debian linux-source-6.12: the blocker report
   6.1                stock Debian linux-source-6.1: the blocker report
+  6.1-drop-z3fold-zsmalloc-page-type
+                     Debian linux-source-6.1 with --prereq drop-z3fold and
+                     --prereq zsmalloc-page-type: the series as patches
 
 Each directory also gets tree.json: the tree's version, the prerequisites,
 the files the series reads and a hash of them at the base, by which the
@@ -49,6 +52,7 @@ ENTRIES = {
     "6.12-drop-z3fold": ("debian:6.12", ["drop-z3fold"], 0),
     "6.12": ("debian:6.12", [], 2),
     "6.1": ("debian:6.1", [], 2),
+    "6.1-drop-z3fold-zsmalloc-page-type": ("debian:6.1", ["drop-z3fold", "zsmalloc-page-type"], 0),
 }
 
 # Files every step reads, whatever the analysis finds.

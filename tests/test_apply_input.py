@@ -141,3 +141,29 @@ def test_user_git_config_does_not_leak(kdir, tmp_path):
     assert [p.name for p in plain] == sorted(p.name for p in (tmp_path / "configured").glob("*"))
     for p in plain:
         assert (tmp_path / "configured" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_prereq_that_does_not_fit_refuses(tmp_path):
+    """zsmalloc-page-type edits exact text of v6.1's page-flags.h and
+    zsmalloc.c; the v6.1 fixture has the same scheme in other words, so the
+    prerequisite refuses, naming the file and the text it expected, before
+    any commit."""
+    k = sf.make_repo(REPO / "tests" / "fixtures" / "v6.1" / "before", tmp_path / "k")
+    refs = run(["git", "-C", str(k), "for-each-ref"]).stdout
+    line = refused(apply("--prereq", "drop-z3fold", "--prereq", "zsmalloc-page-type", k),
+                   "--prereq zsmalloc-page-type does not fit this tree",
+                   "include/linux/page-flags.h", "nothing was changed")
+    assert "#define PG_guard" in line
+    assert run(["git", "-C", str(k), "for-each-ref"]).stdout == refs
+    assert run(["git", "-C", str(k), "status", "--porcelain"]).stdout == ""
+
+
+def test_prereq_with_nothing_to_do(tmp_path):
+    """A tree whose zsmalloc pages have a page type already (v6.12's
+    PGTY_zsmalloc): the prerequisite says so and the run goes on (here to
+    the z3fold blocker, which it does not address)."""
+    k = sf.make_repo(REPO / "tests" / "fixtures" / "v6.12" / "before", tmp_path / "k")
+    res = apply("--prereq", "zsmalloc-page-type", k)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "already has a zsmalloc page type: nothing to do" in res.stdout
+    assert "[prereq] zsmalloc-page-type: nothing to do" in res.stdout

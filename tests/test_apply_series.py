@@ -5,7 +5,9 @@ One full clone of the cached 6.12 tree serves the whole module: the series
 with the drop-z3fold prerequisite (compared byte for byte with
 expected/6.12-drop-z3fold), its reproducibility, a dirty working tree,
 interruptions, a concurrent run and an already-converted base.  Stock 6.12
-and 6.1 must stop on their blockers with the reports in expected/.
+and 6.1 must stop on their blockers with the reports in expected/; 6.1
+with the drop-z3fold and zsmalloc-page-type prerequisites converts, equals
+expected/6.1-drop-z3fold-zsmalloc-page-type and passes verify.py.
 
 The goldens were made by scripts/make-expected.py with the identity
 conftest.clone_tree() sets; a Debian package of another version is not
@@ -291,6 +293,45 @@ def test_stock_tree_stops_on_blockers(version, tmp_path):
     assert f"stopped on {len(data['blockers'])} blockers before any commit" in res.stderr
     d = golden(version, k)
     assert report.replace(str(k), "<KDIR>") == (d / "analysis.txt").read_text()
+
+
+def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
+    """Stock 6.1 with both prerequisites: z3fold removed, zsmalloc given a
+    page type in 6.1's scheme; then the series applies, equals its golden
+    patches, and verify.py passes every check on it (builds in both
+    configurations at every commit, sparse, changed lines, checkpatch)."""
+    k = clone_tree("6.1", tmp_path / "linux")
+    before = user_state(k, "movable-ops")
+    res = apply(k, "--prereq", "drop-z3fold", "--prereq", "zsmalloc-page-type",
+                "--output", tmp_path / "out")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert user_state(k, "movable-ops") == before
+    assert "[analysis] " in res.stdout and ": 2 users, 0 blockers" in res.stdout
+    base = git(k, "rev-parse", "HEAD").strip()
+    subjects = git(k, "log", "--reverse", "--format=%s", f"{base}..movable-ops").splitlines()
+    assert subjects == ["mm: remove z3fold",
+                        "mm/zsmalloc: give zsmalloc pages a page type",
+                        "mm: look up movable_ops by page type instead of decoding page->mapping",
+                        "mm: stop storing movable_operations in page->mapping"]
+    # zsmalloc's own data no longer overwrites the page type.
+    zs = git(k, "show", "movable-ops:mm/zsmalloc.c")
+    assert "page->page_type = offset" not in zs and "__SetPageZsmalloc(page);" in zs
+
+    report = tmp_path / "verify.json"
+    res = run(["/usr/bin/python3", str(SCRIPTS / "verify.py"), "-q", "--json", str(report),
+               "--build-dir", str(tmp_path / "verify"), str(k)], check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    data = json.loads(report.read_text())
+    status = {c["name"]: c["status"] for c in data["checks"]}
+    assert set(status.values()) == {"pass"}, status
+    golden_check = next(c for c in data["checks"] if c["name"] == "golden")
+    assert golden_check["data"]["prereqs"] == ["drop-z3fold", "zsmalloc-page-type"]
+
+    d = golden("6.1-drop-z3fold-zsmalloc-page-type", k)
+    got = sorted(p.name for p in (tmp_path / "out").glob("*.patch"))
+    assert got == sorted(p.name for p in d.glob("*.patch"))
+    for name in got:
+        assert (tmp_path / "out" / name).read_bytes() == (d / name).read_bytes(), name
 
 
 # -- trees that are not git trees ----------------------------------------------------

@@ -43,7 +43,9 @@ KNOWN_USER_FIXES = {
                     "the same way"),
     "zsmalloc_mops": ("upstream gave zsmalloc pages their own page type "
                       "(PageZsmalloc, commit 'mm/zsmalloc: use a proper page "
-                      "type', between v6.1 and v6.12); backport it first"),
+                      "type', v6.10); '--prereq zsmalloc-page-type' does the "
+                      "same in the older scheme of v6.1 (types as cleared bits "
+                      "under PAGE_TYPE_BASE 0xf0000000)"),
 }
 
 DISPATCH_NAME = "page_movable_ops"

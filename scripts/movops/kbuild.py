@@ -306,6 +306,24 @@ def conjuncts(expr):
     return out
 
 
+def unmet_alternatives(sym, have, disable=()):
+    """For each 'depends on' of SYM that is a plain disjunction (A || B ||
+    ...) with no alternative =y in HAVE, its first alternative not in
+    DISABLE."""
+    out = []
+    for expr in sym.depends + sym.enclosing:
+        try:
+            alts = [a.strip() for a in _split_top(expr.strip(), "||")]
+        except NotDerivable:
+            continue
+        if len(alts) < 2 or not all(re.fullmatch(r"[A-Za-z0-9_]+", a) for a in alts):
+            continue
+        if any(have.get("CONFIG_" + a) == "y" for a in alts):
+            continue
+        out += [a for a in alts if "CONFIG_" + a not in disable][:1]
+    return out
+
+
 class Kconfig:
     """Lazy index of the Kconfig symbols of a tree."""
 
@@ -506,7 +524,8 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
     want = _dedup([w if w.startswith("CONFIG_") else "CONFIG_" + w for w in want])
     disable = [d if d.startswith("CONFIG_") else "CONFIG_" + d for d in disable]
     extra = []          # helpers we enabled on the way
-    for _ in range(rounds):
+    attempts = {}       # option -> the selectors/prompt conditions tried for it
+    for round_no in range(rounds):
         have = read_config(cfg)
         lines = cfg.read_text().splitlines()
         missing = [w for w in want + extra if have.get(w) not in ("y",)]
@@ -522,6 +541,14 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
                 if have.get("CONFIG_" + dep) != "y" and "CONFIG_" + dep not in disable:
                     extra.append("CONFIG_" + dep)
                     lines = setopt(lines, dep, "y")
+            # Still off after a round: a 'depends on A || B' with neither
+            # set (v6.1's ZRAM needs one of five compressors) gets its
+            # first alternative.  Not in the first round, where another
+            # wanted option may still bring one in.
+            if round_no > 0:
+                for alt in unmet_alternatives(sym, have, disable):
+                    extra.append("CONFIG_" + alt)
+                    lines = setopt(lines, alt, "y")
             # An option without a usable prompt is only set by a 'select';
             # turn on the first selector we can.
             if not sym.has_prompt or sym.prompt_if:
@@ -533,10 +560,20 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
                         continue
                     break
                 else:
-                    for sel in kconfig.selectors(w):
-                        if "CONFIG_" + sel not in disable:
-                            extra.append("CONFIG_" + sel)
-                            lines = setopt(lines, sel, "y")
+                    # The first selector first; when two rounds end with W
+                    # still off (that selector has a dependency we cannot
+                    # meet), the next selector, then what makes W's prompt
+                    # visible.
+                    cands = [(sel,) for sel in kconfig.selectors(w)]
+                    cands += [tuple(conjuncts(cond)) for cond in sym.prompt_if]
+                    done = attempts.setdefault(w, [])
+                    for cand in cands if round_no >= 2 * len(done) else ():
+                        if (cand and cand not in done
+                                and not any("CONFIG_" + c in disable for c in cand)):
+                            done.append(cand)
+                            for c in cand:
+                                extra.append("CONFIG_" + c)
+                                lines = setopt(lines, c, "y")
                             break
         for d in disable:
             lines = setopt(lines, d, "n")

@@ -26,7 +26,7 @@ from . import analysis as A
 from . import facts as F
 from . import report
 from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, GitError, Stage, pin_config
-from .prereqs import PREREQS
+from .prereqs import PREREQS, PrereqMismatch
 from .tree import Tree, TreeError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -278,7 +278,13 @@ class Run:
         for name in a.prereq:
             pr = PREREQS[name]
             t0 = time.time()
-            changes, deleted, notes = pr.apply(Tree(self.kdir, head))
+            try:
+                changes, deleted, notes = pr.apply(Tree(self.kdir, head, env=stage.env,
+                                                        near=self.base.commit))
+            except PrereqMismatch as e:
+                raise Refusal(f"--prereq {name} does not fit this tree: {e}; nothing was "
+                              "changed (backport the upstream change by hand, or leave "
+                              "the prerequisite out to see the blocker report)")
             for n in notes:
                 self.say(f"  note: {n}")
             if not changes and not deleted:

@@ -392,15 +392,25 @@ class Builder:
         d, n = os.path.split(obj[:-2])
         text = _read(cfg.bdir / d / f".{n}.o.cmd")
         first = text.split("\n", 1)[0]
-        head = f"savedcmd_{obj} := "
         cc = self.make_vars[0][len("CC="):]
-        if not first.startswith(head + cc + " "):
+        # savedcmd_ since v6.3, cmd_ before.
+        for head in (f"savedcmd_{obj} := ", f"cmd_{obj} := "):
+            if first.startswith(head + cc + " "):
+                break
+        else:
             return None
         cmd = first[len(head):]
         dep = f" -Wp,-MMD,{d + '/' if d else ''}.{n}.o.d "
         tail = f" -c -o {obj} "
         if cmd.count(dep) != 1 or cmd.count(tail) != 1:
             return None
+        # The compilation ends with the source file; what follows it (until
+        # v6.x, '; objtool ... foo.o') works on the object, not wanted here.
+        at = cmd.index(tail) + len(tail)
+        src = cmd[at:].split(None, 1)[0] if cmd[at:].strip() else ""
+        if not src.endswith(f"{obj[:-2]}.c"):
+            return None
+        cmd = cmd[:at] + src
         cmd = cc + " -E" + cmd[len(cc):]
         cmd = cmd.replace(dep, dep.replace(".o.d ", ".i.d "))
         return cmd.replace(tail, f" -o {obj[:-2]}.i ")

@@ -139,11 +139,17 @@ class Worktree:
             if not self.partial:
                 return False
             self.progress(f"checking out the rest of the tree into {self.path}")
-            names = self._git("ls-files", "-z")
-            self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=names)
-            workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
-            # Without -f: only the files not there yet are written.
-            self._git("-c", workers, "checkout-index", "-a", "-u", "-q")
+            # Only the skipped files: the others may carry the markers of
+            # a changed-line proof, which checkout-index would refuse to
+            # overwrite (or, with -f, undo).
+            entries = self._git("ls-files", "-v", "-z").split("\0")
+            skipped = [e[2:] for e in entries if e[:2] == "S "]
+            if skipped:
+                data = "\0".join(skipped) + "\0"
+                workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
+                self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=data)
+                self._git("-c", workers, "checkout-index", "-f", "-u", "-z", "--stdin",
+                          input=data)
             self._mark().unlink()
             self._partial = False
             return True
@@ -172,11 +178,16 @@ class Worktree:
         self.head = commit
 
     def write(self, rel, text):
-        """Replace REL's text for a while (until restore())."""
+        """Replace REL's text for a while (until restore()).  The file keeps
+        its modification time: a make run meanwhile then remakes only what
+        it is asked for, not what depends on REL (a marked header such as
+        page-flags.h would otherwise remake kernel/bounds.s and
+        asm-offsets.s, which the markers do not compile in)."""
         p = self.path / rel
         st = p.stat()
         self._saved.setdefault(rel, (st.st_atime_ns, st.st_mtime_ns))
         p.write_text(text, errors="surrogateescape")
+        os.utime(p, ns=self._saved[rel])
 
     def restore(self, rels):
         """Put back the committed content of RELS (after marking them), and
