@@ -55,6 +55,9 @@ def judge(ctl, console, **kw):
 def test_captured_pass_passes(sample):
     ok, reasons = judge(*sample)
     assert ok, reasons
+    # Recorded from a real run that ended in the guest's ACPI power-off.
+    assert verdict.POWER_OFF_MARKER in sample[1]
+    assert verdict.power_off_problem(sample[1], exit_code=0) is None
 
 
 def _captured(name):
@@ -80,10 +83,14 @@ def test_captured_negative_control_without_zsmalloc_branch():
                         "compact phase (QEMU exit status 0)")
     assert not ok
     text = "\n".join(reasons)
-    for what in ("test program did not finish", "did not shut down cleanly",
-                 "DEBUG_VM page dump", "kernel BUG", "oops", "kernel panic"):
+    for what in ("test program did not finish", "DEBUG_VM page dump", "kernel BUG",
+                 "oops", "kernel panic"):
         assert what in text, what
     assert "VM_BUG_ON_PAGE(!PageMovable(page))" in text
+    # The panic's reboot ended QEMU (-no-reboot) with status 0: no power-off.
+    assert verdict.POWER_OFF_MARKER not in console
+    assert ("guest did not power off cleanly: the kernel panicked; its reboot, "
+            "not a power-off, ended QEMU") in reasons
 
 
 def test_counters_from_captured_run(sample):
@@ -190,7 +197,51 @@ def test_unfinished_program_and_no_shutdown_fail(sample):
     ok, reasons = judge(ctl, console)
     assert not ok
     assert "test program did not finish" in reasons
-    assert any("did not shut down cleanly" in r for r in reasons), reasons
+    assert ("guest did not power off cleanly: no 'reboot: Power down' line from the kernel"
+            in reasons), reasons
+
+
+def _ending(console, *last):
+    """CONSOLE up to /init's last message, then the kernel lines LAST
+    instead of the power-off."""
+    lines = console.splitlines()
+    end = next(i for i, l in enumerate(lines) if "movops-init: movtest exited" in l)
+    assert any(verdict.POWER_OFF_MARKER in l for l in lines[end + 1:])
+    return "\n".join(lines[:end + 1] + [f"[   10.784643] {l}" for l in last]) + "\n"
+
+
+def test_restart_is_not_a_power_off(sample):
+    # What the guest printed when /init ended with 'reboot -f': QEMU, run
+    # with -no-reboot, exits with status 0 there too, but the guest did not
+    # power off.
+    ctl, console = sample
+    console = _ending(console, "reboot: Restarting system", "reboot: machine restart")
+    ok, reasons = judge(ctl, console, exit_code=0)
+    assert not ok
+    assert reasons == ["guest did not power off cleanly: the kernel restarted ('reboot: "
+                       "Restarting system') instead of powering off; QEMU exited only "
+                       "because it runs with -no-reboot"], reasons
+
+
+def test_halt_is_not_a_power_off(sample):
+    # A kernel without a power-off handler halts on 'poweroff -f': QEMU
+    # stays, and the host kills it at the end of the poweroff phase.
+    ctl, console = sample
+    console = _ending(console, "reboot: System halted")
+    ok, reasons = judge(ctl, console, exit_code=None, timeout="poweroff")
+    assert not ok
+    assert reasons[0] == "guest timed out in the poweroff phase"
+    assert reasons[1].startswith("guest did not power off cleanly: the kernel halted")
+
+
+def test_power_down_needs_qemu_exit_status_0(sample):
+    ctl, console = sample
+    ok, reasons = judge(ctl, console, exit_code=1)
+    assert not ok
+    assert ("guest did not power off cleanly: QEMU exit status 1 after the kernel's "
+            "'reboot: Power down'") in reasons, reasons
+    ok, reasons = judge(ctl, console, exit_code=None)
+    assert not ok and "guest did not power off cleanly: QEMU did not exit by itself" in reasons
 
 
 def test_program_failure_reported(sample):

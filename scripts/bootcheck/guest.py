@@ -37,7 +37,7 @@ TIMEOUTS = {
     "workload": 240,    # HELLO to the BALLOON request (zram, keeper, filler)
     "balloon": 120,     # inflating
     "compact": 300,     # BALLOON-DONE to DONE (compaction, checks)
-    "poweroff": 60,     # DONE to QEMU's exit
+    "poweroff": 60,     # DONE to QEMU's exit (the guest's ACPI power-off)
 }
 KVM_SIGN_OF_LIFE = 10   # seconds for a KVM guest to print anything at all
 BALLOON_STALL = 4.0     # seconds without progress that end inflation
@@ -195,11 +195,15 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
     console_path.write_text("")
     sockdir = Path(tempfile.mkdtemp(prefix="movops-rt-"))   # short socket paths
     ctl_path, qmp_path = sockdir / "ctl", sockdir / "qmp"
+    # -no-reboot: a reboot ends QEMU instead of starting the guest again.
+    # The guest powers itself off when done; what reboots is a panic
+    # (panic=-1), and the run must end there, not loop.  The CPUs are
+    # cores of one socket: the kernel finds them all in the ACPI MADT
+    # (SeaBIOS's MP table would list only the first; the guest kernel
+    # does not read it).
     cmd = [qemu_binary(), "-nodefaults", "-display", "none", "-no-reboot",
-           # One CPU per socket: without ACPI the kernel finds the CPUs in
-           # SeaBIOS's MP table, which lists one per socket only.
            "-machine", "pc", "-m", str(mem_mb),
-           "-smp", f"{cpus},sockets={cpus},cores=1,threads=1",
+           "-smp", f"{cpus},sockets=1,cores={cpus},threads=1",
            "-kernel", str(image), "-initrd", str(initramfs),
            "-append", _kernel_append(probes, extra),
            "-chardev", f"file,id=con,path={console_path}", "-serial", "chardev:con",

@@ -19,7 +19,7 @@ BUSYBOX = Path("/bin/busybox")
 TEST_SOURCE = RUNTIME_SRC / "movtest.c"
 INIT_SCRIPT = RUNTIME_SRC / "init.sh"
 CFLAGS = ["-static", "-O2", "-Wall", "-Wextra", "-Werror"]
-APPLETS = ["sh", "mount", "reboot", "sync", "sleep", "cat", "dmesg", "ls", "echo"]
+APPLETS = ["sh", "mount", "poweroff", "sync", "sleep", "cat", "dmesg", "ls", "echo"]
 
 
 class Cpio:

@@ -6,9 +6,11 @@ Pure functions of text and numbers, so they are tested without QEMU.
 
 A run passes when all of these hold:
   - the guest brought up every CPU it was given (2 for the SMP run);
-  - the test program ran to the end (DONE, no FAIL) and the guest shut
-    itself down in order (the kernel's "reboot: Restarting system" or
-    "reboot: Power down", then QEMU's exit with status 0, no timeout);
+  - the test program ran to the end (DONE, no FAIL) and the guest powered
+    off cleanly: the kernel's "reboot: Power down" (ACPI S5), then QEMU's
+    exit with status 0, no timeout.  A restart ("reboot: Restarting
+    system") or a panic also ends QEMU with status 0, since it runs with
+    -no-reboot, but is not a power-off and fails;
   - every kprobe on an exercised user's migrate callback was registered;
   - during compaction, each exercised user's migrate callback was called at
     least MIN_MIGRATED times, and for the balloon the kernel's own counter
@@ -53,9 +55,15 @@ NOTE_LOG = [
     (re.compile(r"page allocation failure"), "allocation failure under memory pressure"),
     (re.compile(r"Write-error on swap-device"), "swap write error under memory pressure"),
 ]
-# What the kernel prints at the end of an orderly shutdown (kernel_restart()
-# and kernel_power_off()); a panic reboot prints neither.
-SHUTDOWN_MARKERS = ("reboot: Restarting system", "reboot: Power down")
+# What kernel_power_off() prints last, just before ACPI S5: the one way a
+# guest run may end.  The others are told apart to say what happened
+# instead: kernel_restart() (a reboot, which QEMU's -no-reboot turns into
+# its exit), kernel_halt() (no power-off handler: the guest stops, QEMU
+# does not) and a panic (whose reboot prints no 'reboot:' line).
+POWER_OFF_MARKER = "reboot: Power down"
+RESTART_MARKER = "reboot: Restarting system"
+HALT_MARKER = "reboot: System halted"
+PANIC_MARKER = "Kernel panic - not syncing"
 
 
 def parse_report(text):
@@ -138,6 +146,33 @@ def counters(rep):
     return {"before": dict(before), "after": dict(after), "delta": delta}
 
 
+def power_off_problem(console, exit_code=0, timeout=None):
+    """Why the run did not end in a clean power-off (the kernel's "reboot:
+    Power down", then QEMU's exit with status 0), or None when it did.
+
+    After a TIMEOUT the timeout is the reason, except for a halted kernel,
+    whose QEMU waits for the host to kill it: that is said as well.
+    """
+    if HALT_MARKER in console:
+        return ("the kernel halted ('reboot: System halted') instead of powering "
+                "off, so QEMU did not exit: no power-off handler (no ACPI?)")
+    if timeout:
+        return None
+    if PANIC_MARKER in console:
+        return "the kernel panicked; its reboot, not a power-off, ended QEMU"
+    if RESTART_MARKER in console:
+        return ("the kernel restarted ('reboot: Restarting system') instead of "
+                "powering off; QEMU exited only because it runs with -no-reboot")
+    if exit_code is None:
+        return "QEMU did not exit by itself"
+    if POWER_OFF_MARKER not in console:
+        return ("no 'reboot: Power down' line from the kernel"
+                + (f" (QEMU exit status {exit_code})" if exit_code else ""))
+    if exit_code != 0:
+        return f"QEMU exit status {exit_code} after the kernel's 'reboot: Power down'"
+    return None
+
+
 def exercised_users(users):
     """The users (from callbacks.users()) that the workload drives, with
     their role; users it does not drive are left out of the verdict."""
@@ -167,11 +202,9 @@ def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None)
         reasons.append(f"test program failed: {rep['fail']}")
     elif not rep["done"]:
         reasons.append("test program did not finish")
-    clean = any(m in console for m in SHUTDOWN_MARKERS)
-    if not timeout and (exit_code != 0 or not clean):
-        reasons.append("guest did not shut down cleanly"
-                       + (f" (QEMU exit status {exit_code})" if exit_code else
-                          " (no orderly 'reboot:' line from the kernel)"))
+    why = power_off_problem(console, exit_code, timeout)
+    if why:
+        reasons.append(f"guest did not power off cleanly: {why}")
 
     c = counters(rep)
     roles = {}

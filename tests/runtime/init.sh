@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the movops runtime-check guest (busybox sh).  Mounts what the
-# test program needs, runs it, and shuts the guest down whatever happens, so
-# the host sees QEMU end by itself.  The kernel has no ACPI, so the orderly
-# shutdown is 'reboot -f' (the kernel prints "reboot: Restarting system"),
-# which QEMU, started with -no-reboot, turns into its exit.  A guest that
-# does not get here is killed by the host's timeout and reported as failing.
+# test program needs, runs it, and powers the guest off whatever happens, so
+# the host sees QEMU end by itself.  'poweroff -f' goes straight to the
+# kernel's power-off (ACPI S5): the kernel prints "reboot: Power down" and
+# QEMU exits with status 0, which is what the verdict requires.  A guest
+# that does not get here is killed by the host's timeout and reported as
+# failing.
 
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -17,6 +18,7 @@ echo "movops-init: reached init, running /bin/movtest"
 /bin/movtest
 echo "movops-init: movtest exited with status $?"
 /bin/busybox sync
-/bin/busybox reboot -f
-# reboot -f does not return; if it did, stop here rather than panic.
+/bin/busybox poweroff -f
+# poweroff -f does not return (a kernel that cannot power off halts
+# instead); if it did, stop here rather than panic.
 exec /bin/busybox sleep 3600
