@@ -215,9 +215,13 @@ def test_interrupted_run_leaves_nothing(s612, tmp_path, sig, points):
     scratch.mkdir()
     env = dict(os.environ, TMPDIR=str(scratch))
     for point in points:
+        # As a foreground run in a terminal: a shell without job control
+        # (CI under nohup or '&') starts its children with SIGINT ignored,
+        # and Python then keeps it ignored.
         p = subprocess.Popen([str(APPLY), "--prereq", "drop-z3fold", "--branch", "cut",
                               str(k)], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         seen = []
         for line in p.stdout:
             seen.append(line)
