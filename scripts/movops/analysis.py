@@ -90,14 +90,17 @@ def page_types(tree):
 # analysis asks: which files matter, where page types are set, where pages
 # are un-marked.
 PREFETCH_RE = (F.CANDIDATE_RE + r"|__SetPage[A-Z]\w*\s*\(|__folio_set_\w+\s*\(")
+# Strings every PREFETCH_RE match contains, searched as fixed strings.
+PREFETCH_WORDS = ["__ClearPageMovable", "movable_operations", "page_movable_ops",
+                  "folio_movable_ops", "__SetPage", "__folio_set_"]
 
 
 class Analysis:
     def __init__(self, tree, facts_list, lines=None):
         self.tree = tree
         self.facts = facts_list
-        self.lines = lines if lines is not None else tree.grep_lines(PREFETCH_RE,
-                                                                     F.CODE_PATHSPECS)
+        self.lines = lines if lines is not None else tree.grep_lines(
+            PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
         self.kconfig = kbuild.Kconfig(tree)
         self.types = page_types(tree)
         self.blockers = []
@@ -921,7 +924,7 @@ class Analysis:
 
 def analyze(tree, scratch=None):
     """Analyse TREE (a movops.tree.Tree); return a JSON-able dict."""
-    lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS)
+    lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
     cand = re.compile(F.CANDIDATE_RE)
     files = sorted(f for f, ls in lines.items() if any(cand.search(t) for _, t in ls))
     # Headers next to the users (wrappers such as mm/zpdesc.h) are found by

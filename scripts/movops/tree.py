@@ -92,35 +92,48 @@ class Tree:
                                       files_only=True))
 
     def grep_lines(self, pattern, pathspecs=(), extended=True, word=False,
-                   files_only=False):
-        """{file: [(line, text)]} for lines matching PATTERN."""
+                   files_only=False, fixed=None):
+        """{file: [(line, text)]} for lines matching PATTERN.
+
+        FIXED, a list of plain strings one of which every match contains,
+        makes the search a fixed-string one for them, and PATTERN (then a
+        Python regex) only filters the lines found: for a pattern with
+        alternatives like '__SetPage[A-Z]\\w*\\s*\\(' git's PCRE search
+        takes twice as long over a kernel tree."""
         opts = ["-I"]
-        # Perl regexes: with \b or \s, git's ERE engine is 20 times slower.
-        opts.append("-P" if extended else "-G")
+        if fixed:
+            assert not files_only and not word
+            opts.append("-F")
+            search = [a for w in fixed for a in ("-e", w)]
+        else:
+            # Perl regexes: with \b or \s, git's ERE engine is 20 times slower.
+            opts.append("-P" if extended else "-G")
+            search = ["-e", pattern]
         if word:
             opts.append("-w")
         opts.append("-l" if files_only else "-n")
         if self.is_git():
             differ = self._differ_from_worktree()
             if self.rev is None or differ is None:
-                stdout = self._git_grep(opts, pattern, self.commit, pathspecs)
+                stdout = self._git_grep(opts, search, self.commit, pathspecs)
             else:
                 # Searching a revision inflates every blob (4 s on a kernel);
                 # the checked-out files are ten times faster to read.  Search
                 # the working tree for the files identical to the revision and
                 # the revision itself only for the few that differ.
                 excl = [f":(exclude){d}" for d in differ]
-                stdout = self._git_grep(opts, pattern, None, list(pathspecs or ["."]) + excl)
+                stdout = self._git_grep(opts, search, None, list(pathspecs or ["."]) + excl)
                 narrowed = _narrow(pathspecs, differ)
                 if narrowed:
-                    stdout += self._git_grep(opts, pattern, self.commit, narrowed)
+                    stdout += self._git_grep(opts, search, self.commit, narrowed)
             res = subprocess.CompletedProcess([], 0, stdout=stdout)
         else:
-            cmd = ["grep", "-r", *opts, *_grep_filters(pathspecs), "-e", pattern, "--",
+            cmd = ["grep", "-r", *opts, *_grep_filters(pathspecs), *search, "--",
                    *_grep_paths(pathspecs)]
             res = subprocess.run(cmd, cwd=self.path, stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL)
         found = {}
+        keep = re.compile(pattern) if fixed else None
         prefix = f"{self.commit}:" if self.rev is not None else ""
         for raw in res.stdout.decode("utf-8", "surrogateescape").splitlines():
             if prefix and raw.startswith(prefix):
@@ -131,11 +144,13 @@ class Tree:
                 found[raw] = []
                 continue
             name, lineno, text = raw.split(":", 2)
+            if fixed and not keep.search(text):
+                continue
             found.setdefault(name, []).append((int(lineno), text))
         return found
 
-    def _git_grep(self, opts, pattern, commit, pathspecs):
-        cmd = ["git", "-C", str(self.path), "grep", *opts, "-e", pattern]
+    def _git_grep(self, opts, search, commit, pathspecs):
+        cmd = ["git", "-C", str(self.path), "grep", *opts, *search]
         if commit is not None:
             cmd.append(commit)
         cmd += ["--", *pathspecs]
