@@ -90,9 +90,12 @@ def page_types(tree):
 # analysis asks: which files matter, where page types are set, where pages
 # are un-marked.
 PREFETCH_RE = (F.CANDIDATE_RE + r"|__SetPage[A-Z]\w*\s*\(|__folio_set_\w+\s*\(")
-# Strings every PREFETCH_RE match contains, searched as fixed strings.
-PREFETCH_WORDS = ["__ClearPageMovable", "movable_operations", "page_movable_ops",
-                  "folio_movable_ops", "__SetPage", "__folio_set_"]
+# Strings every PREFETCH_RE match contains, searched as fixed strings: the
+# words of CANDIDATE_RE ('__SetPage' covers __SetPageMovable) and the
+# prefixes of the other alternatives.
+PREFETCH_WORDS = [w for w in F.CANDIDATE_RE.split("|") if not w.startswith("__SetPage")] \
+    + ["__SetPage", "__folio_set_"]
+assert all(re.fullmatch(r"\w+", w) for w in PREFETCH_WORDS), PREFETCH_WORDS
 
 
 class Analysis:

@@ -8,6 +8,8 @@ series.  They run only when asked for with --prereq NAME.
 import re
 from pathlib import PurePosixPath
 
+from .textedit import Mismatch, replace_once
+
 ENTRY_RE = re.compile(r"^(menuconfig|config|choice|endchoice|comment|menu|endmenu|if|endif|source)\b")
 
 
@@ -22,17 +24,10 @@ class Prereq:
         raise NotImplementedError
 
 
-class PrereqMismatch(Exception):
-    """The tree differs from what a prerequisite edits: nothing is changed."""
-
-
-def _edit(text, rel, old, new):
-    """TEXT with the one occurrence of OLD replaced by NEW."""
-    n = text.count(old)
-    if n != 1:
-        first = next((l.strip() for l in old.splitlines() if l.strip()), old)
-        raise PrereqMismatch(f"{rel}: expected exactly one '{first}', found {n}")
-    return text.replace(old, new)
+# The tree differs from what a prerequisite edits: nothing is changed.
+# The same exception as the steps' text edits, whose replace_once() the
+# prerequisites use.
+PrereqMismatch = Mismatch
 
 
 def _kconfig_drop(text, dead):
@@ -160,22 +155,22 @@ class ZsmallocPageType(Prereq):
         if re.search(r"#define PG_\w+\s+0x0*800\b", flags):
             raise PrereqMismatch(f"{self.FLAGS}: page type bit 0x00000800 is taken")
         f = self.FLAGS
-        flags = _edit(flags, f, "#define PG_guard\t0x00000400\n",
-                      "#define PG_guard\t0x00000400\n#define PG_zsmalloc\t0x00000800\n")
-        flags = _edit(flags, f, "PAGE_TYPE_OPS(Guard, guard)\n", (
+        flags = replace_once(flags, "#define PG_guard\t0x00000400\n",
+                             "#define PG_guard\t0x00000400\n#define PG_zsmalloc\t0x00000800\n", f)
+        flags = replace_once(flags, "PAGE_TYPE_OPS(Guard, guard)\n", (
             "PAGE_TYPE_OPS(Guard, guard)\n"
             "\n"
             "/*\n"
             " * Marks the pages of a zsmalloc zspage.  zsmalloc keeps data of its own\n"
             " * in bits 12 to 27 of their page_type (see mm/zsmalloc.c).\n"
             " */\n"
-            "PAGE_TYPE_OPS(Zsmalloc, zsmalloc)\n"))
+            "PAGE_TYPE_OPS(Zsmalloc, zsmalloc)\n"), f)
 
         z = self.ZS
-        zs = _edit(zs, z, " *\tpage->page_type: first object offset in a subpage of zspage\n", (
+        zs = replace_once(zs, " *\tpage->page_type: first object offset in a subpage of zspage\n", (
             " *\tpage->page_type: PageZsmalloc(); bits 12 to 27 hold the offset of\n"
-            " *\t\tthe first object in a subpage of zspage\n"))
-        zs = _edit(zs, z, (
+            " *\t\tthe first object in a subpage of zspage\n"), z)
+        zs = replace_once(zs, (
             "static inline unsigned int get_first_obj_offset(struct page *page)\n"
             "{\n"
             "\treturn page->page_type;\n"
@@ -213,8 +208,8 @@ class ZsmallocPageType(Prereq):
             "{\n"
             "\tVM_WARN_ON_ONCE(!PageZsmalloc(page));\n"
             "\tpage->page_type |= FIRST_OBJ_PAGE_TYPE_MASK;\n"
-            "}\n"))
-        zs = _edit(zs, z, (
+            "}\n"), z)
+        zs = replace_once(zs, (
             "\tset_page_private(page, 0);\n"
             "\tpage_mapcount_reset(page);\n"
             "\tpage->index = 0;\n"
@@ -223,14 +218,14 @@ class ZsmallocPageType(Prereq):
             "\tpage->index = 0;\n"
             "\treset_first_obj_offset(page);\n"
             "\t__ClearPageZsmalloc(page);\n"
-            "}\n"))
-        zs = _edit(zs, z, (
+            "}\n"), z)
+        zs = replace_once(zs, (
             "\t\t\t\tdec_zone_page_state(pages[i], NR_ZSPAGES);\n"
             "\t\t\t\t__free_page(pages[i]);\n"), (
             "\t\t\t\tdec_zone_page_state(pages[i], NR_ZSPAGES);\n"
             "\t\t\t\t__ClearPageZsmalloc(pages[i]);\n"
-            "\t\t\t\t__free_page(pages[i]);\n"))
-        zs = _edit(zs, z, (
+            "\t\t\t\t__free_page(pages[i]);\n"), z)
+        zs = replace_once(zs, (
             "\t\t\treturn NULL;\n"
             "\t\t}\n"
             "\n"
@@ -239,8 +234,8 @@ class ZsmallocPageType(Prereq):
             "\t\t}\n"
             "\t\t__SetPageZsmalloc(page);\n"
             "\n"
-            "\t\tinc_zone_page_state(page, NR_ZSPAGES);\n"))
-        zs = _edit(zs, z, (
+            "\t\tinc_zone_page_state(page, NR_ZSPAGES);\n"), z)
+        zs = replace_once(zs, (
             "\tVM_BUG_ON_PAGE(!PageMovable(page), page);\n"
             "\tVM_BUG_ON_PAGE(!PageIsolated(page), page);\n"
             "\n"
@@ -251,7 +246,7 @@ class ZsmallocPageType(Prereq):
             "\t/* Committed to the migration: newpage becomes a zsmalloc page. */\n"
             "\t__SetPageZsmalloc(newpage);\n"
             "\n"
-            "\t/* The page is locked, so this pointer must remain valid */\n"))
+            "\t/* The page is locked, so this pointer must remain valid */\n"), z)
         notes = []
         if "page_mapcount_reset" in zs:
             notes.append(f"{z} still calls page_mapcount_reset(); review it")

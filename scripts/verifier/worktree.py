@@ -126,11 +126,18 @@ class Worktree:
             if not paths or not self.partial:
                 return
             listed = self._git("--literal-pathspecs", "ls-files", "-z", "-t", "--", *paths)
-            skipped = [e[2:] for e in listed.split("\0") if e.startswith("S ")]
-            if skipped:
-                data = "\0".join(skipped) + "\0"
-                self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=data)
-                self._git("checkout-index", "-f", "-u", "-z", "--stdin", input=data)
+            self._check_out_skipped(listed)
+
+    def _check_out_skipped(self, listed, parallel=False):
+        """Clear the skip-worktree bit of, and check out, the entries of
+        LISTED ('git ls-files -z -t' output) tagged S; PARALLEL for many."""
+        skipped = [e[2:] for e in listed.split("\0") if e.startswith("S ")]
+        if not skipped:
+            return
+        data = "\0".join(skipped) + "\0"
+        conf = ["-c", f"checkout.workers={2 * (os.cpu_count() or 2)}"] if parallel else []
+        self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=data)
+        self._git(*conf, "checkout-index", "-f", "-u", "-z", "--stdin", input=data)
 
     def full(self):
         """Check out every file (the fallback when a build failed in the
@@ -142,14 +149,7 @@ class Worktree:
             # Only the skipped files: the others may carry the markers of
             # a changed-line proof, which checkout-index would refuse to
             # overwrite (or, with -f, undo).
-            entries = self._git("ls-files", "-v", "-z").split("\0")
-            skipped = [e[2:] for e in entries if e[:2] == "S "]
-            if skipped:
-                data = "\0".join(skipped) + "\0"
-                workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
-                self._git("update-index", "-z", "--no-skip-worktree", "--stdin", input=data)
-                self._git("-c", workers, "checkout-index", "-f", "-u", "-z", "--stdin",
-                          input=data)
+            self._check_out_skipped(self._git("ls-files", "-z", "-t"), parallel=True)
             self._mark().unlink()
             self._partial = False
             return True
