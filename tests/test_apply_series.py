@@ -329,6 +329,19 @@ def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
     assert set(status.values()) == {"pass"}, status
     golden_check = next(c for c in data["checks"] if c["name"] == "golden")
     assert golden_check["data"]["prereqs"] == ["drop-z3fold", "zsmalloc-page-type"]
+    # The prerequisite edits page-flags.h, which asm-offsets.c includes:
+    # that commit goes through make (asm-offsets.h may change).  The last
+    # commits change C files only and are compiled from their recorded
+    # commands, objtool included (6.1 runs it per object).
+    bisect = next(c for c in data["checks"] if c["name"] == "bisect")
+    how = {}
+    for b in bisect["data"]["builds"]:
+        how.setdefault(b["commit"], set()).add((b["how"].split(",")[0], b["why_make"]))
+    commits = [c["sha"] for c in data["commits"]]
+    assert how[commits[1]] == {("make", "include/linux/page-flags.h is read by "
+                                "arch/x86/kernel/.asm-offsets.s.cmd, which 'make prepare' "
+                                "builds")}, how
+    assert how[commits[-1]] == {("direct", "")}, how
 
     d = golden("6.1-drop-z3fold-zsmalloc-page-type", k)
     got = sorted(p.name for p in (tmp_path / "out").glob("*.patch"))

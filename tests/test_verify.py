@@ -264,6 +264,17 @@ def test_oldapi_grep_and_spatch(tmp_path):
     assert 14 not in {l for _, l, _ in hits}
 
 
+def test_direct_build_only_for_c_sources_and_headers():
+    from verifier.builder import direct_obstacle
+    assert direct_obstacle([]) == ""
+    assert direct_obstacle(["mm/migrate.c", "include/linux/migrate.h",
+                            "Documentation/mm/z3fold.rst", "MAINTAINERS"]) == ""
+    for f in ("mm/Kconfig", "mm/Makefile", "mm/Kbuild", "arch/x86/entry/entry_64.S",
+              "scripts/mod/modpost.c", "tools/objtool/check.c", "usr/gen_init_cpio.c",
+              "arch/x86/entry/syscalls/syscall_64.tbl", "rust/kernel/lib.rs"):
+        assert direct_obstacle(["mm/migrate.c", f]) == f"{f} changed", f
+
+
 def test_report_table_and_json():
     rs = [report.CheckResult("build", "pass", 0, 1.5, "ok"),
           report.CheckResult("golden", "skip", 0, 0.0, "no golden"),
@@ -576,6 +587,18 @@ def test_good_series_passes(good):
     assert git_in(good.kdir, "status", "--porcelain", "--ignored") == ""
     assert not (Path(good.kdir) / ".config").exists()
     assert (good.root / "build-full" / "mm" / "migrate.o").exists()
+    # Commits that change only C files were built from their recorded
+    # compile commands (the tip with the sparse commands recorded at the
+    # base); the one that changes Kconfig and a makefile went through make.
+    builds = check_of(data, "bisect")["data"]["builds"]
+    commits = data["commits"]
+    order = {c["sha"]: i for i, c in enumerate(commits, 1)}
+    how = {(order[b["commit"]], b["config"]): (b["how"], b["why_make"]) for b in builds}
+    for cfg in ("full", "no-COMPACTION"):
+        assert how[(1, cfg)] == ("make", "mm/Kconfig changed"), how
+        assert how[(2, cfg)][0].startswith("direct, ") and not how[(2, cfg)][1], how
+        assert how[(3, cfg)][0].startswith("direct, "), how
+        assert how[(len(commits), cfg)][0].startswith("direct, "), how
 
 
 @pytest.mark.realtree
@@ -666,6 +689,13 @@ def test_catches_middle_commit_that_does_not_build(good):
     assert bad and "mm/zsmalloc.o does not build" in bad[0], c["details"]
     assert "zs_movops_undefined" in bad[0]
     assert all("drop the call" not in d for d in c["details"])
+    # The failing commit changes only mm/zsmalloc.c: it was compiled from
+    # the recorded commands, and the failure still shows.
+    broken = next(x["sha"] for x in data["commits"]
+                  if x["subject"] == "mm/zsmalloc: call what does not exist")
+    hows = [b["how"] for b in c["data"]["builds"] if b["commit"] == broken]
+    assert len(hows) == 2 and all(h.startswith("direct, ") for h in hows), \
+        c["data"]["builds"]
     assert check_of(data, "build")["status"] == "pass"
 
 

@@ -19,9 +19,22 @@ between are built without it.  Compiling an object removes its sparse log
 object as it is now; a build with sparse runs make with C=1 (sparse on what
 is recompiled) and then C=2 on the objects still without a log (objects
 last compiled by a build without sparse).
+
+A commit that changes only C sources and headers (and documentation) is
+built without make (Builder.build(), CHANGED): neither the configuration
+nor any compile command can have changed, so kbuild would rebuild exactly
+the objects one of whose recorded dependencies (.foo.o.cmd, written by
+fixdep) the commit changed, with the command recorded there; that command
+is run directly and fixdep writes the .cmd file as make would.  A make run
+costs about a second of CPU (its compiler probes and the walk through
+'prepare') even when it compiles nothing; a series of a few commits runs it
+a dozen times.  A header that something 'prepare' made depends on
+(asm-offsets.h, bounds.h: their .cmd files name it), a Kconfig file or a
+makefile sends the build back through make.
 """
 import os
 import re
+import shlex
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +44,7 @@ from movops import kbuild
 
 from . import diag
 from .configs import fingerprint
-from .util import c_env, run
+from .util import c_env, run, sha256_text
 
 CC_WRAPPER = r"""#!/bin/sh
 # movops verify: run the compiler; keep a copy of the diagnostics of each
@@ -69,6 +82,8 @@ done
 case $dep in
 *.o.d)
 	log="${dep%.d}.movops-sparse"
+	# The command, for running it again without make (Builder.build()).
+	printf '%s\0' "$@" >"${dep%.d}.movops-sparse-args"
 	"$@" 2>"$log"
 	rc=$?
 	cat "$log" >&2
@@ -93,10 +108,15 @@ def source_selection(srcarch):
             "tools/scripts/", f"tools/arch/{srcarch}/", "tools/bpf/resolve_btfids/")
     files = ("kernel/bounds.c", "kernel/time/timeconst.bc")
 
+    # One regular expression: it is asked about each of the tree's 80,000
+    # paths.  Top-level files, DIRS, FILES, files directly in tools/, and
+    # Kconfig* anywhere.
+    alts = ["[^/]*", *(re.escape(d) + ".*" for d in dirs), *map(re.escape, files),
+            "tools/[^/]*", "(?:.*/)?Kconfig[^/]*"]
+    match = re.compile(f"(?:{'|'.join(alts)})\\Z", re.S).match
+
     def wanted(path):
-        return ("/" not in path or path.startswith(dirs) or path in files
-                or (path.startswith("tools/") and path.count("/") == 1)
-                or os.path.basename(path).startswith("Kconfig"))
+        return match(path) is not None
     return wanted
 
 
@@ -113,6 +133,33 @@ def install_wrappers(bindir):
             os.replace(tmp, p)
         out[name] = p
     return out
+
+
+# In a build directory: the commit its objects were last built at by build();
+# absent while a build runs and after the configuration changed.
+BUILT_AT = ".movops-built-at"
+
+# In a build directory: "<commit> <sha256 of auto.conf> <start, ns>" of the
+# last make run with sparse, whose recorded sparse commands (the CHECK
+# wrapper's .foo.o.movops-sparse-args) a build without make may run again.
+SPARSE_AT = ".movops-sparse-at"
+
+# Changed files that no build of a single object reads.
+NOT_BUILT = ("Documentation/", "LICENSES/")
+NOT_BUILT_FILES = {"MAINTAINERS", "CREDITS", ".mailmap", "README", "COPYING"}
+
+
+def direct_obstacle(changed):
+    """Why a commit that changes the files CHANGED (relative to the source
+    tree) needs make, or '' when only C sources and headers outside the
+    host programs' directories changed (which then go by their recorded
+    dependencies)."""
+    for f in sorted(changed):
+        if f.startswith(NOT_BUILT) or f in NOT_BUILT_FILES:
+            continue
+        if not f.endswith((".c", ".h")) or f.startswith(("scripts/", "tools/", "usr/")):
+            return f"{f} changed"
+    return ""
 
 
 def log_path(bdir, obj, kind):
@@ -183,6 +230,7 @@ class Builder:
         if stored:
             have = dot.read_text() if dot.exists() else None
             if have != stored["text"]:
+                _forget_builds(bdir)
                 dot.write_text(stored["text"])
                 self._make(bdir, ["olddefconfig"], quiet=True)
             cfg.values = kbuild.read_config(dot)
@@ -190,6 +238,7 @@ class Builder:
         else:
             self.progress(f"[{plan.name}] deriving the configuration from defconfig "
                           f"(+{len(plan.enable)} options, -{len(plan.disable)})")
+            _forget_builds(bdir)
             while True:
                 was_partial = self.wt.partial
                 try:
@@ -252,6 +301,7 @@ class Builder:
         path: those are renamed to DST so that they count as up to date."""
         text = (dst.bdir / ".config").read_text()
         _copy_into(src.bdir, dst.bdir)
+        _forget_builds(dst.bdir)
         old, new = f"{src.bdir}/", f"{dst.bdir}/"
         tools = dst.bdir / "tools"
         if tools.is_dir():
@@ -275,19 +325,45 @@ class Builder:
         res = run(cmd, env=self.env)
         return res
 
-    def build(self, cfg, objs, sparse=True):
-        """Build OBJS in CFG at the worktree's current commit, with sparse
-        on them unless SPARSE is false.
+    def built_at(self, cfg):
+        """The commit CFG's objects were last built at (build(AT=...)), or
+        None."""
+        try:
+            return (cfg.bdir / BUILT_AT).read_text().strip() or None
+        except OSError:
+            return None
+
+    def build(self, cfg, objs, sparse=True, at=None, changed=None):
+        """Build OBJS in CFG at the worktree's current commit AT, with
+        sparse on them unless SPARSE is false.  CHANGED: the files that
+        differ between built_at(CFG) and AT, when known; a build without
+        sparse then goes without make if it can (see the module's text).
 
         Returns {"objects": {obj: {"ok", "rebuilt", "cc", "sparse", "objtool"}},
-        "make_errors": [...], "rc": int, "sparse": bool}; without sparse the
+        "make_errors": [...], "rc": int, "sparse": bool, "how": "make" |
+        "direct" | "direct, n rebuilt", "why_make": str}; without sparse the
         objects' "sparse" lists are empty.
         """
         bdir = cfg.bdir
         start = time.time()
         before = {o: _mtime(log_path(bdir, o, "cc")) for o in objs}
-        res = self._make(bdir, objs, extra=["C=1"] if sparse else []) if objs else None
-        output = (res.stdout + "\n" + res.stderr) if res else ""
+        (bdir / BUILT_AT).unlink(missing_ok=True)
+        why_make = "the files changed since the last build are not known" \
+            if changed is None else self.direct_obstacle(cfg, objs, changed)
+        sparse_args = {}
+        if sparse and not why_make:
+            sparse_args, why_make = self._sparse_commands(cfg, objs, at)
+        direct = bool(objs) and not why_make
+        if not objs:
+            output, rc, how = "", 0, "nothing to build"
+        elif direct:
+            output, rc, n = self._build_direct(cfg, objs, changed, sparse_args)
+            how = f"direct, {n} rebuilt"
+        else:
+            if sparse:
+                (bdir / SPARSE_AT).unlink(missing_ok=True)
+            res = self._make(bdir, objs, extra=["C=1"] if sparse else [])
+            output, rc, how = res.stdout + "\n" + res.stderr, res.returncode, "make"
         srcdirs = [str(self.wt.path)]
         objtool = {}
         for d in diag.parse(output, "objtool", srcdirs, bdir):
@@ -312,13 +388,17 @@ class Builder:
             ls = lines_cache[f]
             return ls[n - 1] if 0 < n <= len(ls) else None
 
-        state = {"objects": {}, "make_errors": make_errors,
-                 "rc": res.returncode if res else 0, "sparse": sparse}
-        if sparse:
+        state = {"objects": {}, "make_errors": make_errors, "rc": rc, "sparse": sparse,
+                 "how": how, "why_make": why_make}
+        if sparse and not direct:
             stale = [o for o in objs if (bdir / o).exists()
                      and not log_path(bdir, o, "sparse").exists()]
             if stale:
                 self._make(bdir, stale, extra=["C=2"])
+            if at and rc >= 0:
+                conf = _read(bdir / "include" / "config" / "auto.conf")
+                (bdir / SPARSE_AT).write_text(f"{at} {sha256_text(conf)} "
+                                              f"{int(start * 1e9)}\n")
         for o in objs:
             cc_log = log_path(bdir, o, "cc")
             now = _mtime(cc_log)
@@ -340,7 +420,155 @@ class Builder:
             if not entry["ok"] and not any(d["severity"] == "error" for d in entry["cc"]):
                 entry["why"] = _why_failed(output, o)
             state["objects"][o] = entry
+        if at and rc >= 0:      # not when make was killed
+            (bdir / BUILT_AT).write_text(at + "\n")
         return state
+
+    # -- builds without make ---------------------------------------------------
+    def direct_obstacle(self, cfg, objs, changed):
+        """Why the objects OBJS of CFG need make after the source files
+        CHANGED changed, or '' when their recorded commands can be run."""
+        why = direct_obstacle(changed)
+        if why:
+            return why
+        conf = _read(cfg.bdir / ".config")
+        # Steps of kbuild's rule for a C object beyond the compile command.
+        for opt in ("CONFIG_MODVERSIONS", "CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT"):
+            if f"\n{opt}=y" in conf:
+                return f"{opt} adds steps to the compilation"
+        for o in objs:
+            if self._compile_command(cfg, o) is None:
+                return f"{o} has no recorded command that can be run directly"
+        src = f"{self.wt.path}/"
+        # The objects' own, and those of their .i and .s (the changed-line
+        # proof's preprocessing by make).
+        mine = {cmd_file(o[:-2] + ext) for o in objs for ext in (".o", ".i", ".s")}
+        for p in _cmd_files(cfg.bdir):
+            if str(p.relative_to(cfg.bdir)) in mine:
+                continue
+            text = _read(p)
+            for f in changed:
+                if src + f in text:
+                    return (f"{f} is read by {p.relative_to(cfg.bdir)}, which 'make "
+                            f"prepare' builds")
+        return ""
+
+    def _compile_command(self, cfg, obj):
+        """(the command, as in make's recipe, as written in .cmd) that
+        compiled OBJ, when it has the expected shape; else None."""
+        text = _read(cfg.bdir / cmd_file(obj))
+        first = text.split("\n", 1)[0]
+        cc = self.make_vars[0][len("CC="):]
+        for head in (f"savedcmd_{obj} := ", f"cmd_{obj} := "):
+            if first.startswith(head + cc + " "):
+                cmd = first[len(head):]
+                break
+        else:
+            return None
+        d, n = os.path.split(obj[:-2])
+        # make's escapes ($$, \#) would need undoing before the shell.
+        if "$" in cmd or "#" in cmd or f" -c -o {obj} " not in cmd \
+                or f" -Wp,-MMD,{d + '/' if d else ''}.{n}.o.d " not in cmd:
+            return None
+        return cmd
+
+    def _sparse_commands(self, cfg, objs, at):
+        """({obj: sparse's argument list}, '') for OBJS of CFG at AT: the
+        commands the last make run with sparse recorded, when running them
+        again is what make would do now; else ({}, why make is needed).
+
+        sparse's command is CHECK CHECKFLAGS c_flags source.  The c_flags
+        must be the object's compile flags now; CHECKFLAGS come from the
+        top and architecture makefiles and the configuration, which must
+        not have changed since."""
+        meta = _read(cfg.bdir / SPARSE_AT).split()
+        if len(meta) != 3:
+            return {}, "no sparse commands recorded"
+        rec, conf_sha, start_ns = meta[0], meta[1], int(meta[2])
+        if sha256_text(_read(cfg.bdir / "include" / "config" / "auto.conf")) != conf_sha:
+            return {}, "the configuration changed since sparse's commands were recorded"
+        res = run(["git", "-C", self.wt.path, "diff", "--name-only", "--no-renames", "-z",
+                   rec, at], env=self.env)
+        if res.returncode != 0:
+            return {}, f"no diff from {rec[:12]}"
+        for f in res.stdout.split("\0"):
+            if f == "Makefile" or f.startswith("scripts/") or (
+                    f.startswith("arch/") and os.path.basename(f).startswith("Makefile")):
+                return {}, f"{f} changed since sparse's commands were recorded"
+        check = self.make_vars[1][len("CHECK="):].split()
+        out = {}
+        for o in objs:
+            p = log_path(cfg.bdir, o, "sparse-args")
+            try:
+                if p.stat().st_mtime_ns < start_ns:
+                    return {}, f"{o}: sparse's command is older than the last sparse run"
+                args = p.read_text(errors="surrogateescape").split("\0")[:-1]
+            except OSError:
+                return {}, f"{o}: no sparse command recorded"
+            cmd = self._compile_command(cfg, o)
+            at_c = cmd.index(f" -c -o {o} ")
+            try:
+                flags = shlex.split(cmd[:at_c])[len(shlex.split(
+                    self.make_vars[0][len("CC="):])):]
+                srcfile = shlex.split(cmd[at_c + len(f" -c -o {o} "):])[:1]
+            except ValueError:
+                return {}, f"{o}: its compile command does not split into words"
+            # The wrapper got 'sparse CHECKFLAGS c_flags source'.
+            if (args[:1] != check[1:] or not srcfile or args[-1] != srcfile[0]
+                    or args[len(args) - 1 - len(flags):-1] != flags):
+                return {}, f"{o}: its flags changed since sparse's command was recorded"
+            out[o] = check[:1] + args
+        return out, ""
+
+    def _build_direct(self, cfg, objs, changed, sparse_args=None):
+        """Recompile the objects of OBJS whose recorded dependencies
+        include a file of CHANGED (or that do not exist), each with its
+        recorded command, then fixdep, as kbuild's if_changed_rule would;
+        with SPARSE_ARGS ({obj: argv}), then sparse on each object that has
+        no sparse log (C=1 and then C=2 in build()).  Returns (output, exit
+        status, number rebuilt)."""
+        bdir = cfg.bdir
+        src = f"{self.wt.path}/"
+        todo = []
+        for o in objs:
+            text = _read(bdir / cmd_file(o))
+            if not (bdir / o).exists() or any(src + f + " " in text or src + f + "\n" in text
+                                               for f in changed):
+                todo.append(o)
+
+        def one(o):
+            cmd = self._compile_command(cfg, o)
+            res = run(["sh", "-c", cmd], cwd=bdir, env=self.env)
+            out = res.stdout + res.stderr
+            if res.returncode != 0:
+                return out, res.returncode
+            d, n = os.path.split(o[:-2])
+            dep = f"{d + '/' if d else ''}.{n}.o.d"
+            old = _read(bdir / cmd_file(o))
+            # What kbuild's rule appends after fixdep's text (objtool's
+            # dependency, until v6.x) stays.
+            tail = old.split(f"$(deps_{o}):\n", 1)[1] if f"$(deps_{o}):\n" in old else ""
+            fx = run(["scripts/basic/fixdep", dep, o, cmd], cwd=bdir, env=self.env)
+            if fx.returncode != 0:
+                return out + fx.stderr, fx.returncode
+            tmp = bdir / (cmd_file(o) + ".tmp")
+            tmp.write_text(fx.stdout + tail, errors="surrogateescape")
+            os.replace(tmp, bdir / cmd_file(o))
+            (bdir / dep).unlink(missing_ok=True)
+            return out, 0
+
+        def with_sparse(o):
+            out, rc = one(o) if o in todo else ("", 0)
+            if rc == 0 and sparse_args and (bdir / o).exists() \
+                    and not log_path(bdir, o, "sparse").exists():
+                res = run(sparse_args[o], cwd=bdir, env=self.env)
+                out += res.stdout + res.stderr
+            return out, rc
+
+        items = objs if sparse_args else todo
+        with ThreadPoolExecutor(max_workers=self.jobs) as ex:
+            got = list(ex.map(with_sparse, items))
+        return "".join(out for out, _ in got), max([rc for _, rc in got] + [0]), len(todo)
 
     def preprocess(self, cfg, objs, built=()):
         """The preprocessing step of OBJS (kbuild's 'make O=... foo.i');
@@ -414,6 +642,30 @@ class Builder:
         cmd = cc + " -E" + cmd[len(cc):]
         cmd = cmd.replace(dep, dep.replace(".o.d ", ".i.d "))
         return cmd.replace(tail, f" -o {obj[:-2]}.i ")
+
+
+def _forget_builds(bdir):
+    """The configuration of BDIR changes: what build() recorded about its
+    last builds no longer holds."""
+    for name in (BUILT_AT, SPARSE_AT):
+        (Path(bdir) / name).unlink(missing_ok=True)
+
+
+def cmd_file(obj):
+    """The .cmd file of OBJ, relative to the build directory."""
+    d, n = os.path.split(obj)
+    return f"{d + '/' if d else ''}.{n}.cmd"
+
+
+def _cmd_files(bdir):
+    """The .cmd files kbuild wrote in BDIR (those of tools/, built by their
+    own makefiles, aside: a change there is not a C source of the kernel's)."""
+    out = []
+    for top, dirs, files in os.walk(bdir):
+        if top == str(bdir):
+            dirs[:] = [d for d in dirs if d != "tools"]
+        out += [Path(top) / f for f in files if f.startswith(".") and f.endswith(".cmd")]
+    return out
 
 
 def _copy_into(src, dst):

@@ -59,40 +59,21 @@ def spatch(workdir, files, jobs=1):
     return sorted(set(hits)), err
 
 
+# A comment, or a string or character literal (kept: a comment marker
+# inside one is text).  A literal ends at its quote or at the end of the
+# line; a backslash escapes the next character, a newline included.
+COMMENT_OR_LITERAL = re.compile(r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:\\.|[^"\\\n])*["\n]?|'(?:\\.|[^'\\\n])*['\n]?""",
+                                re.S)
+
+
 def strip_comments(text):
     """TEXT with comments replaced by spaces (newlines kept)."""
-    out = []
-    i, n = 0, len(text)
-    state = None
-    while i < n:
-        c = text[i]
-        if state is None:
-            if text.startswith("/*", i):
-                j = text.find("*/", i + 2)
-                j = n if j < 0 else j + 2
-                out.append(re.sub(r"[^\n]", " ", text[i:j]))
-                i = j
-                continue
-            if text.startswith("//", i):
-                j = text.find("\n", i)
-                j = n if j < 0 else j
-                out.append(" " * (j - i))
-                i = j
-                continue
-            if c in "\"'":
-                state = c
-            out.append(c)
-            i += 1
-            continue
-        out.append(c)
-        if c == "\\" and i + 1 < n:
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if c == state or c == "\n":
-            state = None
-        i += 1
-    return "".join(out)
+    def blank(m):
+        s = m.group()
+        if s[0] != "/":
+            return s
+        return re.sub(r"[^\n]", " ", s)
+    return COMMENT_OR_LITERAL.sub(blank, text)
 
 
 def _args(text, pos):

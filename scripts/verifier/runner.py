@@ -285,7 +285,8 @@ class Verification:
 
                 def one(item):
                     cfg, objs, skipped, key = item
-                    return self.builder.build(cfg, objs, sparse=sparse)
+                    return self.builder.build(cfg, objs, sparse=sparse, at=sha,
+                                              changed=self.changed_since(cfg, sha))
 
                 def all_of(items):
                     with ThreadPoolExecutor(max_workers=len(items)) as ex:
@@ -306,6 +307,18 @@ class Verification:
             dt = time.monotonic() - t0
             which = "build" if sha in (s.base, s.tip) else "bisect"
             self.results[which].time_s += dt
+
+    def changed_since(self, cfg, sha):
+        """The files that differ between the commit CFG's build directory
+        was last built at and SHA, or None when that is not known."""
+        last = self.builder.built_at(cfg)
+        if not last:
+            return None
+        res = run(["git", "-C", self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
+                   last, sha])
+        if res.returncode != 0:
+            return None
+        return [f for f in res.stdout.split("\0") if f]
 
     def share_prepare(self, cfgs):
         """When several configurations build for the first time, the first
@@ -370,7 +383,7 @@ class Verification:
                 else:
                     skipped.append((fc.path, ln, clines.why_not(info, ln, tl[ln - 1] if ln <= len(tl) else "")))
             if lines:
-                plan[fc.path] = (lines, text)
+                plan[fc.path] = (lines, text, info)
         files = sorted(plan)
         plan_key = sha256_text(*[f"{f}:{plan[f][0]}" for f in files])
         cfgs = [c for c in self.configs if not c.error]
@@ -411,8 +424,8 @@ class Verification:
             def attempt():
                 try:
                     for fid, f in enumerate(files):
-                        lines, text = plan[f]
-                        self.wt.write(f, clines.mark(text, lines, fid))
+                        lines, text, info = plan[f]
+                        self.wt.write(f, clines.mark(text, lines, fid, info))
                     with ThreadPoolExecutor(max_workers=len(todo)) as ex:
                         return list(ex.map(one, todo))
                 finally:
@@ -531,8 +544,16 @@ class Verification:
                     bi.fail(f"commit {i}/{len(s.commits)} {c.sha[:12]} {c.subject!r} "
                             f"[{cfg.name}]:\n  " + "\n  ".join(problems[:8]))
         bi.count = bad_steps
+        # How each commit was built: make, or its recorded compile commands
+        # (Builder.build()); a build taken from the store says how it was made.
+        builds = [{"commit": c.sha, "config": cfg.name,
+                   "how": self.states[(c.sha, cfg.name)].get("how", "make"),
+                   "why_make": self.states[(c.sha, cfg.name)].get("why_make", "")}
+                  for c in s.commits for cfg in cfgs]
+        direct = sum(1 for b in builds if b["how"].startswith("direct"))
+        bi.data = {"builds": builds}
         bi.summary = (f"{len(s.commits)} commits x {len(cfgs)} configs; "
-                      f"{bad_steps} failing")
+                      f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
         b.time_s += time.monotonic() - t0
 
     def start_old_api(self):
@@ -739,8 +760,10 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.analyse()
             progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
             v.complete_tree()
-            v.configure()
+            # checkpatch fills the cores that the configuration's serial
+            # steps (defconfig, conf) leave idle.
             v.start_checkpatch()
+            v.configure()
             v.build_all()
             v.prove_lines()
             v.evaluate_builds()

@@ -264,7 +264,9 @@ def api_files(kdir, rev, tree_id, store=None):
         got = store.get("apifiles", key)
         if got is not None:
             return got
-    files = _grep_files(kdir, rev, API_TOKENS, ["*.c", "*.h"])
+    files = _grep_checkout(kdir, rev, API_TOKENS, ["*.c", "*.h"])
+    if files is None:
+        files = _grep_files(kdir, rev, API_TOKENS, ["*.c", "*.h"])
     if store is not None:
         store.put("apifiles", key, files)
     return files
@@ -295,6 +297,31 @@ def blob_ids(kdir, rev, files):
             meta, path = rec.split("\t", 1)
             out[path] = meta.split()[2]
     return out
+
+
+def _grep_checkout(kdir, rev, regex, pathspecs):
+    """_grep_files() of REV searched in KDIR's checked-out files, when they
+    are REV's for PATHSPECS (the usual case: apply-series.sh leaves the
+    checkout at the base); None when that is not shown.  Searching files
+    takes a third of the CPU of searching a revision, whose every blob git
+    must inflate (a second or more of a cold verify).  Every index entry
+    must be a plain one ('H'): git diff-index trusts assume-unchanged
+    entries and git grep passes over skip-worktree ones."""
+    flags = run(["git", "-C", kdir, "ls-files", "-v", "-z"])
+    if flags.returncode != 0 or any(e and not e.startswith("H ")
+                                    for e in flags.stdout.split("\0")):
+        return None
+    same = run(["git", "-C", kdir, "diff-index", "--quiet", rev, "--", *pathspecs])
+    if same.returncode != 0:
+        return None
+    words = regex.split("|")
+    assert all(re.fullmatch(r"\w+", w) for w in words), regex
+    pats = [a for w in words for a in ("-e", w)]
+    res = run(["git", "-C", kdir, "grep", "--full-name", "-l", "-I", "-F", *pats, "--",
+               *pathspecs])
+    if res.returncode not in (0, 1):
+        return None
+    return sorted(l for l in res.stdout.splitlines() if l)
 
 
 def _grep_files(kdir, rev, regex, pathspecs):

@@ -112,11 +112,18 @@ class Worktree:
         return True
 
     def make_dirs(self, revs):
+        want = set()
         for rev in revs:
             out = git(self.kdir, "ls-tree", "-r", "-d", "-z", "--name-only", rev)
-            for d in out.split("\0"):
-                if d:
-                    os.makedirs(self.path / d, exist_ok=True)
+            want.update(d for d in out.split("\0") if d)
+        # ls-tree lists a directory before its subdirectories; sorted, a
+        # parent still comes first, and one mkdir() per directory will do.
+        top = str(self.path)
+        for d in sorted(want):
+            try:
+                os.mkdir(f"{top}/{d}")
+            except FileExistsError:
+                pass
 
     def widen(self, paths):
         """Also check out PATHS (directories or files), at the commit the
