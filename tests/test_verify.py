@@ -275,6 +275,27 @@ def test_direct_build_only_for_c_sources_and_headers():
         assert direct_obstacle(["mm/migrate.c", f]) == f"{f} changed", f
 
 
+def test_config_inputs_and_makefile_changes():
+    from verifier.builder import config_input, makefile_obstacle
+    assert config_input("mm/Kconfig") and config_input("drivers/virtio/Kconfig.x")
+    assert config_input("mm/Makefile") and config_input("drivers/virtio/Kbuild")
+    for f in ("Makefile", "arch/x86/Makefile", "scripts/Makefile.build",
+              "tools/objtool/Makefile", "mm/migrate.c"):
+        assert not config_input(f), f
+    off = {"CONFIG_MIGRATION": "y"}
+    dropped = ("diff --git a/mm/Makefile b/mm/Makefile\n--- a/mm/Makefile\n"
+               "+++ b/mm/Makefile\n@@ -3 +2,0 @@\n-obj-$(CONFIG_Z3FOLD)\t+= z3fold.o\n"
+               "+# a comment\n+\n")
+    assert makefile_obstacle("mm/Makefile", dropped, off) == ""
+    assert makefile_obstacle("mm/Makefile", dropped, {"CONFIG_Z3FOLD": "m"}) == \
+        "mm/Makefile changed the objects of CONFIG_Z3FOLD, which is on"
+    flags = "--- a/mm/Makefile\n+++ b/mm/Makefile\n+CFLAGS_migrate.o += -O3\n"
+    assert makefile_obstacle("mm/Makefile", flags, off) == \
+        "mm/Makefile changed: CFLAGS_migrate.o += -O3"
+    always = "+obj-y += z3fold.o\n"
+    assert makefile_obstacle("mm/Makefile", always, off).startswith("mm/Makefile changed")
+
+
 def test_report_table_and_json():
     rs = [report.CheckResult("build", "pass", 0, 1.5, "ok"),
           report.CheckResult("golden", "skip", 0, 0.0, "no golden"),
@@ -587,15 +608,16 @@ def test_good_series_passes(good):
     assert git_in(good.kdir, "status", "--porcelain", "--ignored") == ""
     assert not (Path(good.kdir) / ".config").exists()
     assert (good.root / "build-full" / "mm" / "migrate.o").exists()
-    # Commits that change only C files were built from their recorded
-    # compile commands (the tip with the sparse commands recorded at the
-    # base); the one that changes Kconfig and a makefile went through make.
+    # Every commit was built from the recorded compile commands (the tip
+    # with the sparse commands recorded at the base); the one that removes
+    # z3fold from mm/Kconfig and mm/Makefile after 'make syncconfig' left
+    # the configuration as it was.
     builds = check_of(data, "bisect")["data"]["builds"]
     commits = data["commits"]
     order = {c["sha"]: i for i, c in enumerate(commits, 1)}
     how = {(order[b["commit"]], b["config"]): (b["how"], b["why_make"]) for b in builds}
     for cfg in ("full", "no-COMPACTION"):
-        assert how[(1, cfg)] == ("make", "mm/Kconfig changed"), how
+        assert how[(1, cfg)] == ("direct, 0 rebuilt, after syncconfig", ""), how
         assert how[(2, cfg)][0].startswith("direct, ") and not how[(2, cfg)][1], how
         assert how[(3, cfg)][0].startswith("direct, "), how
         assert how[(len(commits), cfg)][0].startswith("direct, "), how
@@ -697,6 +719,23 @@ def test_catches_middle_commit_that_does_not_build(good):
     assert len(hows) == 2 and all(h.startswith("direct, ") for h in hows), \
         c["data"]["builds"]
     assert check_of(data, "build")["status"] == "pass"
+
+
+@pytest.mark.realtree
+def test_configuration_change_goes_through_make(good):
+    # A new option that is on by default changes the configuration: the
+    # commit cannot be built from the recorded commands.
+    k = good.variant("kconfig-option")
+    _edit(k, "mm/Kconfig", "config MIGRATION\n",
+          "config MOVOPS_TEST_OPTION\n\tdef_bool y\n\nconfig MIGRATION\n")
+    _commit(k, "mm: add an option that is on", "A configuration change.")
+    code, data, out = good.verify("kconfig-option")
+    tip = data["commits"][-1]["sha"]
+    builds = [b for b in check_of(data, "bisect")["data"]["builds"] if b["commit"] == tip]
+    assert [(b["how"], b["why_make"]) for b in builds] == \
+        [("make", "the configuration changed")] * 2, builds
+    assert check_of(data, "build")["status"] == "pass"
+    assert check_of(data, "bisect")["status"] == "pass"
 
 
 @pytest.mark.realtree

@@ -162,6 +162,41 @@ def direct_obstacle(changed):
     return ""
 
 
+def config_input(path):
+    """True for the files a commit may change and still be built without
+    make after 'make syncconfig' (Builder.build()): Kconfig files, and the
+    makefiles of directories (makefile_obstacle() reads their diffs); not
+    the top, architecture or scripts/ makefiles, which every build reads."""
+    name = os.path.basename(path)
+    if name.startswith("Kconfig"):
+        return True
+    return (name in ("Makefile", "Kbuild") and "/" in path
+            and not path.startswith(("arch/", "scripts/", "tools/")))
+
+
+# A line a directory's makefile may gain or lose without changing the build
+# of any object kbuild builds there: an object list under an option that
+# is off (kbuild ignores 'obj-'), a comment or a blank line.
+OBJ_LINE = re.compile(r"obj-\$\(CONFIG_(\w+)\)\s*[+:]?=[\w\s./-]*")
+
+
+def makefile_obstacle(path, diff, values):
+    """Why the change DIFF (git diff -U0) of the makefile PATH may change
+    a build under the configuration VALUES ({'CONFIG_X': 'y'...}), or ''."""
+    for line in diff.split("\n"):
+        if not line[:1] in "+-" or line.startswith(("+++ ", "--- ")):
+            continue
+        body = line[1:].strip()
+        if not body or body.startswith("#"):
+            continue
+        m = OBJ_LINE.fullmatch(body)
+        if not m:
+            return f"{path} changed: {body[:60]}"
+        if values.get("CONFIG_" + m.group(1)) not in (None, "n"):
+            return f"{path} changed the objects of CONFIG_{m.group(1)}, which is on"
+    return ""
+
+
 def log_path(bdir, obj, kind):
     d, name = os.path.split(obj)
     return Path(bdir) / d / f".{name}.movops-{kind}"
@@ -209,6 +244,17 @@ class Builder:
         if res.returncode != 0:
             return bdir, (res.stdout + res.stderr).strip()[-2000:] or "make defconfig failed"
         return bdir, ""
+
+    def bdir_of(self, plan):
+        return self.root / f"build-{plan.name}"
+
+    def copy_seed(self, seed, plan):
+        """Start PLAN's build directory as a copy of SEED (where
+        defconfig_seed() ran); configure(PLAN, seed=bdir_of(PLAN)) then
+        derives from it."""
+        bdir = self.bdir_of(plan)
+        bdir.mkdir(parents=True, exist_ok=True)
+        _copy_into(seed, bdir)
 
     def configure(self, plan, kconfig, base_key, seed=None, retry=None):
         """Config for PLAN in its own build directory, reusing a derivation
@@ -347,9 +393,14 @@ class Builder:
         bdir = cfg.bdir
         start = time.time()
         before = {o: _mtime(log_path(bdir, o, "cc")) for o in objs}
+        last = self.built_at(cfg)
         (bdir / BUILT_AT).unlink(missing_ok=True)
         why_make = "the files changed since the last build are not known" \
             if changed is None else self.direct_obstacle(cfg, objs, changed)
+        synced = False
+        if not why_make and any(config_input(f) for f in changed):
+            why_make = self._resync(cfg, [f for f in changed if config_input(f)], last, at)
+            synced = True
         sparse_args = {}
         if sparse and not why_make:
             sparse_args, why_make = self._sparse_commands(cfg, objs, at)
@@ -358,7 +409,7 @@ class Builder:
             output, rc, how = "", 0, "nothing to build"
         elif direct:
             output, rc, n = self._build_direct(cfg, objs, changed, sparse_args)
-            how = f"direct, {n} rebuilt"
+            how = f"direct, {n} rebuilt" + (", after syncconfig" if synced else "")
         else:
             if sparse:
                 (bdir / SPARSE_AT).unlink(missing_ok=True)
@@ -427,8 +478,9 @@ class Builder:
     # -- builds without make ---------------------------------------------------
     def direct_obstacle(self, cfg, objs, changed):
         """Why the objects OBJS of CFG need make after the source files
-        CHANGED changed, or '' when their recorded commands can be run."""
-        why = direct_obstacle(changed)
+        CHANGED changed, or '' when their recorded commands can be run
+        (after 'make syncconfig', when CHANGED has config_input() files)."""
+        why = direct_obstacle([f for f in changed if not config_input(f)])
         if why:
             return why
         conf = _read(cfg.bdir / ".config")
@@ -471,6 +523,35 @@ class Builder:
                 or f" -Wp,-MMD,{d + '/' if d else ''}.{n}.o.d " not in cmd:
             return None
         return cmd
+
+    def _resync(self, cfg, files, last, at):
+        """Bring CFG's configuration up to date after the commits LAST..AT
+        changed the config_input() FILES ('make syncconfig', which kbuild's
+        own build runs first when a Kconfig file changed); '' when neither
+        the configuration nor, by makefile_obstacle(), the makefiles'
+        changes can change a compile command, else why make must build."""
+        bdir = cfg.bdir
+        auto = bdir / "include" / "config" / "auto.conf"
+        before = _read(auto)
+        if not before or not last or not at:
+            return "no configuration to compare with"
+        if any(os.path.basename(f).startswith("Kconfig") for f in files):
+            res = self._make(bdir, ["syncconfig"], quiet=True)
+            if res.returncode != 0:
+                return "make syncconfig failed"
+            if _read(auto) != before:
+                return "the configuration changed"
+        values = kbuild.read_config(auto)
+        for f in files:
+            if config_input(f) and not os.path.basename(f).startswith("Kconfig"):
+                res = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
+                           "--no-ext-diff", last, at, "--", f], env=self.env)
+                if res.returncode != 0:
+                    return f"{f} changed"
+                why = makefile_obstacle(f, res.stdout, values)
+                if why:
+                    return why
+        return ""
 
     def _sparse_commands(self, cfg, objs, at):
         """({obj: sparse's argument list}, '') for OBJS of CFG at AT: the

@@ -11,7 +11,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .util import c_env, run, sha256_text
+from .util import BACKGROUND, c_env, run, sha256_text
 
 HEAD_RE = re.compile(r"^(ERROR|WARNING|CHECK):(?:([A-Z0-9_]+):)?\s*(.*)$")
 WHERE_RE = re.compile(r"^#(\d+): FILE: (\S+?):(\d+):")
@@ -44,7 +44,7 @@ def parse(output, patch_name):
 
 def run_one(root, patch):
     script = Path(root) / "scripts" / "checkpatch.pl"
-    res = run(["perl", script, f"--root={root}", "--show-types", "--color=never",
+    res = run([*BACKGROUND, "perl", script, f"--root={root}", "--show-types", "--color=never",
                "--no-summary", patch], cwd=root, env=c_env())
     return res.stdout + res.stderr, res.returncode
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from movops.tree import Tree
 
-from .util import c_env, run
+from .util import BACKGROUND, c_env, run
 
 COCCI = Path(__file__).resolve().parent / "old-api.cocci"
 REPORT_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): (?P<msg>movops-old-api: .*)$")
@@ -41,7 +41,7 @@ def spatch(workdir, files, jobs=1):
     that file alone and can be stored under its content (see check())."""
     if not files:
         return [], ""
-    cmd = ["spatch", "--sp-file", COCCI, "-D", "report", "--very-quiet",
+    cmd = [*BACKGROUND, "spatch", "--sp-file", COCCI, "-D", "report", "--very-quiet",
            "--include-headers", "--no-includes", "--no-show-diff",
            "--jobs", str(max(1, jobs)), "--chunksize", "1", "--dir", "."]
     res = run(cmd, cwd=workdir, env=c_env())

@@ -75,6 +75,7 @@ class Verification:
         self.tree_ready = False
         self.pool = ThreadPoolExecutor(max_workers=5)
         self._wt_future = None
+        self._prepare_future = None
 
     # -- helpers -------------------------------------------------------------
     def tree(self, sha):
@@ -195,12 +196,28 @@ class Verification:
                 bdir, err = self.builder.defconfig_seed(need[0])
             if not err:
                 seed = bdir
+                # Each copy is made before the first derivation writes into
+                # the seed's directory.
+                for p in need[1:]:
+                    self.builder.copy_seed(seed, p)
         retry = lambda: self.whole_tree("deriving a configuration failed")  # noqa: E731
+
+        def derive(p):
+            cfg = self.builder.configure(p, self.kconfig, self.series.base_tree,
+                                         self.builder.bdir_of(p) if seed and p in need
+                                         else None, retry)
+            # The first configuration's 'make prepare' (which the others
+            # then copy: share_prepare()) need not wait for the others'
+            # derivations; it fills the cores their serial conf runs leave.
+            if (p is self.plans[0] and len(self.plans) > 1 and not cfg.error
+                    and self.builder.fresh(cfg)):
+                self.progress(f"[{cfg.name}] make prepare (while the other configurations "
+                              "are derived)")
+                self._prepare_future = self.pool.submit(self.builder.prepare, cfg)
+            return cfg
+
         with ThreadPoolExecutor(max_workers=max(1, len(self.plans))) as ex:
-            self.configs = list(ex.map(
-                lambda p: self.builder.configure(p, self.kconfig, self.series.base_tree,
-                                                 seed if p in need else None, retry),
-                self.plans))
+            self.configs = list(ex.map(derive, self.plans))
         for cfg in self.configs:
             cfg.failed += [a for a in cfg.plan.selected if cfg.values.get(a) != "y"
                            and a not in cfg.failed]
@@ -322,20 +339,32 @@ class Verification:
 
     def share_prepare(self, cfgs):
         """When several configurations build for the first time, the first
-        one runs 'make prepare' alone and the others start from a copy of
+        one runs 'make prepare' alone (started by configure() as soon as
+        its configuration was derived) and the others start from a copy of
         its build directory (Builder.seed()): the host programs are built
         once instead of once per configuration."""
-        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs):
+        early, self._prepare_future = self._prepare_future, None
+        first = cfgs[0] if cfgs else None
+        if early is not None and (first is None or first.plan is not self.plans[0]):
+            early.result()
+            early = None
+        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs[1:]) or (
+                early is None and not self.builder.fresh(first)):
+            if early is not None:
+                early.result()
             return
-        first = cfgs[0]
-        self.progress(f"[{first.name}] make prepare; "
-                      f"{', '.join(c.name for c in cfgs[1:])} start from a copy")
         was_partial = self.wt.partial
-        ok = self.builder.prepare(first)
+        if early is not None:
+            ok = early.result()
+        else:
+            self.progress(f"[{first.name}] make prepare")
+            ok = self.builder.prepare(first)
         if not ok and was_partial:
             self.whole_tree("make prepare failed")
             ok = self.builder.prepare(first)
         if ok:
+            self.progress(f"{', '.join(c.name for c in cfgs[1:])}: start from a copy of "
+                          f"{first.name}'s build directory")
             for c in cfgs[1:]:
                 self.builder.seed(first, c)
 

@@ -26,6 +26,12 @@ class VerifyError(Exception):
     directory that cannot be created...)."""
 
 
+# Prefix of the checks that run beside the builds (checkpatch, the old-API
+# spatch): they are not on the way to the result, so they take the cores
+# the builds leave idle instead of slowing make defconfig or prepare.
+BACKGROUND = ["nice", "-n", "19"]
+
+
 def run(cmd, cwd=None, env=None, input=None, check=False, timeout=None):
     """Run CMD (a list), capturing text output; returns CompletedProcess."""
     res = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, input=input,
