@@ -505,17 +505,22 @@ class Builder:
                             f"prepare' builds")
         return ""
 
-    def _compile_command(self, cfg, obj):
-        """(the command, as in make's recipe, as written in .cmd) that
-        compiled OBJ, when it has the expected shape; else None."""
-        text = _read(cfg.bdir / cmd_file(obj))
-        first = text.split("\n", 1)[0]
+    def _recorded_command(self, cfg, obj):
+        """The command that compiled OBJ, as kbuild saved it in OBJ's .cmd
+        file ('savedcmd_' since v6.3, 'cmd_' before), when it runs our CC;
+        else None."""
+        first = _read(cfg.bdir / cmd_file(obj)).split("\n", 1)[0]
         cc = self.make_vars[0][len("CC="):]
         for head in (f"savedcmd_{obj} := ", f"cmd_{obj} := "):
             if first.startswith(head + cc + " "):
-                cmd = first[len(head):]
-                break
-        else:
+                return first[len(head):]
+        return None
+
+    def _compile_command(self, cfg, obj):
+        """(the command, as in make's recipe, as written in .cmd) that
+        compiled OBJ, when it has the expected shape; else None."""
+        cmd = self._recorded_command(cfg, obj)
+        if cmd is None:
             return None
         d, n = os.path.split(obj[:-2])
         # make's escapes ($$, \#) would need undoing before the shell.
@@ -543,7 +548,7 @@ class Builder:
                 return "the configuration changed"
         values = kbuild.read_config(auto)
         for f in files:
-            if config_input(f) and not os.path.basename(f).startswith("Kconfig"):
+            if not os.path.basename(f).startswith("Kconfig"):
                 res = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
                            "--no-ext-diff", last, at, "--", f], env=self.env)
                 if res.returncode != 0:
@@ -610,12 +615,10 @@ class Builder:
         status, number rebuilt)."""
         bdir = cfg.bdir
         src = f"{self.wt.path}/"
-        todo = []
-        for o in objs:
-            text = _read(bdir / cmd_file(o))
-            if not (bdir / o).exists() or any(src + f + " " in text or src + f + "\n" in text
-                                               for f in changed):
-                todo.append(o)
+        recorded = {o: _read(bdir / cmd_file(o)) for o in objs}
+        todo = [o for o in objs if not (bdir / o).exists()
+                or any(src + f + " " in recorded[o] or src + f + "\n" in recorded[o]
+                       for f in changed)]
 
         def one(o):
             cmd = self._compile_command(cfg, o)
@@ -625,7 +628,7 @@ class Builder:
                 return out, res.returncode
             d, n = os.path.split(o[:-2])
             dep = f"{d + '/' if d else ''}.{n}.o.d"
-            old = _read(bdir / cmd_file(o))
+            old = recorded[o]
             # What kbuild's rule appends after fixdep's text (objtool's
             # dependency, until v6.x) stays.
             tail = old.split(f"$(deps_{o}):\n", 1)[1] if f"$(deps_{o}):\n" in old else ""
@@ -698,17 +701,11 @@ class Builder:
     def _cpp_command(self, cfg, obj):
         """foo.i's command made from foo.o's saved one (see preprocess()),
         or None."""
-        d, n = os.path.split(obj[:-2])
-        text = _read(cfg.bdir / d / f".{n}.o.cmd")
-        first = text.split("\n", 1)[0]
-        cc = self.make_vars[0][len("CC="):]
-        # savedcmd_ since v6.3, cmd_ before.
-        for head in (f"savedcmd_{obj} := ", f"cmd_{obj} := "):
-            if first.startswith(head + cc + " "):
-                break
-        else:
+        cmd = self._recorded_command(cfg, obj)
+        if cmd is None:
             return None
-        cmd = first[len(head):]
+        d, n = os.path.split(obj[:-2])
+        cc = self.make_vars[0][len("CC="):]
         dep = f" -Wp,-MMD,{d + '/' if d else ''}.{n}.o.d "
         tail = f" -c -o {obj} "
         if cmd.count(dep) != 1 or cmd.count(tail) != 1:

@@ -344,19 +344,14 @@ class Verification:
         its build directory (Builder.seed()): the host programs are built
         once instead of once per configuration."""
         early, self._prepare_future = self._prepare_future, None
-        first = cfgs[0] if cfgs else None
-        if early is not None and (first is None or first.plan is not self.plans[0]):
-            early.result()
-            early = None
-        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs[1:]) or (
-                early is None and not self.builder.fresh(first)):
-            if early is not None:
-                early.result()
+        ok = early.result() if early is not None else None
+        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs[1:]):
             return
+        first = cfgs[0]
         was_partial = self.wt.partial
-        if early is not None:
-            ok = early.result()
-        else:
+        if ok is None or first.plan is not self.plans[0]:
+            if not self.builder.fresh(first):
+                return
             self.progress(f"[{first.name}] make prepare")
             ok = self.builder.prepare(first)
         if not ok and was_partial:
