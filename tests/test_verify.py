@@ -296,6 +296,135 @@ def test_config_inputs_and_makefile_changes():
     assert makefile_obstacle("mm/Makefile", always, off).startswith("mm/Makefile changed")
 
 
+KCONFIG = """\
+config ZSWAP
+	bool "Compressed cache for swap pages"
+	help
+	  A compressed cache.
+	  config LOOKALIKE in help text is not an entry.
+
+choice
+	prompt "Default allocator"
+	depends on ZSWAP
+	default ZPOOL_DEFAULT_ZBUD
+
+config ZPOOL_DEFAULT_ZBUD
+	bool "zbud"
+
+config ZPOOL_DEFAULT_OLD
+	bool "old (DEPRECATED)"
+	select OLD_ALLOC
+	help
+	  Use the old allocator.
+
+	  Deprecated.
+endchoice
+
+config ZPOOL_DEFAULT
+	string
+	depends on ZSWAP
+	default "zbud" if ZPOOL_DEFAULT_ZBUD
+	default "old" if ZPOOL_DEFAULT_OLD
+	default ""
+
+# The old allocator.
+config OLD_ALLOC
+	tristate "old allocator"
+	depends on ZSWAP
+	help
+	  Deprecated.
+
+config OLD
+	tristate
+	default y if OLD_ALLOC=y
+	depends on OLD_ALLOC
+
+config MIGRATION
+	bool "Page migration"
+	default y
+	select MOVOPS_HELPER if COMPACTION && NUMA
+	help
+	  Allows the migration of pages.
+"""
+
+
+def _kconfig_diff(tmp_path, old, new):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_text(old)
+    b.write_text(new)
+    res = run(["git", "diff", "--no-index", "-U0", "--no-color", str(a), str(b)],
+              check=False)
+    assert res.returncode in (0, 1), res.stderr
+    return res.stdout
+
+
+def _drop(text, *chunks):
+    for c in chunks:
+        assert c in text, c
+        text = text.replace(c, "", 1)
+    return text
+
+
+def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
+    from verifier import kconfigdiff as kd
+    names = [e[0] for e in kd.entries(KCONFIG.split("\n"))]
+    # Help text is not parsed for entries, choice attributes belong to none.
+    assert names == ["ZSWAP", "ZPOOL_DEFAULT_ZBUD", "ZPOOL_DEFAULT_OLD", "ZPOOL_DEFAULT",
+                     "OLD_ALLOC", "OLD", "MIGRATION"]
+    gone = _drop(KCONFIG, KCONFIG[KCONFIG.index("config ZPOOL_DEFAULT_OLD"):
+                                  KCONFIG.index("endchoice")],
+                 '\tdefault "old" if ZPOOL_DEFAULT_OLD\n',
+                 KCONFIG[KCONFIG.index("# The old"):KCONFIG.index("config MIGRATION")])
+    diff = _kconfig_diff(tmp_path, KCONFIG, gone)
+    values = {"CONFIG_MIGRATION": "y", "CONFIG_ZSWAP": "y", "CONFIG_ZPOOL_DEFAULT_ZBUD": "y",
+              "CONFIG_ZPOOL_DEFAULT": '"zbud"'}
+    nobody = lambda names: []  # noqa: E731
+    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, values, nobody) == \
+        ("", ["ZPOOL_DEFAULT_OLD", "OLD_ALLOC", "OLD"])
+    # The same diff when one of them is on, or still named somewhere.
+    on = dict(values, CONFIG_OLD_ALLOC="m")
+    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, on, nobody)[0] == \
+        "mm/Kconfig removes CONFIG_OLD_ALLOC, which is on"
+    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, values, lambda n: ["OLD"])[0] == \
+        "mm/Kconfig removes CONFIG_OLD, still named in a Kconfig file"
+    # The chosen member's default line has a true condition.
+    chosen = _kconfig_diff(tmp_path, KCONFIG,
+                           _drop(KCONFIG, '\tdefault "zbud" if ZPOOL_DEFAULT_ZBUD\n'))
+    assert kd.obstacle("mm/Kconfig", KCONFIG, chosen, values, nobody)[0] == \
+        "mm/Kconfig changes CONFIG_ZPOOL_DEFAULT: '-default \"zbud\" if ZPOOL_DEFAULT_ZBUD'"
+
+
+def test_kconfig_diff_refuses_what_may_change_a_configuration(tmp_path):
+    from verifier import kconfigdiff as kd
+    values = {"CONFIG_MIGRATION": "y", "CONFIG_COMPACTION": "y", "CONFIG_NUMA": "y"}
+    nobody = lambda names: []  # noqa: E731
+
+    def why(new):
+        return kd.obstacle("mm/Kconfig", KCONFIG, _kconfig_diff(tmp_path, KCONFIG, new),
+                           values, nobody)[0]
+    assert why(_drop(KCONFIG, "\tdepends on OLD_ALLOC\n")) == \
+        "mm/Kconfig changes CONFIG_OLD: '-depends on OLD_ALLOC'"
+    # A condition that holds, or that is not a plain conjunction, is not
+    # dropped.
+    assert why(_drop(KCONFIG, "\tselect MOVOPS_HELPER if COMPACTION && NUMA\n")) != ""
+    assert why(KCONFIG.replace("if COMPACTION && NUMA", "if COMPACTION || NUMA")) != ""
+    assert why(KCONFIG.replace("if COMPACTION && NUMA", "if y")) != ""
+    # Half an entry, an unconditional default, a new line: all refused.
+    assert why(_drop(KCONFIG, "config OLD\n")) != ""
+    assert why(_drop(KCONFIG, "\tdefault y\n")) == \
+        "mm/Kconfig changes CONFIG_MIGRATION: '-default y'"
+    assert why(KCONFIG + "\nconfig NEW\n\tdef_bool n\n") == "mm/Kconfig gains 'config NEW'"
+    assert why(_drop(KCONFIG, '\tprompt "Default allocator"\n')) == \
+        "mm/Kconfig removes 'prompt \"Default allocator\"'"
+    # What kconfig does not read: comments, blank lines, help text.
+    assert why(KCONFIG + "\n# a comment\n") == ""
+    assert why(_drop(KCONFIG, "# The old allocator.\n", "\t  Allows the migration of pages.\n")) \
+        == ""
+    # A condition with an option that is off is false whatever the rest.
+    values.pop("CONFIG_COMPACTION")
+    assert why(_drop(KCONFIG, "\tselect MOVOPS_HELPER if COMPACTION && NUMA\n")) == ""
+
+
 def test_report_table_and_json():
     rs = [report.CheckResult("build", "pass", 0, 1.5, "ok"),
           report.CheckResult("golden", "skip", 0, 0.0, "no golden"),
@@ -610,14 +739,16 @@ def test_good_series_passes(good):
     assert (good.root / "build-full" / "mm" / "migrate.o").exists()
     # Every commit was built from the recorded compile commands (the tip
     # with the sparse commands recorded at the base); the one that removes
-    # z3fold from mm/Kconfig and mm/Makefile after 'make syncconfig' left
-    # the configuration as it was.
+    # z3fold from mm/Kconfig and mm/Makefile too: kconfigdiff finds that
+    # its three options are off in both configurations, so no kconfig run
+    # is needed to know that they stay as they are.
     builds = check_of(data, "bisect")["data"]["builds"]
     commits = data["commits"]
     order = {c["sha"]: i for i, c in enumerate(commits, 1)}
     how = {(order[b["commit"]], b["config"]): (b["how"], b["why_make"]) for b in builds}
     for cfg in ("full", "no-COMPACTION"):
-        assert how[(1, cfg)] == ("direct, 0 rebuilt, after syncconfig", ""), how
+        assert how[(1, cfg)] == ("direct, 0 rebuilt, Kconfig only drops 3 options that "
+                                 "are off", ""), how
         assert how[(2, cfg)][0].startswith("direct, ") and not how[(2, cfg)][1], how
         assert how[(3, cfg)][0].startswith("direct, "), how
         assert how[(len(commits), cfg)][0].startswith("direct, "), how
@@ -723,16 +854,27 @@ def test_catches_middle_commit_that_does_not_build(good):
 
 @pytest.mark.realtree
 def test_configuration_change_goes_through_make(good):
-    # A new option that is on by default changes the configuration: the
-    # commit cannot be built from the recorded commands.
+    # A new option that is off by default leaves the configuration as it
+    # is, which only syncconfig can tell (kconfigdiff refuses any new
+    # entry): that commit is still built without make.  A new option that
+    # is on by default changes the configuration: that commit cannot be
+    # built from the recorded commands.
     k = good.variant("kconfig-option")
+    _edit(k, "mm/Kconfig", "config MIGRATION\n",
+          'config MOVOPS_TEST_OFF\n\tbool "an option that is off"\n\nconfig MIGRATION\n')
+    _commit(k, "mm: add an option that is off", "No configuration change.")
     _edit(k, "mm/Kconfig", "config MIGRATION\n",
           "config MOVOPS_TEST_OPTION\n\tdef_bool y\n\nconfig MIGRATION\n")
     _commit(k, "mm: add an option that is on", "A configuration change.")
     code, data, out = good.verify("kconfig-option")
-    tip = data["commits"][-1]["sha"]
-    builds = [b for b in check_of(data, "bisect")["data"]["builds"] if b["commit"] == tip]
-    assert [(b["how"], b["why_make"]) for b in builds] == \
+    off, on = data["commits"][-2]["sha"], data["commits"][-1]["sha"]
+    builds = check_of(data, "bisect")["data"]["builds"]
+    # (How many objects it rebuilt depends on what the shared build
+    # directories held last.)
+    assert [(re.sub(r"\d+ rebuilt", "n rebuilt", b["how"]), b["why_make"])
+            for b in builds if b["commit"] == off] == \
+        [("direct, n rebuilt, after syncconfig", "")] * 2, builds
+    assert [(b["how"], b["why_make"]) for b in builds if b["commit"] == on] == \
         [("make", "the configuration changed")] * 2, builds
     assert check_of(data, "build")["status"] == "pass"
     assert check_of(data, "bisect")["status"] == "pass"

@@ -483,8 +483,13 @@ def format_guard(atoms):
 
 def read_config(path):
     """{'CONFIG_X': 'y'|'m'|value} from a .config file."""
+    return parse_config(Path(path).read_text())
+
+
+def parse_config(text):
+    """{'CONFIG_X': 'y'|'m'|value} from the text of a .config or auto.conf."""
     out = {}
-    for line in Path(path).read_text().splitlines():
+    for line in text.splitlines():
         m = re.match(r"(CONFIG_\w+)=(.*)", line)
         if m:
             out[m.group(1)] = m.group(2)

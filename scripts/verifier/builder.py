@@ -35,6 +35,7 @@ makefile sends the build back through make.
 import os
 import re
 import shlex
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from pathlib import Path
 
 from movops import kbuild
 
-from . import diag
+from . import diag, kconfigdiff
 from .configs import fingerprint
 from .util import c_env, run, sha256_text
 
@@ -120,6 +121,16 @@ def source_selection(srcarch):
     return wanted
 
 
+def config_selection(srcarch):
+    """What 'make defconfig' reads, as a predicate on paths: the top-level
+    files, scripts/, the architecture (its Makefile names the defconfig)
+    and every Kconfig file.  The worktree writes these first, so that the
+    configuration can start while it writes the rest."""
+    alts = ["[^/]*", "scripts/.*", re.escape(f"arch/{srcarch}/") + ".*",
+            "(?:.*/)?Kconfig[^/]*"]
+    return re.compile(f"(?:{'|'.join(alts)})\\Z", re.S).match
+
+
 def install_wrappers(bindir):
     bindir = Path(bindir)
     bindir.mkdir(parents=True, exist_ok=True)
@@ -145,6 +156,10 @@ BUILT_AT = ".movops-built-at"
 SPARSE_AT = ".movops-sparse-at"
 
 # Changed files that no build of a single object reads.
+# Where a defconfig started before the plans are known is made
+# (Verification.start_defconfig()); the plans' directories copy it.
+SEED_DIR = "build-defconfig"
+
 NOT_BUILT = ("Documentation/", "LICENSES/")
 NOT_BUILT_FILES = {"MAINTAINERS", "CREDITS", ".mailmap", "README", "COPYING"}
 
@@ -234,11 +249,15 @@ class Builder:
         return {"base": base_key, "enable": plan.enable, "disable": plan.disable,
                 "tools": self.tools, "vars": self.make_vars}
 
-    def defconfig_seed(self, plan):
-        """'make defconfig' in PLAN's build directory, which then holds a
-        defconfig .config and the kconfig programs for seed=; the error
-        text when it failed."""
-        bdir = self.root / f"build-{plan.name}"
+    def defconfig_seed(self, plan=None):
+        """'make defconfig' in PLAN's build directory (without PLAN, in a
+        directory of its own, SEED_DIR), which then holds a defconfig
+        .config and the kconfig programs for seed=; returns the directory
+        and the error text when it failed."""
+        bdir = self.bdir_of(plan) if plan is not None else self.root / SEED_DIR
+        if plan is None:
+            # A seed from an earlier run may hold another tree's defconfig.
+            shutil.rmtree(bdir, ignore_errors=True)
         bdir.mkdir(parents=True, exist_ok=True)
         res = self._make(bdir, ["defconfig"], quiet=True)
         if res.returncode != 0:
@@ -248,6 +267,11 @@ class Builder:
     def bdir_of(self, plan):
         return self.root / f"build-{plan.name}"
 
+    def seed_key(self, base_key):
+        """What a defconfig seed depends on: the same as config_key()'s
+        derivations, without the plan."""
+        return {"base": base_key, "tools": self.tools, "vars": self.make_vars}
+
     def copy_seed(self, seed, plan):
         """Start PLAN's build directory as a copy of SEED (where
         defconfig_seed() ran); configure(PLAN, seed=bdir_of(PLAN)) then
@@ -255,6 +279,15 @@ class Builder:
         bdir = self.bdir_of(plan)
         bdir.mkdir(parents=True, exist_ok=True)
         _copy_into(seed, bdir)
+
+    def take_seed(self, seed, plan):
+        """Like copy_seed(), but SEED's directory itself becomes PLAN's when
+        PLAN has none yet (a fresh run), which spares the copy."""
+        bdir = self.bdir_of(plan)
+        if bdir.exists():
+            self.copy_seed(seed, plan)
+        else:
+            os.rename(seed, bdir)
 
     def configure(self, plan, kconfig, base_key, seed=None, retry=None):
         """Config for PLAN in its own build directory, reusing a derivation
@@ -337,15 +370,22 @@ class Builder:
     def seed(self, src, dst):
         """Start DST's build directory as a copy of SRC's after prepare():
         the host programs (fixdep, objtool, scripts/...) do not depend on
-        the configuration and are not built again.  DST keeps its .config,
-        written after the copy so that it is newer than the copied
-        include/config/auto.conf: kbuild then runs syncconfig, which
-        touches the dependency files of exactly the options whose value
-        differs, and rebuilds what depends on them (asm-offsets, bounds,
-        ...), as after any change of configuration.  objtool is built by
+        the configuration and are not built again.  objtool is built by
         tools/build, whose command files name their outputs by absolute
-        path: those are renamed to DST so that they count as up to date."""
+        path: those are renamed to DST so that they count as up to date.
+
+        DST keeps its .config.  Kbuild must then rebuild what depends on
+        the options whose value differs (asm-offsets, bounds, ...), as
+        after any change of configuration: syncconfig would touch the
+        include/config/ file of each such option and write DST's
+        auto.conf, autoconf.h and rustc_cfg.  When DST's derivation wrote
+        those files for its .config (configure() lets olddefconfig write
+        them), they are put back and the options touched here, which
+        spares a kconfig run (its compiler probes are most of its second
+        of CPU); otherwise .config is left newer than the copied auto.conf
+        and make runs syncconfig."""
         text = (dst.bdir / ".config").read_text()
+        own = _own_autoconf(dst.bdir)
         _copy_into(src.bdir, dst.bdir)
         _forget_builds(dst.bdir)
         old, new = f"{src.bdir}/", f"{dst.bdir}/"
@@ -361,6 +401,24 @@ class Builder:
         dot.write_text(text)
         now = time.time_ns()
         os.utime(dot, ns=(now, now))
+        if own is None:
+            return
+        # What conf_touch_deps() does: an option whose auto.conf value
+        # differs, or that is in one of the two files only, gets its
+        # include/config/ file touched (made when missing).
+        was = kbuild.read_config(dst.bdir / AUTO_CONF)
+        mine = kbuild.parse_config(own[AUTO_CONF].decode(errors="surrogateescape"))
+        later = now + 1000
+        for opt in sorted(set(was) | set(mine)):
+            if was.get(opt) != mine.get(opt):
+                dep = dst.bdir / "include" / "config" / opt[len("CONFIG_"):]
+                dep.touch()
+                os.utime(dep, ns=(later, later))
+        # auto.conf last, as conf writes it: it marks the others complete.
+        for rel in sorted(own, key=lambda r: r == AUTO_CONF):
+            f = dst.bdir / rel
+            f.write_bytes(own[rel])
+            os.utime(f, ns=(later, later))
 
     # -- make ----------------------------------------------------------------
     def _make(self, bdir, targets, quiet=False, extra=()):
@@ -397,10 +455,10 @@ class Builder:
         (bdir / BUILT_AT).unlink(missing_ok=True)
         why_make = "the files changed since the last build are not known" \
             if changed is None else self.direct_obstacle(cfg, objs, changed)
-        synced = False
+        synced = ""
         if not why_make and any(config_input(f) for f in changed):
-            why_make = self._resync(cfg, [f for f in changed if config_input(f)], last, at)
-            synced = True
+            why_make, synced = self._resync(cfg, [f for f in changed if config_input(f)],
+                                            last, at)
         sparse_args = {}
         if sparse and not why_make:
             sparse_args, why_make = self._sparse_commands(cfg, objs, at)
@@ -409,7 +467,7 @@ class Builder:
             output, rc, how = "", 0, "nothing to build"
         elif direct:
             output, rc, n = self._build_direct(cfg, objs, changed, sparse_args)
-            how = f"direct, {n} rebuilt" + (", after syncconfig" if synced else "")
+            how = f"direct, {n} rebuilt" + (f", {synced}" if synced else "")
         else:
             if sparse:
                 (bdir / SPARSE_AT).unlink(missing_ok=True)
@@ -531,32 +589,71 @@ class Builder:
 
     def _resync(self, cfg, files, last, at):
         """Bring CFG's configuration up to date after the commits LAST..AT
-        changed the config_input() FILES ('make syncconfig', which kbuild's
-        own build runs first when a Kconfig file changed); '' when neither
-        the configuration nor, by makefile_obstacle(), the makefiles'
-        changes can change a compile command, else why make must build."""
+        changed the config_input() FILES.  Returns (why make must build,
+        or '' when neither the configuration nor, by makefile_obstacle(),
+        the makefiles' changes can change a compile command; how the
+        configuration was found unchanged).  A Kconfig change that
+        kconfigdiff proves neutral needs no kconfig run; any other runs
+        'make syncconfig' (which kbuild's own build runs first when a
+        Kconfig file changed) and compares auto.conf."""
         bdir = cfg.bdir
         auto = bdir / "include" / "config" / "auto.conf"
         before = _read(auto)
         if not before or not last or not at:
-            return "no configuration to compare with"
-        if any(os.path.basename(f).startswith("Kconfig") for f in files):
-            res = self._make(bdir, ["syncconfig"], quiet=True)
-            if res.returncode != 0:
-                return "make syncconfig failed"
-            if _read(auto) != before:
-                return "the configuration changed"
-        values = kbuild.read_config(auto)
+            return "no configuration to compare with", ""
+        values = kbuild.parse_config(before)
+        kfiles = [f for f in files if os.path.basename(f).startswith("Kconfig")]
+        how = ""
+        if kfiles:
+            why, dropped = self._kconfig_obstacle(kfiles, last, at, values)
+            if why:
+                res = self._make(bdir, ["syncconfig"], quiet=True)
+                if res.returncode != 0:
+                    return "make syncconfig failed", ""
+                if _read(auto) != before:
+                    return "the configuration changed", ""
+                how = "after syncconfig"
+            else:
+                how = f"Kconfig only drops {len(dropped)} options that are off"
         for f in files:
-            if not os.path.basename(f).startswith("Kconfig"):
+            if f not in kfiles:
                 res = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
                            "--no-ext-diff", last, at, "--", f], env=self.env)
                 if res.returncode != 0:
-                    return f"{f} changed"
+                    return f"{f} changed", how
                 why = makefile_obstacle(f, res.stdout, values)
                 if why:
-                    return why
-        return ""
+                    return why, how
+        return "", how
+
+    def _kconfig_obstacle(self, files, last, at, values):
+        """kconfigdiff.obstacle() over the Kconfig FILES changed in
+        LAST..AT: ('', the options removed) when the configuration VALUES
+        cannot change, else (why, [])."""
+        dropped = []
+        for f in files:
+            old = run(["git", "-C", self.wt.path, "cat-file", "blob", f"{last}:{f}"],
+                      env=self.env)
+            diff = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
+                        "--no-ext-diff", last, at, "--", f], env=self.env)
+            if old.returncode != 0 or diff.returncode != 0:
+                return f"{f} added or removed", []
+            why, names = kconfigdiff.obstacle(f, old.stdout, diff.stdout, values,
+                                              lambda names: self._kconfig_words(at, names))
+            if why:
+                return why, []
+            dropped += names
+        return "", dropped
+
+    def _kconfig_words(self, at, names):
+        """Those of NAMES that a Kconfig file of AT contains as a word."""
+        args = [a for n in names for a in ("-e", n)]
+        res = run(["git", "-C", self.wt.path, "grep", "-o", "-h", "-w", "-F", *args, at,
+                   "--", "*Kconfig*"], env=self.env)
+        if res.returncode not in (0, 1):
+            return list(names)
+        found = set(res.stdout.split())
+        return [n for n in names if n in found]
 
     def _sparse_commands(self, cfg, objs, at):
         """({obj: sparse's argument list}, '') for OBJS of CFG at AT: the
@@ -720,6 +817,33 @@ class Builder:
         cmd = cc + " -E" + cmd[len(cc):]
         cmd = cmd.replace(dep, dep.replace(".o.d ", ".i.d "))
         return cmd.replace(tail, f" -o {obj[:-2]}.i ")
+
+
+# What kconfig writes for kbuild beside .config (conf_write_autoconf()):
+# auto.conf last, the dependency list of auto.conf, the C header and the
+# rustc flags (since 6.0).
+AUTO_CONF = "include/config/auto.conf"
+AUTOCONF_FILES = (AUTO_CONF, "include/config/auto.conf.cmd",
+                  "include/generated/autoconf.h", "include/generated/rustc_cfg")
+
+
+def _own_autoconf(bdir):
+    """{relative path: bytes} of the files kconfig wrote beside BDIR's
+    .config, when they were written for this .config (none older than it);
+    None otherwise."""
+    try:
+        since = (bdir / ".config").stat().st_mtime_ns
+        out = {}
+        for rel in AUTOCONF_FILES:
+            f = bdir / rel
+            if not f.exists() and rel.endswith("rustc_cfg"):
+                continue
+            if f.stat().st_mtime_ns < since:
+                return None
+            out[rel] = f.read_bytes()
+        return out
+    except OSError:
+        return None
 
 
 def _forget_builds(bdir):

@@ -31,7 +31,7 @@ from movops.tree import Tree
 from . import checkpatch as cp
 from . import clines, configs, diag, golden, oldapi
 from . import series as ser
-from .builder import Builder, source_selection
+from .builder import Builder, config_selection, source_selection
 from .report import CHECKS, SKIP, CheckResult
 from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
                    cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
@@ -66,16 +66,19 @@ class Verification:
         self.tools = tool_versions()
         self.code = code_fingerprint()
         self.wt = Worktree(series.kdir, self.root / "src", progress)
-        self.builder = None
+        self.builder = Builder(self.root, self.wt, progress, self.jobs, self.store,
+                               self.tools)
         self.results = {name: CheckResult(name) for name in CHECKS}
         self.states = {}        # (commit sha, config name) -> build state
         self.built_here = set()     # the keys of states made by make in this run
         self.enabled_cache = {}
         self.trees = {}
         self.tree_ready = False
-        self.pool = ThreadPoolExecutor(max_workers=5)
+        # Enough workers that no task queued behind ones waiting for it.
+        self.pool = ThreadPoolExecutor(max_workers=8)
         self._wt_future = None
         self._prepare_future = None
+        self._seed_future = None
 
     # -- helpers -------------------------------------------------------------
     def tree(self, sha):
@@ -93,8 +96,34 @@ class Verification:
         touched = git(s.kdir, "log", "--format=", "--name-only", "--no-renames",
                       f"{s.base}..{s.tip}").split("\n")
         dirs = sorted({os.path.dirname(f) or f for f in touched if f})
+        arch = configs.host_srcarch()
         self._wt_future = self.pool.submit(
-            self.wt.ensure, s.base, source_selection(configs.host_srcarch()), dirs, (s.tip,))
+            self.wt.ensure, s.base, source_selection(arch), dirs, (s.tip,),
+            config_selection(arch))
+
+    def start_defconfig(self):
+        """'make defconfig' as soon as the worktree exists, while the series
+        is analysed: every derivation starts from it (configure()), and it
+        depends on nothing the analysis finds.  A run whose configurations
+        are all stored (warm) skips it; one that derives a new plan on a
+        base seen before makes its seed in configure(), as it always did."""
+        if self.store.get("seeded", self.builder.seed_key(self.series.base_tree)) is not None:
+            return
+
+        def work():
+            # It needs only what config_selection() lets the worktree
+            # write first; should it need more, it runs again once the
+            # worktree is complete.
+            self.wt.first_ready.wait()
+            early = not self._wt_future.done()
+            self.progress("make defconfig (while the series is analysed)")
+            bdir, err = self.builder.defconfig_seed()
+            self.ensure_tree()
+            if err and early:
+                bdir, err = self.builder.defconfig_seed()
+            return bdir, err, self.wt.partial
+
+        self._seed_future = self.pool.submit(work)
 
     def complete_tree(self):
         """Add the affected objects' directories and what checkpatch.pl may
@@ -178,17 +207,27 @@ class Verification:
     def configure(self):
         r = self.results["configs"]
         t0 = time.monotonic()
-        self.builder = Builder(self.root, self.wt, self.progress, self.jobs, self.store,
-                               self.tools)
         self.ensure_tree()
         self.at(self.series.base)
         need = [p for p in self.plans
                 if self.store.get("config", self.builder.config_key(
                     p, self.series.base_tree)) is None]
         # Every derivation starts from the same defconfig: made once, and
-        # the kconfig programs built once, in the first one's directory.
+        # the kconfig programs built once, in a directory of its own
+        # (start_defconfig()) or the first one's.
         seed = None
-        if len(need) > 1:
+        early, self._seed_future = self._seed_future, None
+        if early is not None:
+            bdir, err, was_partial = early.result()
+            if err and was_partial:
+                self.whole_tree("make defconfig failed")
+                bdir, err = self.builder.defconfig_seed()
+            if not err and need:
+                for p in need[1:]:
+                    self.builder.copy_seed(bdir, p)
+                self.builder.take_seed(bdir, need[0])
+                seed = bdir
+        elif len(need) > 1:
             was_partial = self.wt.partial
             bdir, err = self.builder.defconfig_seed(need[0])
             if err and was_partial:
@@ -218,6 +257,8 @@ class Verification:
 
         with ThreadPoolExecutor(max_workers=max(1, len(self.plans))) as ex:
             self.configs = list(ex.map(derive, self.plans))
+        if self.configs and not any(c.error for c in self.configs):
+            self.store.put("seeded", self.builder.seed_key(self.series.base_tree), True)
         for cfg in self.configs:
             cfg.failed += [a for a in cfg.plan.selected if cfg.values.get(a) != "y"
                            and a not in cfg.failed]
@@ -779,6 +820,7 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
         v = Verification(series, root, progress, jobs)
         try:
             v.start_worktree()
+            v.start_defconfig()
             v.start_grep()
             v.start_old_api()
             v.analyse()

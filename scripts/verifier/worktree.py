@@ -43,6 +43,9 @@ class Worktree:
         self._saved = {}        # rel -> (atime, mtime) before write()
         self._lock = threading.Lock()
         self._partial = None
+        # Set once the files ensure(FIRST=...) selects are written (or
+        # ensure() ended, however it ended).
+        self.first_ready = threading.Event()
 
     def _git(self, *args, input=None):
         res = run(["git", "-C", self.path, *NOSPARSE, *args], input=input)
@@ -72,11 +75,20 @@ class Worktree:
             self._partial = self._mark().exists()
         return self._partial
 
-    def ensure(self, commit, wanted=None, dirs=(), dirs_of=()):
+    def ensure(self, commit, wanted=None, dirs=(), dirs_of=(), first=None):
         """Create the worktree at COMMIT if it does not exist yet, with the
         files for which WANTED(path) is true (all files when None) and
         those under DIRS, and every directory of COMMIT and of the
-        revisions DIRS_OF.  An existing partial worktree gets DIRS added."""
+        revisions DIRS_OF.  An existing partial worktree gets DIRS added.
+        The files for which FIRST(path) is true are written before the
+        others, and first_ready is set then: what needs only those (make
+        defconfig) can start."""
+        try:
+            return self._ensure(commit, wanted, dirs, dirs_of, first)
+        finally:
+            self.first_ready.set()
+
+    def _ensure(self, commit, wanted, dirs, dirs_of, first):
         if self._ours():
             self.widen(dirs)
             return False
@@ -94,17 +106,31 @@ class Worktree:
             raise VerifyError(f"git worktree add {self.path}: {res.stderr.strip()}")
         self._git("read-tree", commit)
         self._partial = False
+        files = [f for f in self._git("ls-files", "-z").split("\0") if f]
         if wanted is not None:
             prefixes = tuple(d.rstrip("/") + "/" for d in dirs)
-            skip = [f for f in self._git("ls-files", "-z").split("\0")
-                    if f and not wanted(f) and not f.startswith(prefixes)]
-            if skip:
+            keep = [f for f in files if wanted(f) or f.startswith(prefixes)]
+            if len(keep) < len(files):
+                kept = set(keep)
                 self._mark().write_text("files with the skip-worktree bit are not checked "
                                         "out (scripts/verifier/worktree.py)\n")
                 self._partial = True
                 self._git("update-index", "-z", "--skip-worktree", "--stdin",
-                          input="\0".join(skip) + "\0")
-        self._git("-c", workers, "checkout-index", "-a", "-f", "-u")
+                          input="\0".join(f for f in files if f not in kept) + "\0")
+            files = keep
+        if first is not None:
+            head = [f for f in files if first(f)]
+            if head:
+                self._git("-c", workers, "checkout-index", "-f", "-u", "-z", "--stdin",
+                          input="\0".join(head) + "\0")
+            self.first_ready.set()
+            done = set(head)
+            rest = [f for f in files if f not in done]
+            if rest:
+                self._git("-c", workers, "checkout-index", "-f", "-u", "-z", "--stdin",
+                          input="\0".join(rest) + "\0")
+        else:
+            self._git("-c", workers, "checkout-index", "-a", "-f", "-u")
         self.head = commit
         if self.partial:
             self.make_dirs([commit, *dirs_of])
