@@ -45,7 +45,7 @@ from movops import kbuild
 
 from . import diag, kconfigdiff
 from .configs import fingerprint
-from .util import c_env, run, sha256_text
+from .util import Slots, c_env, run, sha256_text
 
 CC_WRAPPER = r"""#!/bin/sh
 # movops verify: run the compiler; keep a copy of the diagnostics of each
@@ -238,6 +238,7 @@ class Builder:
         self.wt = worktree
         self.progress = progress
         self.jobs = jobs or os.cpu_count() or 2
+        self.slots = Slots(self.jobs)
         self.store = store
         self.tools = tools or {}
         w = install_wrappers(self.root / "bin")
@@ -719,7 +720,8 @@ class Builder:
 
         def one(o):
             cmd = self._compile_command(cfg, o)
-            res = run(["sh", "-c", cmd], cwd=bdir, env=self.env)
+            with self.slots.slot(_size(bdir / o)):
+                res = run(["sh", "-c", cmd], cwd=bdir, env=self.env)
             out = res.stdout + res.stderr
             if res.returncode != 0:
                 return out, res.returncode
@@ -742,12 +744,15 @@ class Builder:
             out, rc = one(o) if o in todo else ("", 0)
             if rc == 0 and sparse_args and (bdir / o).exists() \
                     and not log_path(bdir, o, "sparse").exists():
-                res = run(sparse_args[o], cwd=bdir, env=self.env)
+                with self.slots.slot(0):
+                    res = run(sparse_args[o], cwd=bdir, env=self.env)
                 out += res.stdout + res.stderr
             return out, rc
 
+        # A thread per object: self.slots decides which runs, the largest
+        # object of the last build (a compile's cost, roughly) first.
         items = objs if sparse_args else todo
-        with ThreadPoolExecutor(max_workers=self.jobs) as ex:
+        with ThreadPoolExecutor(max_workers=max(1, len(items))) as ex:
             got = list(ex.map(with_sparse, items))
         return "".join(out for out, _ in got), max([rc for _, rc in got] + [0]), len(todo)
 
@@ -874,6 +879,13 @@ def _copy_into(src, dst):
     """Copy the contents of directory SRC over DST's, times and symlinks
     as they are."""
     run(["cp", "-a", "--remove-destination", f"{src}/.", dst], check=True)
+
+
+def _size(p):
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 def _mtime(p):
