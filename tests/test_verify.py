@@ -224,6 +224,25 @@ def test_checkpatch_parse():
         ("ERROR", "TRAILING_WHITESPACE", "0001-x.patch (mm/zsmalloc.c:1756)")]
 
 
+def test_checkpatch_output_of_several_patches():
+    # checkpatch.pl heads each file's part with its name between rulers
+    # when it is given several; a file it never reached has no part.
+    a, b, c = "/p/0001-a.patch", "/p/0002-b.patch", "/p/0003-c.patch"
+    rule = "-" * len(a)
+    out = (f"{rule}\n{a}\n{rule}\n\n{a} has no obvious style problems and is ready for "
+           f"submission.\n{rule}\n{b}\n{rule}\n"
+           "ERROR:TRAILING_WHITESPACE: trailing whitespace\n"
+           "#25: FILE: mm/zsmalloc.c:1756:\n+\tfoo(); $\n\n"
+           "Can't locate object method\n")
+    got = cp.split_output(out, [a, b, c])
+    assert got[a] == (f"\n{a} has no obvious style problems and is ready for submission.",
+                      True)
+    assert got[b][1] and got[b][0].startswith("ERROR:TRAILING_WHITESPACE")
+    assert [f["where"] for f in cp.parse(got[b][0], "0002-b.patch")] == \
+        ["0002-b.patch (mm/zsmalloc.c:1756)"]
+    assert got[c] == (out, False)
+
+
 def test_golden_normalise():
     a = ("From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
          "From: A <a@x>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH 1/2] x\n\n"

@@ -693,7 +693,7 @@ class Verification:
         def work():
             t0 = time.monotonic()
             self.ensure_tree()
-            res, err = cp.check(self.wt.path, patches, self.store, inputs_key, self.jobs)
+            res, err = cp.check(self.wt.path, patches, self.store, inputs_key)
             return res, err, time.monotonic() - t0
 
         self.progress(f"checkpatch: {len(patches)} patches (in the background)")
