@@ -615,7 +615,8 @@ class Builder:
                     return "the configuration changed", ""
                 how = "after syncconfig"
             else:
-                how = f"Kconfig only drops {len(dropped)} options that are off"
+                how = (f"Kconfig only drops {len(dropped)} options that are off" if dropped
+                       else "Kconfig changes no option")
         for f in files:
             if f not in kfiles:
                 res = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
