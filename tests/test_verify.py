@@ -398,18 +398,18 @@ def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
     values = {"CONFIG_MIGRATION": "y", "CONFIG_ZSWAP": "y", "CONFIG_ZPOOL_DEFAULT_ZBUD": "y",
               "CONFIG_ZPOOL_DEFAULT": '"zbud"'}
     nobody = lambda names: []  # noqa: E731
-    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, values, nobody) == \
+    assert kd.obstacle("mm/Kconfig", KCONFIG, gone, diff, values, nobody) == \
         ("", ["ZPOOL_DEFAULT_OLD", "OLD_ALLOC", "OLD"])
     # The same diff when one of them is on, or still named somewhere.
     on = dict(values, CONFIG_OLD_ALLOC="m")
-    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, on, nobody)[0] == \
+    assert kd.obstacle("mm/Kconfig", KCONFIG, gone, diff, on, nobody)[0] == \
         "mm/Kconfig removes CONFIG_OLD_ALLOC, which is on"
-    assert kd.obstacle("mm/Kconfig", KCONFIG, diff, values, lambda n: ["OLD"])[0] == \
+    assert kd.obstacle("mm/Kconfig", KCONFIG, gone, diff, values, lambda n: ["OLD"])[0] == \
         "mm/Kconfig removes CONFIG_OLD, still named in a Kconfig file"
     # The chosen member's default line has a true condition.
-    chosen = _kconfig_diff(tmp_path, KCONFIG,
-                           _drop(KCONFIG, '\tdefault "zbud" if ZPOOL_DEFAULT_ZBUD\n'))
-    assert kd.obstacle("mm/Kconfig", KCONFIG, chosen, values, nobody)[0] == \
+    unchosen = _drop(KCONFIG, '\tdefault "zbud" if ZPOOL_DEFAULT_ZBUD\n')
+    chosen = _kconfig_diff(tmp_path, KCONFIG, unchosen)
+    assert kd.obstacle("mm/Kconfig", KCONFIG, unchosen, chosen, values, nobody)[0] == \
         "mm/Kconfig changes CONFIG_ZPOOL_DEFAULT: '-default \"zbud\" if ZPOOL_DEFAULT_ZBUD'"
 
 
@@ -419,7 +419,7 @@ def test_kconfig_diff_refuses_what_may_change_a_configuration(tmp_path):
     nobody = lambda names: []  # noqa: E731
 
     def why(new):
-        return kd.obstacle("mm/Kconfig", KCONFIG, _kconfig_diff(tmp_path, KCONFIG, new),
+        return kd.obstacle("mm/Kconfig", KCONFIG, new, _kconfig_diff(tmp_path, KCONFIG, new),
                            values, nobody)[0]
     assert why(_drop(KCONFIG, "\tdepends on OLD_ALLOC\n")) == \
         "mm/Kconfig changes CONFIG_OLD: '-depends on OLD_ALLOC'"

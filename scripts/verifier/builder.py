@@ -155,11 +155,18 @@ BUILT_AT = ".movops-built-at"
 # wrapper's .foo.o.movops-sparse-args) a build without make may run again.
 SPARSE_AT = ".movops-sparse-at"
 
-# Changed files that no build of a single object reads.
 # Where a defconfig started before the plans are known is made
 # (Verification.start_defconfig()); the plans' directories copy it.
 SEED_DIR = "build-defconfig"
 
+# What kconfig writes for kbuild beside .config (conf_write_autoconf()):
+# auto.conf last, the dependency list of auto.conf, the C header and the
+# rustc flags (since 6.0).
+AUTO_CONF = "include/config/auto.conf"
+AUTOCONF_FILES = (AUTO_CONF, "include/config/auto.conf.cmd",
+                  "include/generated/autoconf.h", "include/generated/rustc_cfg")
+
+# Changed files that no build of a single object reads.
 NOT_BUILT = ("Documentation/", "LICENSES/")
 NOT_BUILT_FILES = {"MAINTAINERS", "CREDITS", ".mailmap", "README", "COPYING"}
 
@@ -246,19 +253,22 @@ class Builder:
         self.env = c_env()
 
     # -- configurations ----------------------------------------------------
-    def config_key(self, plan, base_key):
-        return {"base": base_key, "enable": plan.enable, "disable": plan.disable,
-                "tools": self.tools, "vars": self.make_vars}
+    def seed_key(self, base_key):
+        """What a defconfig seed depends on (and, with a plan's options,
+        config_key() a derivation)."""
+        return {"base": base_key, "tools": self.tools, "vars": self.make_vars}
 
-    def defconfig_seed(self, plan=None):
-        """'make defconfig' in PLAN's build directory (without PLAN, in a
-        directory of its own, SEED_DIR), which then holds a defconfig
-        .config and the kconfig programs for seed=; returns the directory
-        and the error text when it failed."""
-        bdir = self.bdir_of(plan) if plan is not None else self.root / SEED_DIR
-        if plan is None:
-            # A seed from an earlier run may hold another tree's defconfig.
-            shutil.rmtree(bdir, ignore_errors=True)
+    def config_key(self, plan, base_key):
+        return dict(self.seed_key(base_key), enable=plan.enable, disable=plan.disable)
+
+    def defconfig_seed(self):
+        """'make defconfig' in a directory of its own, SEED_DIR, which then
+        holds a defconfig .config and the kconfig programs for the plans'
+        directories (copy_seed(), take_seed()); returns the directory and
+        the error text when it failed."""
+        bdir = self.root / SEED_DIR
+        # A seed from an earlier run may hold another tree's defconfig.
+        shutil.rmtree(bdir, ignore_errors=True)
         bdir.mkdir(parents=True, exist_ok=True)
         res = self._make(bdir, ["defconfig"], quiet=True)
         if res.returncode != 0:
@@ -267,11 +277,6 @@ class Builder:
 
     def bdir_of(self, plan):
         return self.root / f"build-{plan.name}"
-
-    def seed_key(self, base_key):
-        """What a defconfig seed depends on: the same as config_key()'s
-        derivations, without the plan."""
-        return {"base": base_key, "tools": self.tools, "vars": self.make_vars}
 
     def copy_seed(self, seed, plan):
         """Start PLAN's build directory as a copy of SEED (where
@@ -294,10 +299,10 @@ class Builder:
         """Config for PLAN in its own build directory, reusing a derivation
         made before with the same inputs.
 
-        A new derivation starts from the defconfig .config in SEED (a build
-        directory where defconfig_seed() ran; PLAN's own or another, whose
-        kconfig programs are then copied rather than built again), or
-        else runs 'make defconfig' itself.  When it failed in a partial
+        A new derivation starts from the defconfig .config in SEED (a copy
+        of the directory where defconfig_seed() ran, usually PLAN's own:
+        the kconfig programs are not built again), or else runs 'make
+        defconfig' itself.  When it failed in a partial
         worktree, RETRY() is called (it checks out every file) and the
         derivation runs once more.
         """
@@ -333,7 +338,7 @@ class Builder:
                         # has no syncconfig to run, nor make to restart
                         # after it.  (If a later round leaves them older
                         # than .config, make runs syncconfig as always.)
-                        (bdir / "include" / "config" / "auto.conf").unlink(missing_ok=True)
+                        (bdir / AUTO_CONF).unlink(missing_ok=True)
                         # The .config is defconfig's already: a target that
                         # leaves it alone (only writes O='s Makefile).
                         base_target = "outputmakefile"
@@ -506,7 +511,7 @@ class Builder:
             if stale:
                 self._make(bdir, stale, extra=["C=2"])
             if at and rc >= 0:
-                conf = _read(bdir / "include" / "config" / "auto.conf")
+                conf = _read(bdir / AUTO_CONF)
                 (bdir / SPARSE_AT).write_text(f"{at} {sha256_text(conf)} "
                                               f"{int(start * 1e9)}\n")
         for o in objs:
@@ -598,7 +603,7 @@ class Builder:
         'make syncconfig' (which kbuild's own build runs first when a
         Kconfig file changed) and compares auto.conf."""
         bdir = cfg.bdir
-        auto = bdir / "include" / "config" / "auto.conf"
+        auto = bdir / AUTO_CONF
         before = _read(auto)
         if not before or not last or not at:
             return "no configuration to compare with", ""
@@ -619,8 +624,7 @@ class Builder:
                        else "Kconfig changes no option")
         for f in files:
             if f not in kfiles:
-                res = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
-                           "--no-ext-diff", last, at, "--", f], env=self.env)
+                res = self._diff(last, at, f)
                 if res.returncode != 0:
                     return f"{f} changed", how
                 why = makefile_obstacle(f, res.stdout, values)
@@ -634,18 +638,22 @@ class Builder:
         cannot change, else (why, [])."""
         dropped = []
         for f in files:
-            old = run(["git", "-C", self.wt.path, "cat-file", "blob", f"{last}:{f}"],
-                      env=self.env)
-            diff = run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color",
-                        "--no-ext-diff", last, at, "--", f], env=self.env)
-            if old.returncode != 0 or diff.returncode != 0:
+            old, new = (run(["git", "-C", self.wt.path, "cat-file", "blob", f"{rev}:{f}"],
+                            env=self.env) for rev in (last, at))
+            diff = self._diff(last, at, f)
+            if old.returncode != 0 or new.returncode != 0 or diff.returncode != 0:
                 return f"{f} added or removed", []
-            why, names = kconfigdiff.obstacle(f, old.stdout, diff.stdout, values,
+            why, names = kconfigdiff.obstacle(f, old.stdout, new.stdout, diff.stdout, values,
                                               lambda names: self._kconfig_words(at, names))
             if why:
                 return why, []
             dropped += names
         return "", dropped
+
+    def _diff(self, last, at, path):
+        """'git diff -U0' of PATH between LAST and AT in the worktree."""
+        return run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color", "--no-ext-diff",
+                    last, at, "--", path], env=self.env)
 
     def _kconfig_words(self, at, names):
         """Those of NAMES that a Kconfig file of AT contains as a word."""
@@ -670,7 +678,7 @@ class Builder:
         if len(meta) != 3:
             return {}, "no sparse commands recorded"
         rec, conf_sha, start_ns = meta[0], meta[1], int(meta[2])
-        if sha256_text(_read(cfg.bdir / "include" / "config" / "auto.conf")) != conf_sha:
+        if sha256_text(_read(cfg.bdir / AUTO_CONF)) != conf_sha:
             return {}, "the configuration changed since sparse's commands were recorded"
         res = run(["git", "-C", self.wt.path, "diff", "--name-only", "--no-renames", "-z",
                    rec, at], env=self.env)
@@ -823,14 +831,6 @@ class Builder:
         cmd = cc + " -E" + cmd[len(cc):]
         cmd = cmd.replace(dep, dep.replace(".o.d ", ".i.d "))
         return cmd.replace(tail, f" -o {obj[:-2]}.i ")
-
-
-# What kconfig writes for kbuild beside .config (conf_write_autoconf()):
-# auto.conf last, the dependency list of auto.conf, the C header and the
-# rustc flags (since 6.0).
-AUTO_CONF = "include/config/auto.conf"
-AUTOCONF_FILES = (AUTO_CONF, "include/config/auto.conf.cmd",
-                  "include/generated/autoconf.h", "include/generated/rustc_cfg")
 
 
 def _own_autoconf(bdir):

@@ -28,11 +28,12 @@ no.
 """
 import re
 
+from .series import parse_diff
+
 ENTRY = re.compile(r"(config|menuconfig)\s+(\w+)\s*$")
 # What starts a new menu entry (or ends one), besides config/menuconfig.
 KEYWORDS = ("choice", "endchoice", "comment", "menu", "endmenu", "if", "endif",
             "source", "rsource", "osource", "orsource", "mainmenu")
-HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 COND_ATTR = re.compile(r"(default|select|imply)\s+.*?\s+if\s+(.+)$")
 SYMBOL = re.compile(r"\w+")
 
@@ -86,26 +87,6 @@ def entries(lines):
     return out
 
 
-def changed_lines(diff):
-    """(removed line numbers of the old file, added lines' texts) of a
-    'git diff -U0' of one file."""
-    removed, added = set(), []
-    old = None
-    for line in diff.split("\n"):
-        m = HUNK.match(line)
-        if m:
-            old = int(m.group(1))
-            continue
-        if old is None or line.startswith(("--- ", "+++ ")):
-            continue
-        if line.startswith("-"):
-            removed.add(old)
-            old += 1
-        elif line.startswith("+"):
-            added.append(line[1:])
-    return removed, added
-
-
 def _off(values, name):
     return values.get("CONFIG_" + name) in (None, "n")
 
@@ -124,15 +105,17 @@ def _false(cond, values):
     return False
 
 
-def obstacle(path, old_text, diff, values, referenced):
-    """Why the change DIFF (git diff -U0) of the Kconfig file PATH, whose
-    old content is OLD_TEXT, may change a configuration with the auto.conf
+def obstacle(path, old_text, new_text, diff, values, referenced):
+    """Why the change DIFF (git diff -U0) of the Kconfig file PATH from
+    OLD_TEXT to NEW_TEXT may change a configuration with the auto.conf
     VALUES ({'CONFIG_X': 'y'...}); '' when it cannot.  REFERENCED(names)
     returns those of NAMES that a Kconfig file of the new commit still
     contains as a word.  Returns (why, the names of the options removed)."""
-    removed, added = changed_lines(diff)
-    for line in added:
-        s = line.strip()
+    changed = parse_diff(diff)
+    removed = set(changed[0].removed) if changed else set()
+    new_lines = new_text.split("\n")
+    for k in changed[0].added if changed else ():
+        s = new_lines[k - 1].strip() if 0 < k <= len(new_lines) else ""
         if s and not s.startswith("#"):
             return f"{path} gains '{s[:60]}'", []
     lines = old_text.split("\n")

@@ -217,28 +217,22 @@ class Verification:
         # (start_defconfig()) or the first one's.
         seed = None
         early, self._seed_future = self._seed_future, None
-        if early is not None:
-            bdir, err, was_partial = early.result()
+        if need and (early is not None or len(need) > 1):
+            if early is not None:
+                bdir, err, was_partial = early.result()
+            else:
+                was_partial = self.wt.partial
+                bdir, err = self.builder.defconfig_seed()
             if err and was_partial:
                 self.whole_tree("make defconfig failed")
                 bdir, err = self.builder.defconfig_seed()
-            if not err and need:
+            if not err:
+                # Each copy is made before the first derivation writes into
+                # the seed's directory, which becomes the first plan's.
                 for p in need[1:]:
                     self.builder.copy_seed(bdir, p)
                 self.builder.take_seed(bdir, need[0])
                 seed = bdir
-        elif len(need) > 1:
-            was_partial = self.wt.partial
-            bdir, err = self.builder.defconfig_seed(need[0])
-            if err and was_partial:
-                self.whole_tree("make defconfig failed")
-                bdir, err = self.builder.defconfig_seed(need[0])
-            if not err:
-                seed = bdir
-                # Each copy is made before the first derivation writes into
-                # the seed's directory.
-                for p in need[1:]:
-                    self.builder.copy_seed(seed, p)
         retry = lambda: self.whole_tree("deriving a configuration failed")  # noqa: E731
 
         def derive(p):
