@@ -108,7 +108,7 @@ demo: deps
 
 bench: deps
 	$(PY) bench/bench-series.py
-	@tree=$$(scripts/prepare-tree.sh -q 6.12) || exit 1; \
+	@tree=$$(scripts/prepare-tree.sh -q --pinned 6.12) || exit 1; \
 	rm -rf $(MOVOPS_CACHE)/bench/linux-6.12; mkdir -p $(MOVOPS_CACHE)/bench; \
 	git clone -q --shared "$$tree" $(MOVOPS_CACHE)/bench/linux-6.12 && \
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.name "movops bench" && \

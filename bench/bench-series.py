@@ -71,7 +71,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the bench directory")
     args = ap.parse_args()
 
-    tree = sh([str(REPO / "scripts" / "prepare-tree.sh"), "-q", "6.12"],
+    tree = sh([str(REPO / "scripts" / "prepare-tree.sh"), "-q", "--pinned", "6.12"],
               out=subprocess.PIPE).stdout.strip().splitlines()[-1]
     work = Path(tempfile.mkdtemp(prefix="movops-bench-series-"))
     try:

@@ -85,7 +85,7 @@ def clone(source, dest):
         subprocess.run(["git", "-C", str(dest), "commit", "-q", "-m", "fixture base"],
                        check=True, env=env)
     else:
-        tree = subprocess.run([str(PREPARE), "-q", what], check=True, text=True,
+        tree = subprocess.run([str(PREPARE), "-q", "--pinned", what], check=True, text=True,
                               stdout=subprocess.PIPE).stdout.strip().splitlines()[-1]
         Path(dest).parent.mkdir(parents=True, exist_ok=True)
         git(Path(dest).parent, "clone", "-q", "--shared", tree, str(dest))

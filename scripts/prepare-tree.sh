@@ -2,15 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # prepare-tree.sh - give a cached, baselined copy of a Debian kernel source
-# package, installing and unpacking it on first use.
+# package, fetching and unpacking it on first use.
 #
-# Usage: scripts/prepare-tree.sh [-q] VERSION      (e.g. 6.12 or 6.1)
+# Usage: scripts/prepare-tree.sh [-q] [--pinned] VERSION   (e.g. 6.12 or 6.1)
 #
-# Installs linux-source-VERSION if it is missing, unpacks
-# /usr/src/linux-source-VERSION.tar.xz into $MOVOPS_CACHE/src (default
-# ~/.cache/movops/src) and makes one reproducible baseline commit there with
-# baseline-tree.sh.  Later calls reuse it.  Prints the tree's path on stdout.
-# The cached tree is the pristine base: work on clones of it
+# Without --pinned: the installed linux-source-VERSION (installed first if
+# missing), unpacked from /usr/src/linux-source-VERSION.tar.xz; what the
+# demo and a user's own runs work on.
+# With --pinned: the exact version scripts/pinned-trees.txt names, fetched
+# by scripts/pinned-deb.sh into $MOVOPS_CACHE/debs without installing it;
+# what the tests, 'make expected' and 'make bench' work on.  Where that
+# version cannot be downloaded any more, the installed package is used
+# instead, and one line on stderr says so.
+#
+# The tree is unpacked into $MOVOPS_CACHE/src/linux-source-<full version>
+# (default ~/.cache/movops) and given one reproducible baseline commit with
+# baseline-tree.sh.  Later calls reuse it.  Prints the tree's path on
+# stdout.  The cached tree is the pristine base: work on clones of it
 # ('git clone --shared'), never in it.
 #
 # Exit: 0 ready, 1 failure.
@@ -18,36 +26,69 @@
 set -eu
 
 quiet=""
-case "${1:-}" in
--h|--help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
--q) quiet=-q; shift ;;
-esac
-[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] VERSION" >&2; exit 1; }
+pinned=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-q) quiet=-q; shift ;;
+	--pinned) pinned=1; shift ;;
+	-*) echo "prepare-tree: unknown option $1; see --help" >&2; exit 1 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] [--pinned] VERSION" >&2; exit 1; }
 version=$1
+pkg=linux-source-$version
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
-tarball=/usr/src/linux-source-$version.tar.xz
-tree=$cache/src/linux-source-$version
+mkdir -p "$cache/src"
+
+# Where the tarball comes from, and the full version it unpacks to.
+deb=""
+if [ -n "$pinned" ]; then
+	pin=$("$here/pinned-deb.sh" --version "$pkg") || exit 1
+	rc=0
+	deb=$("$here/pinned-deb.sh" $quiet "$pkg") || rc=$?
+	if [ $rc -eq 3 ]; then
+		echo "prepare-tree: $pkg=$pin can no longer be downloaded; using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
+		deb=""
+	elif [ $rc -ne 0 ]; then
+		exit 1
+	fi
+fi
+if [ -n "$deb" ]; then
+	full=$pin
+else
+	"$here/ensure-deps.sh" "$pkg" >&2
+	full=$(dpkg-query -W -f='${Version}' "$pkg")
+fi
+tarball=/usr/src/$pkg.tar.xz
+# '~' and ':' are legal in Debian versions and awkward in paths.
+tree=$cache/src/$pkg-$(echo "$full" | tr '~:' '__')
 
 if [ -d "$tree/.git" ] && [ ! -e "$tree/.git/movops-baseline-incomplete" ]; then
 	echo "$tree"
 	exit 0
 fi
+[ -n "$deb" ] || [ -f "$tarball" ] || { echo "prepare-tree: $tarball missing after installing $pkg; reinstall it (apt-get install --reinstall $pkg)" >&2; exit 1; }
 
-"$here/ensure-deps.sh" "linux-source-$version" >&2
-[ -f "$tarball" ] || { echo "prepare-tree: $tarball missing after installing linux-source-$version" >&2; exit 1; }
-
-mkdir -p "$cache/src"
-exec 9>"$cache/src/.lock-$version"
+exec 9>"$tree.lock"
 flock 9
 if [ ! -d "$tree/.git" ] || [ -e "$tree/.git/movops-baseline-incomplete" ]; then
 	if [ ! -f "$tree/.movops-unpacked" ]; then
-		[ -n "$quiet" ] || echo "prepare-tree: unpacking $tarball into $cache/src (about 10 s)" >&2
 		tmp=$(mktemp -d "$cache/src/.unpack.XXXXXX")
-		tar -C "$tmp" -xf "$tarball"
+		trap 'rm -rf "$tmp"' EXIT
+		if [ -n "$deb" ]; then
+			[ -n "$quiet" ] || echo "prepare-tree: unpacking $(basename "$deb") into $cache/src (about 15 s)" >&2
+			dpkg-deb --fsys-tarfile "$deb" | tar -x -O -f - "./usr/src/$pkg.tar.xz" | tar -x -J -C "$tmp"
+		else
+			[ -n "$quiet" ] || echo "prepare-tree: unpacking $tarball into $cache/src (about 10 s)" >&2
+			tar -C "$tmp" -xf "$tarball"
+		fi
 		rm -rf "$tree"
-		mv "$tmp/linux-source-$version" "$tree"
+		mv "$tmp/$pkg" "$tree"
 		rmdir "$tmp"
+		trap - EXIT
 		touch "$tree/.movops-unpacked"
 	fi
 	# The marker must not become part of the baseline.

@@ -36,7 +36,7 @@ _trees = {}
 def kernel_tree(version):
     """Path of the cached, baselined Debian linux-source-VERSION tree."""
     if version not in _trees:
-        out = run([str(SCRIPTS / "prepare-tree.sh"), "-q", version]).stdout
+        out = run([str(SCRIPTS / "prepare-tree.sh"), "-q", "--pinned", version]).stdout
         _trees[version] = Path(out.strip().splitlines()[-1])
     return _trees[version]
 
