@@ -434,6 +434,9 @@ def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
         lines.append(f"  {u['ops']:<16} {u['type_test']:<14} {' && '.join(u['guard']['atoms'])}"
                      f"  ({d['file']}:{d['line']})")
     lines.append("")
+    summary = report.dispatch_summary(plan)
+    if summary:
+        lines += summary + [""]
     if prereqs:
         lines.append("Prerequisites applied first: " + ", ".join(prereqs) + ".")
         lines.append("")
