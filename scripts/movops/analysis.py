@@ -968,12 +968,17 @@ class Analysis:
         the registration shape (upstream since the fix of 84caf98838a3, or
         this series' own output)."""
         out = []
+        tests = {}
+        for t in self.types.values():
+            tests[f"PGTY_{t['lname']}"] = tests[f"PG_{t['lname']}"] = t["test"]
+        defs = {d["obj"]: f"{d['file']}:{d['line']}" for d in _by(self.facts, "opsdef")}
         for c in self.calls_of(REGISTER_FUNC):
             args = F.split_args(c["args"])
             m = re.fullmatch(r"&(\w+)", args[0]) if args else None
             if m and len(args) == 2:
                 out.append({"ops": m.group(1), "type": args[1], "file": c["file"],
-                            "line": c["line"], "fn": c["fn"]})
+                            "line": c["line"], "fn": c["fn"],
+                            "test": tests.get(args[1]), "defined": defs.get(m.group(1))})
         return out
 
     def _key(self):
@@ -1006,11 +1011,7 @@ class Analysis:
                "decisions": [], "lost": [], "entries": [], "drop_includes": [],
                "key": None, "decl": None, "reason": ""}
         for u in modular:
-            reg["decisions"].append(
-                f"{u['ops']} can live in a module ({u['module']['why']}): "
-                + ("the registration step is added" if self.dispatch_mode == "auto" else
-                   "with --dispatch static its pages lose their movable_ops in such "
-                   "a build"))
+            reg["decisions"].append(f"{u['ops']} can live in a module ({u['module']['why']})")
             reg["lost"].append({
                 "ops": u["ops"], "config": f"{u['module']['option']}=m",
                 "text": f"{u['module']['option']}=m: {u['ops']} is in a module, which "
@@ -1076,6 +1077,8 @@ class Analysis:
         if not self.blockers:
             reg["applies"] = True
             reg["reason"] = "; ".join(reg["decisions"])
+        else:
+            reg["reason"] = "the tree has blockers"
         return reg
 
     def _definition_end(self, file, line):

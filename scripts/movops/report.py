@@ -27,6 +27,57 @@ def format_analysis(a):
     lines.append("")
 
     users = a["users"]
+    registered = a.get("registered") or []
+    if not users and registered:
+        # A tree in the registration shape: its users are what registers.
+        lines.append(f"Users ({len(registered)}): ops objects registered with set_movable_ops()")
+        lines += _table([[r["ops"], r.get("defined") or "not found", r["type"],
+                          r.get("test") or "?", f"{r['file']}:{r['line']} {r['fn']}()"]
+                         for r in registered],
+                        ["ops", "defined at", "type", "page test", "registered at"])
+    else:
+        lines += _marking_tables(users)
+    lines.append("")
+
+    dec = a["decoding"]
+    lines.append("Callers of the pointer decoding")
+    rows = [[c["func"], f"{c['file']}:{c['line']}", c["fn"] + "()"] for c in dec["callers"]]
+    lines += _table(rows, ["decoding", "called at", "in"]) if rows else ["  none"]
+    d = a["dispatch"]
+    if d.get("host"):
+        kind = "static in " + d["host"] if d["static"] else \
+            f"in {d['host']}, declared in {d['decl_header']}"
+        lines.append(f"  => the dispatch lives {kind}")
+    lines.append("")
+
+    lines += format_registration(a)
+    if a.get("adaptations"):
+        lines.append("Adaptations to this tree")
+        lines += [f"  - {x}" for x in a["adaptations"]]
+        lines.append("")
+    if a.get("warnings"):
+        lines.append("Warnings")
+        lines += [f"  - {w['file']}:{w['line']}: {w['warning']}" for w in a["warnings"]]
+        lines.append("")
+    existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
+    if existing:
+        lines.append("Dispatch already in the tree (page type -> ops)")
+        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
+        lines.append("")
+    fl = a.get("flag_step") or {}
+    if fl:
+        lines.append("PG_movable_ops flag step: " + ("applies" if fl.get("applies") else
+                                                    "does not apply") + f" ({fl.get('reason')})")
+        lines.append("")
+    lines += format_blockers(a)
+    return "\n".join(lines) + "\n"
+
+
+
+def _marking_tables(users):
+    """The users found from __SetPageMovable(): where they mark pages,
+    with which page type, and whether type and mark agree."""
+    lines = []
     lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
     rows = []
     for u in users:
@@ -69,41 +120,7 @@ def format_analysis(a):
             where, _, how = e.partition(" ")
             rows.append([u["ops"], where, how])
     lines += _table(rows, ["ops", "at", "what"])
-    lines.append("")
-
-    dec = a["decoding"]
-    lines.append("Callers of the pointer decoding")
-    rows = [[c["func"], f"{c['file']}:{c['line']}", c["fn"] + "()"] for c in dec["callers"]]
-    lines += _table(rows, ["decoding", "called at", "in"]) if rows else ["  none"]
-    d = a["dispatch"]
-    if d.get("host"):
-        kind = "static in " + d["host"] if d["static"] else \
-            f"in {d['host']}, declared in {d['decl_header']}"
-        lines.append(f"  => the dispatch lives {kind}")
-    lines.append("")
-
-    lines += format_registration(a)
-    if a.get("adaptations"):
-        lines.append("Adaptations to this tree")
-        lines += [f"  - {x}" for x in a["adaptations"]]
-        lines.append("")
-    if a.get("warnings"):
-        lines.append("Warnings")
-        lines += [f"  - {w['file']}:{w['line']}: {w['warning']}" for w in a["warnings"]]
-        lines.append("")
-    existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
-    if existing:
-        lines.append("Dispatch already in the tree (page type -> ops)")
-        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
-        lines.append("")
-    fl = a.get("flag_step") or {}
-    if fl:
-        lines.append("PG_movable_ops flag step: " + ("applies" if fl.get("applies") else
-                                                    "does not apply") + f" ({fl.get('reason')})")
-        lines.append("")
-    lines += format_blockers(a)
-    return "\n".join(lines) + "\n"
-
+    return lines
 
 def dispatch_summary(a):
     """Lines for the cover letter and the analysis: how the dispatch finds
@@ -114,12 +131,15 @@ def dispatch_summary(a):
     if reg.get("applies"):
         return ["The dispatch returns the movable_ops users register for their page type",
                 "(set_movable_ops()), because the static dispatch cannot name an ops",
-                "object in a module:"] + [f"  - {d}" for d in reg["decisions"]]
+                "object in a module:"] + [f"  - {d}: the registration step is added"
+                                          for d in reg["decisions"]]
     if reg.get("mode") == "static":
         return (["With --dispatch static, these configurations lose a user (no dispatch",
                  "branch can name an ops object in a module):"]
                 + [f"  - {x['text']}" for x in reg["lost"]])
-    return []
+    return ["The dispatch must return the movable_ops users register for their page",
+            f"type, but the registration step is not added ({reg.get('reason')}):"] + \
+        [f"  - {d}: the registration step is needed" for d in reg["decisions"]]
 
 
 def format_registration(a):
@@ -151,7 +171,7 @@ def format_registration(a):
                                    "ops object"])
         lines.append("")
     registered = a.get("registered") or []
-    if registered:
+    if registered and a.get("users"):
         lines.append("Registered movable_ops (set_movable_ops() calls in the tree)")
         lines += _table([[r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"] + "()"]
                          for r in registered], ["ops", "type", "at", "in"])
