@@ -1004,9 +1004,12 @@ class Analysis:
     def _registration(self, users, dispatch):
         """Decide whether the dispatch must look up registered ops, and plan
         the registration step."""
-        typed = [u for u in sorted(users.values(), key=lambda x: (x["defined"] or {})
-                                   .get("file", "~")) if u["type_test"] and u["guard"]]
-        modular = [u for u in typed if u.get("module")]
+        ordered = sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~"))
+        typed = [u for u in ordered if u["type_test"] and u["guard"]]
+        # Every user whose object can be a module, typed or not: one
+        # without a page type is a blocker of its own, but the decision
+        # must not claim that everything is built in.
+        modular = [u for u in ordered if u.get("module")]
         reg = {"mode": self.dispatch_mode, "needed": bool(modular), "applies": False,
                "decisions": [], "lost": [], "entries": [], "drop_includes": [],
                "key": None, "decl": None, "reason": ""}
