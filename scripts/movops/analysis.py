@@ -1161,9 +1161,11 @@ class Analysis:
         return None
 
     def _undo_visibility(self, u):
-        """What the dispatch step did to make U's ops visible, and can be
-        undone once the dispatch no longer names them: 'static' and an
-        extern it added, unless something else still names the object."""
+        """Once the dispatch no longer names U's ops, and the ops argument
+        is gone, the object is named in its own file only, unless
+        something else still names it: then it is static again and its
+        extern declarations go (the one the dispatch step added, and one
+        a header had for inline markers, as balloon_compaction.h did)."""
         d = u["defined"]
         marks = {(k["file"], k["line"]) for k in u["marks"]}
         decls = {(x["file"], x["line"]) for x in u["extern_decls"] + u["forward_decls"]}
@@ -1179,12 +1181,13 @@ class Analysis:
                     continue
                 others.append(f"{f}:{n}")
         keep_export = bool(u["exports"]) and not u.get("drop_export")
-        added_extern = u.get("header") and not u.get("header_has_extern")
         free = not others and not keep_export
         why = ("named at " + ", ".join(others[:3]) if others else
                "exported for a module" if keep_export else "")
-        return {"restore_static": bool(d["static"] and free),
-                "drop_extern": u["header"] if added_extern and free else None,
+        # The dispatch step added an extern to U's header where it had none.
+        headers = sorted({x["file"] for x in u["extern_decls"]}
+                         | ({u["header"]} if u.get("header") else set()))
+        return {"restore_static": free, "drop_extern": headers if free else [],
                 "stays_visible": why}
 
 
