@@ -1067,7 +1067,6 @@ class Analysis:
                 var = f"{u['ops']}_registered"
             entry = {"ops": u["ops"], "type": u["page_type"], "test": u["type_test"],
                      "const": const, "var": var, "file": d["file"], "def_line": d["line"],
-                     "def_end": self._definition_end(d["file"], d["line"]),
                      "guard": u["guard"]["in_file"], "module": u.get("module"),
                      "remark": (by_ops.get(u["ops"]) or {}).get("remark")}
             init = self._init_path(u)
@@ -1083,13 +1082,6 @@ class Analysis:
         else:
             reg["reason"] = "the tree has blockers"
         return reg
-
-    def _definition_end(self, file, line):
-        lines = (self.tree.read(file) or "").splitlines()
-        for i in range(line - 1, len(lines)):
-            if lines[i].startswith("};"):
-                return i
-        return None
 
     def _registration_decl(self, host):
         """Where set_movable_ops() and its stub are declared: the top-level

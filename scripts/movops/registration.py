@@ -176,8 +176,11 @@ def user_edits(entry, reg, text):
     inserts = []        # (index, lines) inserted before line index; or replacements
     if init["kind"] == "initcall":
         # A function of its own right after the ops object, inside the
-        # block that builds it: it exists exactly when the ops do.
-        at = entry["def_end"]          # 0-based index of the definition's '};'
+        # block that builds it: it exists exactly when the ops do.  The
+        # earlier steps moved lines: the definition is found in the text.
+        at = definition_end(text, ops)
+        if at is None:
+            raise Mismatch(f"{entry['file']}: no definition of {ops} ending in '}};'")
         if at + 1 < len(lines) and re.match(r"EXPORT_SYMBOL(_GPL)?\(\s*" + re.escape(ops)
                                            + r"\s*\);", lines[at + 1]):
             at += 1
@@ -218,6 +221,18 @@ def user_edits(entry, reg, text):
         else:
             out[item[0]:item[0]] = item[1]
     return "".join(out)
+
+
+def definition_end(text, ops):
+    """0-based index of the '};' line that ends the definition of OPS."""
+    lines = text.split("\n")
+    head = re.compile(rf"^(static\s+)?const struct movable_operations {re.escape(ops)}\s*=\s*\{{")
+    for i, line in enumerate(lines):
+        if head.match(line):
+            for j in range(i, len(lines)):
+                if lines[j].startswith("};"):
+                    return j
+    return None
 
 
 def drop_extern(text, ops):
