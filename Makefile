@@ -114,7 +114,9 @@ bench: deps
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.name "movops bench" && \
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.email "movops-bench@localhost" && \
 	scripts/apply-series.sh -q --prereq drop-z3fold $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	cloud=$$(scripts/debian-config.sh --pinned cloud-amd64) && \
 	$(PY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(PY) bench/bench-verify.py --config $$cloud $(MOVOPS_CACHE)/bench/linux-6.12 && \
 	$(PY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
 
 expected: deps
