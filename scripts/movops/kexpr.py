@@ -191,17 +191,13 @@ def conj(*exprs):
     return out
 
 
-def cpp_nest(text, lineno):
-    """The condition under which the preprocessor keeps line LINENO
-    (1-based) of TEXT: the conjunction, over the open #if/#ifdef/#ifndef
-    around it, of the branch it is in (an #elif or #else branch also
-    requires the earlier branches' conditions to be false).  A header's
-    include guard is left out."""
-    stack = []          # [cond of the current branch, [conds of earlier branches], guard?]
-    lines = text.split("\n")
+def conditionals(text, upto):
+    """(line number, directive, rest) of each #if/#ifdef/#ifndef/#elif/
+    #else/#endif before line UPTO (1-based) of TEXT, with continued lines
+    joined: the walk both cpp_nest() and kbuild.if_nest() are made of."""
     cont = ""
-    for i, raw in enumerate(lines, 1):
-        if i >= lineno:
+    for i, raw in enumerate(text.split("\n"), 1):
+        if i >= upto:
             break
         line = cont + raw
         if line.endswith("\\"):
@@ -209,17 +205,34 @@ def cpp_nest(text, lineno):
             continue
         cont = ""
         m = re.match(r"\s*#\s*(ifdef|ifndef|if|elif|else|endif)\b(.*)", line)
-        if not m:
-            continue
-        d, rest = m.group(1), m.group(2).strip()
+        if m:
+            yield i, m.group(1), m.group(2).strip()
+
+
+def include_guard(text, first):
+    """Is FIRST, an outermost '#ifndef X' at its line, a header's include
+    guard (followed by '#define X')?"""
+    line, rest = first
+    lines = text.split("\n")
+    name = rest.split()[0] if rest else ""
+    nxt = lines[line] if line < len(lines) else ""
+    return bool(name) and re.match(rf"\s*#\s*define\s+{re.escape(name)}\b", nxt) is not None
+
+
+def cpp_nest(text, lineno):
+    """The condition under which the preprocessor keeps line LINENO
+    (1-based) of TEXT: the conjunction, over the open #if/#ifdef/#ifndef
+    around it, of the branch it is in (an #elif or #else branch also
+    requires the earlier branches' conditions to be false).  A header's
+    include guard is left out."""
+    stack = []          # [cond of the current branch, [conds of earlier branches], guard?]
+    for i, d, rest in conditionals(text, lineno):
         rest = re.sub(r"/\*.*?\*/", " ", rest).strip()
         if d == "ifdef":
             stack.append([("defined", rest.split()[0]), [], False])
         elif d == "ifndef":
-            name = rest.split()[0]
-            nxt = lines[i] if i < len(lines) else ""
-            guard = not stack and re.match(rf"\s*#\s*define\s+{re.escape(name)}\b", nxt)
-            stack.append([("not", ("defined", name)), [], bool(guard)])
+            guard = not stack and include_guard(text, (i, rest))
+            stack.append([("not", ("defined", rest.split()[0])), [], guard])
         elif d == "if":
             stack.append([parse_cpp(rest), [], False])
         elif d == "elif" and stack:
