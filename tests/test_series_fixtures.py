@@ -116,15 +116,12 @@ def test_every_commit_compiles(case, tmp_path_factory):
         subprocess.run(f"git -C {repo} archive {rev} | tar -x -C {tree}", shell=True,
                        check=True)
         for config, options in data["configs"].items():
-            files = trees.built_files(tree, set(options))
-            autoconf = work / f"{rev[:12]}-{config}.h"
-            autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
-            r = subprocess.run(trees.GCC + ["-I", str(tree / "include"), "-include",
-                                            str(autoconf)] + files,
-                               cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-            assert r.returncode == 0 and not r.stdout.strip(), \
-                f"commit '{subject}' does not compile with {config}:\n{r.stdout}"
+            autoconf = trees.write_autoconf(work / f"{rev[:12]}-{config}.h", options)
+            for cmd in trees.compile_commands(tree, set(options), autoconf, "gcc"):
+                r = subprocess.run(cmd, cwd=tree, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+                assert r.returncode == 0 and not r.stdout.strip(), \
+                    f"commit '{subject}' does not compile with {config}:\n{r.stdout}"
 
 
 # -- the seeds ------------------------------------------------------------------
