@@ -218,9 +218,9 @@ class Analysis:
             self._guard(u)
             self._header(u)
         self._types(users)
-        dispatch = self._dispatch(users, decodings)
-        registration = self._registration(users, dispatch)
         registered = self._registered()
+        dispatch = self._dispatch(users, decodings, registered)
+        registration = self._registration(users, dispatch, registered)
         state = self._state(marks, marks1, decodings, dispatch, registered)
         flag = self._flag_step(users)
         result = {
@@ -795,7 +795,7 @@ class Analysis:
         return None
 
     # -- the dispatch ------------------------------------------------------------
-    def _dispatch(self, users, decodings):
+    def _dispatch(self, users, decodings, registered=()):
         callers = _by(self.facts, "decoding_call")
         page_dec = [d for d in decodings if d["func"] == DISPATCH_NAME]
         sanity = None
@@ -870,6 +870,14 @@ class Analysis:
                 branches.append({"ops": f["ops"], "test": f["test"], "open": None,
                                  "close": None, "remark": None, "include": None,
                                  "existing": f"{f['file']}:{f['line']}"})
+            # A dispatch that returns registered pointers: the ops are the
+            # ones registered for the branch's page type.
+            registered_branches = [] if branches else _by(self.facts, "dispatch_registered")
+            for f in sorted(registered_branches, key=lambda f: f["line"]):
+                ops = self._registered_for(f["test"], registered)
+                branches.append({"ops": ops, "test": f["test"], "var": f["var"],
+                                 "open": None, "close": None, "remark": None,
+                                 "include": None, "existing": f"{f['file']}:{f['line']}"})
         includes = []
         host_text = self.tree.read(host) if host else ""
         for b in branches:
@@ -967,14 +975,40 @@ class Analysis:
         """set_movable_ops(&ops, TYPE) calls already in the tree: a tree in
         the registration shape (upstream since the fix of 84caf98838a3, or
         this series' own output)."""
-        out = []
+        out, unregs = [], {}
         for c in self.calls_of(REGISTER_FUNC):
             args = F.split_args(c["args"])
-            m = re.fullmatch(r"&(\w+)", args[0]) if args else None
-            if m and len(args) == 2:
+            if len(args) != 2:
+                continue
+            m = re.fullmatch(r"&(\w+)", args[0])
+            if m:
                 out.append({"ops": m.group(1), "type": args[1], "file": c["file"],
                             "line": c["line"], "fn": c["fn"]})
+            elif args[0] == "NULL":
+                unregs.setdefault(args[1], []).append(
+                    {"file": c["file"], "line": c["line"], "fn": c["fn"]})
+        for r in out:
+            r["unregistered"] = [u for u in unregs.get(r["type"], []) if u["file"] == r["file"]]
+            r["module"] = self._module_evidence(r["file"])
+            if r["module"] and not r["unregistered"]:
+                self.warnings.append({
+                    "file": r["file"], "line": r["line"],
+                    "warning": f"{r['ops']} is registered for {r['type']} in {r['fn']}() but "
+                               f"never unregistered, and {r['file']} can be a module "
+                               f"({r['module']['why']}): once it is unloaded the dispatch "
+                               f"returns a pointer into freed memory; call "
+                               f"{REGISTER_FUNC}(NULL, {r['type']}) from its module_exit()"})
         return out
+
+    def _registered_for(self, test, registered):
+        """The ops object set_movable_ops() calls register for the page type
+        that TEST (PageOffline) tests, or None."""
+        t = next((t for t in self.types.values() if t["test"] == test), None)
+        if t is None:
+            return None
+        consts = {pattern.format(t["lname"]) for pattern in ("PGTY_{}", "PG_{}")}
+        found = sorted({r["ops"] for r in registered if r["type"] in consts})
+        return found[0] if len(found) == 1 else None
 
     def _key(self):
         """How set_movable_ops() names a page type in this tree:
@@ -996,15 +1030,19 @@ class Analysis:
         return name if re.search(rf"^\s*(#define\s+)?{re.escape(name)}\b", text, re.M) \
             else None
 
-    def _registration(self, users, dispatch):
+    def _registration(self, users, dispatch, registered=()):
         """Decide whether the dispatch must look up registered ops, and plan
         the registration step."""
-        typed = [u for u in sorted(users.values(), key=lambda x: (x["defined"] or {})
-                                   .get("file", "~")) if u["type_test"] and u["guard"]]
-        modular = [u for u in typed if u.get("module")]
+        ordered = sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~"))
+        typed = [u for u in ordered if u["type_test"] and u["guard"]]
+        # Every user that can be a module counts, whether or not the tree
+        # lets it be dispatched (a user without a page type is a blocker
+        # of its own).
+        modular = [u for u in ordered if u.get("module")]
         reg = {"mode": self.dispatch_mode, "needed": bool(modular), "applies": False,
                "decisions": [], "lost": [], "entries": [], "drop_includes": [],
-               "key": None, "decl": None, "reason": ""}
+               "key": None, "decl": None, "reason": "",
+               "modules": [{"ops": u["ops"], "why": u["module"]["why"]} for u in modular]}
         for u in modular:
             reg["decisions"].append(
                 f"{u['ops']} can live in a module ({u['module']['why']}): "
@@ -1016,6 +1054,14 @@ class Analysis:
                 "text": f"{u['module']['option']}=m: {u['ops']} is in a module, which "
                         f"the static dispatch cannot name; {u['name']} pages lose their "
                         "movable_ops and compaction no longer migrates them"})
+        if not users:
+            if registered:
+                reg["reason"] = ("the users register their movable_ops with "
+                                 f"{REGISTER_FUNC}() already: "
+                                 + ", ".join(f"{r['ops']} for {r['type']}" for r in registered))
+            else:
+                reg["reason"] = "no movable_ops users in this tree"
+            return reg
         if not modular:
             reg["reason"] = ("every user's ops object is built into the kernel (no "
                              "tristate option builds it): the static dispatch names them all")

@@ -94,7 +94,12 @@ def format_analysis(a):
     existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
     if existing:
         lines.append("Dispatch already in the tree (page type -> ops)")
-        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
+        if any(b.get("var") for b in existing):
+            lines += _table([[b["test"], b["var"], b["ops"] or "nothing registers it",
+                              b["existing"]] for b in existing],
+                            ["page type", "returns", "registered ops", "at"])
+        else:
+            lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
         lines.append("")
     fl = a.get("flag_step") or {}
     if fl:
@@ -130,6 +135,12 @@ def format_registration(a):
         summary = dispatch_summary(a)
         if summary:
             lines += ["  " + l for l in summary]
+        elif reg.get("needed"):
+            lines.append(f"  registration needed, not planned: {reg.get('reason')}")
+            lines += [f"  - {m['ops']} can live in a module ({m['why']})"
+                      for m in reg.get("modules") or []]
+        elif reg.get("reason", "").startswith(("the users register", "no movable_ops")):
+            lines.append(f"  {reg['reason']}")
         else:
             lines.append(f"  static dispatch: {reg.get('reason')}")
         if reg.get("applies"):
@@ -153,8 +164,13 @@ def format_registration(a):
     registered = a.get("registered") or []
     if registered:
         lines.append("Registered movable_ops (set_movable_ops() calls in the tree)")
-        lines += _table([[r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"] + "()"]
-                         for r in registered], ["ops", "type", "at", "in"])
+        rows = []
+        for r in registered:
+            unreg = ", ".join(f"{u['fn']}() ({u['file']}:{u['line']})"
+                              for u in r.get("unregistered") or []) or (
+                                  "NONE (a module)" if r.get("module") else "- (built in)")
+            rows.append([r["ops"], r["type"], f"{r['fn']}() ({r['file']}:{r['line']})", unreg])
+        lines += _table(rows, ["ops", "type", "registered in", "unregistered in"])
         lines.append("")
     return lines
 
