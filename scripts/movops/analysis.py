@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import facts as F
 from . import kbuild
-from .tree import Tree
+from .tree import Tree, TreeError, git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
 # in a user's files are found from the facts.
@@ -117,6 +117,7 @@ class Analysis:
         self.types = page_types(tree)
         self.blockers = []
         self.warnings = []
+        self.history = None         # the static dispatch's commit (_dispatch_history)
         self.adaptations = []
         self.fndefs = {}            # (file, name) -> fndef fact
         for f in _by(facts_list, "fndef"):
@@ -213,11 +214,15 @@ class Analysis:
             # Nothing below applies: the marks pass address spaces.
             marks = []
         users = self._users(marks)
+        if not users and not decodings:
+            # Converted by a static dispatch (the series' dispatch step, or
+            # upstream's 84caf98838a3): its branches name the users.
+            users = self._users_from_dispatch()
         self._exports(users)
         for u in users.values():
             self._guard(u)
             self._header(u)
-        self._types(users)
+        self._types({k: u for k, u in users.items() if not u.get("from_dispatch")})
         registered = self._registered()
         dispatch = self._dispatch(users, decodings, registered)
         registration = self._registration(users, dispatch, registered)
@@ -356,6 +361,106 @@ class Analysis:
                     f"make sure {u['ops']} is defined as 'const struct movable_operations' "
                     "in a file of this tree", u["ops"]))
         return users
+
+    def _users_from_dispatch(self):
+        """The users a static dispatch in the tree names ('if
+        (PageZsmalloc(page)) return &zsmalloc_mops;'), with the page type of
+        each branch: what the registration step needs when it runs after
+        the dispatch step, on its own or on a tree converted before it
+        existed.  {} unless every branch names a page type and an ops
+        object defined in the tree."""
+        branches = sorted(_by(self.facts, "dispatch_branch"),
+                          key=lambda f: (f["file"], f["line"]))
+        opsdefs = {d["obj"]: d for d in _by(self.facts, "opsdef")}
+        static_defs = {d["obj"] for d in _by(self.facts, "opsdef_static")}
+        by_test = {t["test"]: name for name, t in self.types.items()}
+        users = {}
+        for b in branches:
+            d, t = opsdefs.get(b["ops"]), by_test.get(b["test"])
+            if d is None or t is None or b["ops"] in users:
+                return {}
+            u = self._new_user(b["ops"], d, b["ops"] in static_defs)
+            u["page_type"], u["type_test"] = t, b["test"]
+            u["files"] = [d["file"]]
+            u["from_dispatch"] = {"file": b["file"], "line": b["line"]}
+            # The branch's comment, as the dispatch step writes it.
+            lines = (self.tree.read(b["file"]) or "").splitlines()
+            nxt = lines[b["line"]].strip() if b["line"] < len(lines) else ""
+            u["remark"] = nxt.startswith("/*")
+            users[b["ops"]] = u
+        return users
+
+    def _existing_sanity(self, host):
+        """The VM_BUG/VM_WARN check that opens the dispatch in HOST."""
+        lines = (self.tree.read(host) or "").splitlines()
+        for i, line in enumerate(lines):
+            if re.match(rf"(static )?const struct movable_operations \*{DISPATCH_NAME}\(",
+                        line) and i + 2 < len(lines) and lines[i + 1] == "{":
+                first = lines[i + 2].strip()
+                return first if re.match(r"VM_(BUG|WARN)\w*\(", first) else None
+        return None
+
+    def _dispatch_history(self, host, users):
+        """What the commit that brought the static dispatch into HOST did to
+        make the users' ops visible there, from git history: {'commit',
+        'includes': added to HOST, 'unstatic': ops that lost 'static',
+        'externs': {ops: header it was declared in}}.  That commit adds the
+        branches ('return &ops;') to HOST, which it does not create, and
+        removes the pointer decoding ('->mapping - PAGE_MAPPING_MOVABLE').
+        None when the tree's history has no such commit (the step then
+        leaves the visibility and the #include lines as they are)."""
+        if not users or not self.tree.is_git():
+            return None
+        rev = self.tree.commit or "HEAD"     # a working tree: its history
+        names = "|".join(re.escape(o) for o in sorted(users))
+        env = getattr(self.tree, "env", None)
+        try:
+            shas = git(self.tree.path, "log", "-n20", "--format=%H", "-G",
+                       rf"return &({names});", rev, "--", host, env=env).split()
+        except TreeError:
+            return None
+        for sha in shas:
+            try:
+                diff = git(self.tree.path, "show", "--format=", "--unified=0",
+                           "--no-renames", sha, env=env)
+            except TreeError:
+                return None
+            out = self._dispatch_commit(sha, diff, host, users)
+            if out:
+                return out
+        return None
+
+    @staticmethod
+    def _dispatch_commit(sha, diff, host, users):
+        out = {"commit": sha, "includes": [], "unstatic": set(), "externs": {}}
+        returns, cur, decoding, created = set(), None, False, False
+        for line in diff.splitlines():
+            m = re.match(r"diff --git a/\S+ b/(\S+)", line)
+            if m:
+                cur = m.group(1)
+                continue
+            if cur == host and line == "--- /dev/null":
+                created = True
+            if line.startswith(("+++", "---")):
+                continue
+            if re.match(r"-.*->mapping\s*-\s*PAGE_MAPPING_MOVABLE\b", line):
+                decoding = True
+            if cur == host:
+                m = re.match(r"\+#\s*include\s*(<[^>]+>|\"[^\"]+\")", line)
+                if m:
+                    out["includes"].append(m.group(1))
+                m = re.match(r"\+\s*return &(\w+);", line)
+                if m:
+                    returns.add(m.group(1))
+            m = re.match(r"-static const struct movable_operations (\w+)\s*=", line)
+            if m:
+                out["unstatic"].add(m.group(1))
+            m = re.match(r"\+extern const struct movable_operations (\w+);", line)
+            if m:
+                out["externs"][m.group(1)] = cur
+        if created or not decoding or not set(users) <= returns:
+            return None
+        return out
 
     def _new_user(self, obj, d, static):
         decls = _by(self.facts, "opsdecl_static")
@@ -844,6 +949,8 @@ class Analysis:
                         f"the decoding is also called outside {host} ({where}): the dispatch "
                         f"is not static and is declared in {decl_header}")
                     self._check_host_built(host, callers)
+        if sanity is None and host and any(u.get("from_dispatch") for u in users.values()):
+            sanity = self._existing_sanity(host)
         if any(d["func"] == "folio_movable_ops" for d in decodings):
             self.adaptations.append(
                 "the tree has folio_movable_ops(): its callers go through "
@@ -884,6 +991,17 @@ class Analysis:
             inc = b["include"]
             if inc and not re.search(r"#\s*include\s*" + re.escape(inc), host_text or ""):
                 includes.append(inc)
+        if host and any(u.get("from_dispatch") for u in users.values()):
+            self.history = self._dispatch_history(host, users)
+            where = ", ".join(f"{u['from_dispatch']['file']}:{u['from_dispatch']['line']}"
+                              for u in users.values())
+            self.adaptations.append(
+                f"the tree has a static dispatch already ({where}): its branches name the "
+                "users, and " + (
+                    f"commit {self.history['commit'][:12]}, which added it, tells what it "
+                    "made visible" if self.history else
+                    "no commit in the tree's history shows what it made visible, so "
+                    "their visibility and the #include lines stay"))
         return {"host": host, "static": static, "decl_header": decl_header,
                 "sanity": sanity, "branches": branches, "includes": includes,
                 "caller_files": files}
@@ -1119,6 +1237,11 @@ class Analysis:
             entry.update(self._undo_visibility(u))
             reg["entries"].append(entry)
         reg["drop_includes"] = list(dispatch.get("includes") or [])
+        hist = self.history
+        if any(u.get("from_dispatch") for u in typed):
+            # The dispatch is there already: what its commit added.
+            reg["drop_includes"] = [i for i in (hist or {}).get("includes", [])
+                                    if re.search(rf"^#\s*include\s*{re.escape(i)}", host, re.M)]
         if not self.blockers:
             reg["applies"] = True
             reg["reason"] = "; ".join(reg["decisions"])
@@ -1208,11 +1331,15 @@ class Analysis:
         marks = {(k["file"], k["line"]) for k in u["marks"]}
         decls = {(x["file"], x["line"]) for x in u["extern_decls"] + u["forward_decls"]}
         rx = re.compile(rf"\b{re.escape(u['ops'])}\b")
+        branch = re.compile(rf"\s*return &{re.escape(u['ops'])};\s*")
+        disp = u.get("from_dispatch")
         others = []
         for f, ls in sorted(getattr(self, "ops_refs", {}).items()):
             for n, t in ls:
                 if not rx.search(t) or (f, n) in marks or (f, n) in decls:
                     continue
+                if disp and f == disp["file"] and branch.fullmatch(t):
+                    continue    # the dispatch's own branch, which the step replaces
                 if re.match(r"\s*(\*|/\*|//)", t) or re.match(r"EXPORT_SYMBOL", t.strip()):
                     continue
                 if f == d["file"] and n >= d["line"]:
@@ -1220,10 +1347,18 @@ class Analysis:
                 others.append(f"{f}:{n}")
         keep_export = bool(u["exports"]) and not u.get("drop_export")
         added_extern = u.get("header") and not u.get("header_has_extern")
+        was_static = d["static"]
+        if disp:
+            # The dispatch step ran before: its commit says what it did.
+            hist = self.history or {"unstatic": set(), "externs": {}}
+            was_static = u["ops"] in hist["unstatic"]
+            added_extern = u.get("header") and hist["externs"].get(u["ops"]) == u["header"]
         free = not others and not keep_export
         why = ("named at " + ", ".join(others[:3]) if others else
                "exported for a module" if keep_export else "")
-        return {"restore_static": bool(d["static"] and free),
+        if disp and not self.history and free:
+            why = "no commit in the history shows the dispatch made it visible"
+        return {"restore_static": bool(was_static and free),
                 "drop_extern": u["header"] if added_extern and free else None,
                 "stays_visible": why}
 

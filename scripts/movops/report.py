@@ -27,7 +27,10 @@ def format_analysis(a):
     lines.append("")
 
     users = a["users"]
-    lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
+    if any(u.get("from_dispatch") for u in users):
+        lines.append(f"Users ({len(users)}): ops objects named by the static dispatch in the tree")
+    else:
+        lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
     rows = []
     for u in users:
         d = u.get("defined") or {}
@@ -50,6 +53,10 @@ def format_analysis(a):
     lines.append("Page type set before the mark (by source position within a function)")
     rows = []
     for u in users:
+        if u.get("from_dispatch"):
+            fd = u["from_dispatch"]
+            rows.append([u["ops"], "-", u.get("page_type") or "?",
+                         f"the branch of the dispatch at {fd['file']}:{fd['line']}"])
         for e in u.get("evidence", []):
             rows.append([u["ops"], e["mark"], ", ".join(e["types"]) or "none",
                          e.get("how") or "no page type set on this page"])
@@ -61,6 +68,9 @@ def format_analysis(a):
     for u in users:
         if not u.get("type_test"):
             rows.append([u["ops"], "-", "no page type"])
+            continue
+        if u.get("from_dispatch"):
+            rows.append([u["ops"], "-", "not checked again (the dispatch is in the tree)"])
             continue
         ok = u.get("agreement") or []
         if not ok:
@@ -178,6 +188,10 @@ def format_registration(a):
 def format_blockers(a):
     bl = a.get("blockers") or []
     if not bl:
+        if a.get("state") == "converted" and (a.get("registration") or {}).get("applies"):
+            return ["Blockers: none; the tree is converted (no two-argument "
+                    "__SetPageMovable(), no pointer decoding), but its static dispatch "
+                    "cannot name an ops object in a module: the registration step applies."]
         if a.get("state") == "converted":
             return ["Blockers: none; the tree is already converted (no two-argument "
                     "__SetPageMovable(), no pointer decoding)."]
