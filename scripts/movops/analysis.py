@@ -118,6 +118,7 @@ class Analysis:
         self.blockers = []
         self.warnings = []
         self.history = None         # the static dispatch's commit (_dispatch_history)
+        self.pre_v6 = False         # __SetPageMovable() takes an address_space
         self.adaptations = []
         self.fndefs = {}            # (file, name) -> fndef fact
         for f in _by(facts_list, "fndef"):
@@ -210,7 +211,8 @@ class Analysis:
         marks1 = _by(self.facts, "mark1")
         decodings = _by(self.facts, "decoding")
         self.helpers = self._forwarding_helpers()
-        if self._before_movable_operations(marks):
+        self.pre_v6 = self._before_movable_operations(marks)
+        if self.pre_v6:
             # Nothing below applies: the marks pass address spaces.
             marks = []
         users = self._users(marks)
@@ -955,7 +957,8 @@ class Analysis:
             self.adaptations.append(
                 "the tree has folio_movable_ops(): its callers go through "
                 "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
-        if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\("):
+        if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\(") \
+                and not self.pre_v6:
             self.adaptations.append(
                 "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
@@ -1083,9 +1086,9 @@ class Analysis:
             f"mapping's a_ops ({len(marks)} calls, in {', '.join(users)})",
             "there is no ops pointer in page->mapping to stop storing and nothing to "
             "dispatch to: the rework starts from the movable_operations interface",
-            "backport 'mm/migrate: convert to movable_operations' style changes (v6.0: "
-            "struct movable_operations, __SetPageMovable(page, &ops)) first, or apply "
-            "the series to v6.0 or later"))
+            "apply the series to v6.0 or later, or backport v6.0's 'mm: Convert all "
+            "PageMovable users to movable_operations' (struct movable_operations, "
+            "__SetPageMovable(page, &ops)) first"))
         return True
 
     # -- registration ----------------------------------------------------------
@@ -1173,7 +1176,10 @@ class Analysis:
                         f"the static dispatch cannot name; {u['name']} pages lose their "
                         "movable_ops and compaction no longer migrates them"})
         if not users:
-            if registered:
+            if self.pre_v6:
+                reg["reason"] = ("the tree predates struct movable_operations: there is "
+                                 "no dispatch to find users' ops")
+            elif registered:
                 reg["reason"] = ("the users register their movable_ops with "
                                  f"{REGISTER_FUNC}() already: "
                                  + ", ".join(f"{r['ops']} for {r['type']}" for r in registered))
@@ -1369,6 +1375,9 @@ class Analysis:
                     and re.search(r"return &\w+;", text))
 
     def _flag_step(self, users):
+        if self.pre_v6:
+            return {"applies": False,
+                    "reason": "the tree predates struct movable_operations"}
         pf = self.tree.read("include/linux/page-flags.h") or ""
         if "PG_movable_ops" in pf:
             return {"applies": False, "reason": "the tree already has PG_movable_ops"}

@@ -149,7 +149,8 @@ def format_registration(a):
             lines.append(f"  registration needed, not planned: {reg.get('reason')}")
             lines += [f"  - {m['ops']} can live in a module ({m['why']})"
                       for m in reg.get("modules") or []]
-        elif reg.get("reason", "").startswith(("the users register", "no movable_ops")):
+        elif reg.get("reason", "").startswith(("the users register", "no movable_ops",
+                                                "the tree predates")):
             lines.append(f"  {reg['reason']}")
         else:
             lines.append(f"  static dispatch: {reg.get('reason')}")
