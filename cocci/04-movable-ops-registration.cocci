@@ -65,6 +65,10 @@ else:
         skip = str(e) + "; nothing changed"
 if skip:
     print(f"movops: movable-ops-registration: skipped: {skip}", file=sys.stderr)
+else:
+    # Why the step applies: the users that can be modules, with evidence.
+    for d in reg["decisions"]:
+        print(f"movops: movable-ops-registration: {d}", file=sys.stderr)
 restore = set() if skip else {e["ops"] for e in reg["entries"] if e.get("restore_static")}
 
 def gets_static(name):

@@ -32,9 +32,10 @@ def format_analysis(a):
         # A tree in the registration shape: its users are what registers.
         lines.append(f"Users ({len(registered)}): ops objects registered with set_movable_ops()")
         lines += _table([[r["ops"], r.get("defined") or "not found", r["type"],
-                          r.get("test") or "?", f"{r['file']}:{r['line']} {r['fn']}()"]
-                         for r in registered],
-                        ["ops", "defined at", "type", "page test", "registered at"])
+                          r.get("test") or "?", f"{r['fn']}() ({r['file']}:{r['line']})",
+                          _unregistered(r)] for r in registered],
+                        ["ops", "defined at", "type", "page test", "registered in",
+                         "unregistered in"])
     else:
         lines += _marking_tables(users)
     lines.append("")
@@ -62,7 +63,12 @@ def format_analysis(a):
     existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
     if existing:
         lines.append("Dispatch already in the tree (page type -> ops)")
-        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
+        if any(b.get("var") for b in existing):
+            lines += _table([[b["test"], b["var"], b["ops"] or "nothing registers it",
+                              b["existing"]] for b in existing],
+                            ["page type", "returns", "registered ops", "at"])
+        else:
+            lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
         lines.append("")
     fl = a.get("flag_step") or {}
     if fl:
@@ -78,7 +84,10 @@ def _marking_tables(users):
     """The users found from __SetPageMovable(): where they mark pages,
     with which page type, and whether type and mark agree."""
     lines = []
-    lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
+    if any(u.get("from_dispatch") for u in users):
+        lines.append(f"Users ({len(users)}): ops objects named by the static dispatch in the tree")
+    else:
+        lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
     rows = []
     for u in users:
         d = u.get("defined") or {}
@@ -101,6 +110,10 @@ def _marking_tables(users):
     lines.append("Page type set before the mark (by source position within a function)")
     rows = []
     for u in users:
+        if u.get("from_dispatch"):
+            fd = u["from_dispatch"]
+            rows.append([u["ops"], "-", u.get("page_type") or "?",
+                         f"the branch of the dispatch at {fd['file']}:{fd['line']}"])
         for e in u.get("evidence", []):
             rows.append([u["ops"], e["mark"], ", ".join(e["types"]) or "none",
                          e.get("how") or "no page type set on this page"])
@@ -110,6 +123,9 @@ def _marking_tables(users):
     lines.append("Type and mark agree (un-marked together, or cleared when freed)")
     rows = []
     for u in users:
+        if u.get("from_dispatch"):
+            rows.append([u["ops"], "-", "not checked again (the dispatch is in the tree)"])
+            continue
         if not u.get("type_test"):
             rows.append([u["ops"], "-", "no page type"])
             continue
@@ -150,6 +166,9 @@ def format_registration(a):
         summary = dispatch_summary(a)
         if summary:
             lines += ["  " + l for l in summary]
+        elif reg.get("reason", "").startswith(("the users register", "no movable_ops",
+                                                "the tree predates")):
+            lines.append(f"  {reg['reason']}")
         else:
             lines.append(f"  static dispatch: {reg.get('reason')}")
         if reg.get("applies"):
@@ -173,15 +192,26 @@ def format_registration(a):
     registered = a.get("registered") or []
     if registered and a.get("users"):
         lines.append("Registered movable_ops (set_movable_ops() calls in the tree)")
-        lines += _table([[r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"] + "()"]
-                         for r in registered], ["ops", "type", "at", "in"])
+        lines += _table([[r["ops"], r["type"], f"{r['fn']}() ({r['file']}:{r['line']})",
+                          _unregistered(r)] for r in registered],
+                        ["ops", "type", "registered in", "unregistered in"])
         lines.append("")
     return lines
+
+
+def _unregistered(r):
+    return ", ".join(f"{u['fn']}() ({u['file']}:{u['line']})"
+                     for u in r.get("unregistered") or []) or (
+        "NONE (a module)" if r.get("module") else "- (built in)")
 
 
 def format_blockers(a):
     bl = a.get("blockers") or []
     if not bl:
+        if a.get("state") == "converted" and (a.get("registration") or {}).get("applies"):
+            return ["Blockers: none; the tree is converted (no two-argument "
+                    "__SetPageMovable(), no pointer decoding), but its static dispatch "
+                    "cannot name an ops object in a module: the registration step applies."]
         if a.get("state") == "converted":
             return ["Blockers: none; the tree is already converted (no two-argument "
                     "__SetPageMovable(), no pointer decoding)."]

@@ -332,9 +332,14 @@ class Run:
             return EXIT_BLOCKED
 
         if plan["state"] in ("converted", "no-users") and not commits:
-            self.say(f"apply-series: {a.kdir} is already converted (no two-argument "
-                     "__SetPageMovable(), no pointer decoding); nothing to do")
-            return EXIT_OK
+            if not (plan.get("registration") or {}).get("applies"):
+                self.say(f"apply-series: {a.kdir} is already converted (no two-argument "
+                         "__SetPageMovable(), no pointer decoding); nothing to do")
+                return EXIT_OK
+            # Converted with a static dispatch (upstream's 84caf98838a3, or
+            # --dispatch static): only the registration step has work left.
+            self.say(f"apply-series: {a.kdir} is converted, but its static dispatch "
+                     "cannot name an ops object built into a module; registering them")
 
         files = working_set(tree, plan)
         self.materialize(tree, files)
