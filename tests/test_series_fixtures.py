@@ -279,11 +279,13 @@ def test_registration_converted_analysis(tmp_path):
         ("PageOffline", "offline_movable_ops", "balloon_mops"),
         ("PageZsmalloc", "zsmalloc_movable_ops", "zsmalloc_mops")]
     out = res.stdout
-    assert "Registered movable_ops (set_movable_ops() calls in the tree)" in out
-    assert re.search(r"zsmalloc_mops +PGTY_zsmalloc +zs_init\(\) \(mm/zsmalloc\.c:\d+\) +"
+    assert "Users (2): ops objects registered with set_movable_ops()" in out
+    assert re.search(r"zsmalloc_mops +mm/zsmalloc\.c:\d+ +PGTY_zsmalloc +PageZsmalloc +"
+                     r"zs_init\(\) \(mm/zsmalloc\.c:\d+\) +"
                      r"zs_exit\(\) \(mm/zsmalloc\.c:\d+\)", out), out
-    assert re.search(r"balloon_mops +PGTY_offline +balloon_init\(\) "
-                     r"\(mm/balloon_compaction\.c:\d+\) +- \(built in\)", out), out
+    assert re.search(r"balloon_mops +mm/balloon_compaction\.c:\d+ +PGTY_offline +PageOffline +"
+                     r"balloon_init\(\) \(mm/balloon_compaction\.c:\d+\) +- \(built in\)",
+                     out), out
     assert "the users register their movable_ops with set_movable_ops() already" in out
 
 
