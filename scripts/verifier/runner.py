@@ -640,7 +640,7 @@ class Verification:
             for label, sha, tree_id, subject in steps:
                 key = self.key(kind="configspace", tree=tree_id, version=configspace.VERSION)
                 got = self.store.get("configspace", key)
-                need_facts = sha == s.tip and any(p.text for p in self.plans)
+                need_facts = sha == s.tip and bool(self.user_configs)
                 if got is None or need_facts:
                     tree = self.tree(sha)
                     files = (base_files if sha == s.base else
