@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/movops/kbuild.py on small inputs written here: the guard of a
+line (#if nest), the obj- lines that build a file, Kconfig's depends and
+selects, and the guard format of a dispatch branch.  derive_config(), which
+runs the kernel's kconfig, is exercised by the real-tree and runtime
+layers."""
+import sys
+import textwrap
+
+import pytest
+
+from conftest import SCRIPTS
+
+sys.path.insert(0, str(SCRIPTS))
+from movops import kbuild  # noqa: E402
+from movops.tree import Tree  # noqa: E402
+
+
+def write(root, files):
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text))
+    return Tree(root)
+
+
+# -- the #if nest ------------------------------------------------------------------
+
+NEST = """\
+#ifndef _FOO_H
+#define _FOO_H
+#ifdef CONFIG_A
+#if defined(CONFIG_B) && IS_ENABLED(CONFIG_C)
+int ab;
+#else
+int not_b;
+#endif
+#endif
+#ifndef CONFIG_D
+int no_d;
+#endif
+#if CONFIG_E || defined(CONFIG_F)
+int e_or_f;
+#endif
+#endif
+"""
+
+
+def test_guard_atoms_of_a_conjunction_without_the_include_guard():
+    assert kbuild.guard_atoms(NEST, 5) == ["CONFIG_A", "CONFIG_B", "CONFIG_C"]
+    assert kbuild.guard_atoms(NEST, 2) == []
+
+
+@pytest.mark.parametrize("line,what", [(7, "#else"), (11, "#ifndef CONFIG_D"),
+                                       (14, "disjunction")])
+def test_guard_atoms_refuse_what_is_not_a_conjunction(line, what):
+    with pytest.raises(kbuild.NotDerivable) as e:
+        kbuild.guard_atoms(NEST, line)
+    assert what in str(e.value) or "conjunction" in str(e.value)
+
+
+def test_sufficient_options_take_a_branch_of_everything():
+    # The #else of a conjunction has no single option to turn off: it is
+    # returned as not planned for, for the caller to say so.
+    en, dis, unknown = kbuild.sufficient_options(NEST, 7)
+    assert (en, dis) == (["CONFIG_A"], []) and [c.line for c in unknown] == [4]
+    assert kbuild.sufficient_options(NEST, 11)[:2] == ([], ["CONFIG_D"])
+    assert kbuild.sufficient_options(NEST, 14)[:2] == (["CONFIG_E"], [])
+
+
+def test_if_nest_of_elif():
+    text = "#if defined(CONFIG_A)\nint a;\n#elif defined(CONFIG_B)\nint b;\n#endif\n"
+    (c,) = kbuild.if_nest(text, 4)
+    assert (c.directive, c.expr, c.in_else) == ("if", "defined(CONFIG_B)", True)
+
+
+# -- obj- lines ------------------------------------------------------------------
+
+def test_obj_atoms_walk_up_the_directories(tmp_path):
+    tree = write(tmp_path, {
+        "Makefile": "VERSION = 6\n",
+        "Kbuild": "obj-y += drivers/\n",
+        "drivers/Makefile": "obj-$(CONFIG_MISC) += misc/\n",
+        "drivers/misc/Makefile": """\
+            obj-$(CONFIG_FROB) += frob.o
+            frob-y := frob_core.o frob_pool.o
+            obj-y += always.o
+            """,
+    })
+    assert kbuild.obj_atoms(tree, "drivers/misc/always.c") == ["CONFIG_MISC"]
+    # A composite object: its parts are built under the composite's option.
+    assert kbuild.obj_atoms(tree, "drivers/misc/frob_pool.c") == ["CONFIG_MISC", "CONFIG_FROB"]
+    assert kbuild.obj_line(tree, "drivers/misc/frob_pool.c") == "drivers/misc/Makefile:2"
+    with pytest.raises(kbuild.NotDerivable):
+        kbuild.obj_atoms(tree, "drivers/misc/nowhere.c")
+
+
+# -- Kconfig ----------------------------------------------------------------------
+
+KCONFIG = """\
+config MMU
+	def_bool y
+
+menu "Memory"
+	depends on MMU
+
+config MIGRATION
+	bool "Page migration"
+	depends on (NUMA || COMPACTION) && MMU
+
+config COMPACTION
+	bool "Compaction"
+	select MIGRATION
+	select BOUNCE if HIGHMEM
+
+if COMPACTION
+config BALLOON_COMPACTION
+	bool "Balloon compaction"
+	depends on MEMORY_BALLOON
+	default y
+endif
+
+config ZSMALLOC
+	tristate
+	prompt "zsmalloc" if ZSWAP || ZRAM
+
+endmenu
+"""
+
+
+@pytest.fixture
+def kconfig(tmp_path):
+    tree = write(tmp_path, {"Makefile": "VERSION = 6\n", "mm/Kconfig": KCONFIG})
+    return kbuild.Kconfig(tree)
+
+
+def test_symbols_and_their_requirements(kconfig):
+    mig = kconfig.symbol("CONFIG_MIGRATION")
+    assert (mig.type, mig.file, mig.has_prompt) == ("bool", "mm/Kconfig", True)
+    # A disjunction requires none of its alternatives; the menu's depends
+    # counts.
+    assert mig.required() == ["MMU"]
+    bc = kconfig.symbol("BALLOON_COMPACTION")
+    assert bc.required() == ["MEMORY_BALLOON", "MMU", "COMPACTION"]
+    assert kconfig.implied("BALLOON_COMPACTION") == {"MEMORY_BALLOON", "MMU", "COMPACTION"}
+    comp = kconfig.symbol("COMPACTION")
+    assert comp.selects == [("MIGRATION", None), ("BOUNCE", "HIGHMEM")]
+    assert kconfig.selectors("MIGRATION") == ["COMPACTION"]
+    zs = kconfig.symbol("ZSMALLOC")
+    assert zs.type == "tristate" and zs.prompt_if == ["ZSWAP || ZRAM"]
+    assert kconfig.symbol("NOT_THERE") is None
+
+
+def test_simplify_drops_implied_atoms_and_formats_guards(kconfig):
+    atoms = ["CONFIG_MEMORY_BALLOON", "CONFIG_BALLOON_COMPACTION", "CONFIG_MMU"]
+    assert kbuild.simplify(atoms, kconfig) == ["CONFIG_BALLOON_COMPACTION"]
+    assert kbuild.format_guard(["CONFIG_A"]) == ("#ifdef CONFIG_A", "#endif /* CONFIG_A */")
+    assert kbuild.format_guard(["CONFIG_A", "CONFIG_B"]) == (
+        "#if defined(CONFIG_A) && defined(CONFIG_B)",
+        "#endif /* defined(CONFIG_A) && defined(CONFIG_B) */")
+
+
+def test_conjuncts_and_unmet_alternatives(kconfig):
+    assert kbuild.conjuncts("A && (B || C) && !D && E=y") == ["A", "E"]
+    mig = kconfig.symbol("MIGRATION")
+    # (NUMA || COMPACTION) is not a plain disjunction of the whole depends.
+    assert kbuild.unmet_alternatives(mig, {}) == []
+    zsym = kbuild.Symbol("ZRAM", "f", 1, depends=["LZO || LZ4"])
+    assert kbuild.unmet_alternatives(zsym, {}) == ["LZO"]
+    assert kbuild.unmet_alternatives(zsym, {"CONFIG_LZ4": "y"}) == []
+    assert kbuild.unmet_alternatives(zsym, {}, disable=["CONFIG_LZO"]) == ["LZ4"]
+
+
+def test_parse_config():
+    text = "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=m\nCONFIG_S=\"x\"\n"
+    assert kbuild.parse_config(text) == {"CONFIG_A": "y", "CONFIG_C": "m", "CONFIG_S": '"x"'}
