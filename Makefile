@@ -20,7 +20,7 @@ ENSURE  := scripts/ensure-deps.sh
 # the build packages too.
 DEPS_SERIES  := coccinelle sparse python3-pytest git patch gcc make perl
 DEPS_BUILD   := flex bison bc libelf-dev libssl-dev libc6-dev
-DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip
+DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip kmod
 DEPS_ALL     := $(DEPS_SERIES) $(DEPS_BUILD) $(DEPS_RUNTIME)
 
 prereq_args = $(foreach p,$(PREREQ),--prereq $(p))

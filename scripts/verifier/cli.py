@@ -44,7 +44,12 @@ def parser():
     p.add_argument("--runtime", action="store_true",
                    help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
                         "migrate (scripts/bootcheck, as scripts/runtime-check.py does): "
-                        "a 'runtime' row; a kernel build, minutes when not cached")
+                        "rows 'runtime-builtin' and 'runtime-modular'; kernel builds, "
+                        "minutes when not cached")
+    from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+    p.add_argument("--modules", choices=list(MODULES_MODES), default=DEFAULT_MODULES,
+                   help="with --runtime: the built-in guest ('no'), the modular one "
+                        "('only') or both (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -69,7 +74,7 @@ def main(argv=None):
                   file=sys.stderr)
             return 2
     try:
-        extra_checks = [runtime.check] if args.runtime else []
+        extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
                                         args.quiet, args.jobs, extra_checks)
     except BadInput as e:
