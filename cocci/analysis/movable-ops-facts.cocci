@@ -225,6 +225,44 @@ p << export.p;
 @@
 emit("export", p, obj=str(X))
 
+// Init and exit paths of a user's file: where a user registers its ops
+// with set_movable_ops() (and unregisters them), or an initcall may be
+// added.
+@initcall@
+declarer name module_init, module_exit, core_initcall, postcore_initcall,
+    arch_initcall, subsys_initcall, fs_initcall, device_initcall, late_initcall;
+identifier f;
+position p;
+@@
+(
+module_init@p(f);
+|
+module_exit@p(f);
+|
+core_initcall@p(f);
+|
+postcore_initcall@p(f);
+|
+arch_initcall@p(f);
+|
+subsys_initcall@p(f);
+|
+fs_initcall@p(f);
+|
+device_initcall@p(f);
+|
+late_initcall@p(f);
+)
+
+@script:python@
+f << initcall.f;
+p << initcall.p;
+@@
+import linecache
+text = linecache.getline(p[0].file, int(p[0].line))
+m = re.match(r"\s*(\w+)\s*\(", text)
+emit("initcall", p, macro=m.group(1) if m else "?", func=str(f))
+
 // ---------------------------------------------------------------------------
 // Page types, allocation and release: any one-argument call whose name looks
 // like a page-type setter/clearer, an allocator or a release; the caller

@@ -52,9 +52,17 @@ DISPATCH_NAME = "page_movable_ops"
 
 # Most fundamental first: a user without a page type cannot be dispatched
 # at all, whatever else is true of it.
-BLOCKER_ORDER = ["no-page-type", "mark-type-disagree", "shared-type", "unresolved-ops",
-                 "ops-not-found", "guard-not-derivable", "no-header", "no-shared-header",
-                 "no-dispatch-host", "host-not-built"]
+BLOCKER_ORDER = ["no-movable-operations", "no-page-type", "mark-type-disagree",
+                 "shared-type", "unresolved-ops", "ops-not-found", "guard-not-derivable",
+                 "no-header", "no-shared-header", "no-dispatch-host", "host-not-built",
+                 "no-type-key", "no-registration-decl", "no-init-path"]
+
+# How the dispatch finds a user's ops: 'auto' registers them where some
+# user can be built as a module (the static dispatch cannot name it) and
+# names them statically otherwise; 'static' always names them (the
+# dispatch of upstream's commit 84caf98838a3, which loses modular users).
+DISPATCH_MODES = ("auto", "static")
+REGISTER_FUNC = "set_movable_ops"
 
 
 class Blocker(dict):
@@ -79,7 +87,7 @@ def page_types(tree):
     for m in re.finditer(r"^PAGE_TYPE_OPS\((\w+),\s*(\w+)(?:,\s*(\w+))?\)", text, re.M):
         uname, lname, fname = m.group(1), m.group(2), m.group(3) or m.group(2)
         types[uname] = {
-            "name": uname, "test": f"Page{uname}",
+            "name": uname, "lname": lname, "test": f"Page{uname}",
             "setters": {f"__SetPage{uname}", f"__folio_set_{fname}"},
             "clearers": {f"__ClearPage{uname}", f"__folio_clear_{fname}"},
         }
@@ -99,8 +107,9 @@ assert all(re.fullmatch(r"\w+", w) for w in PREFETCH_WORDS), PREFETCH_WORDS
 
 
 class Analysis:
-    def __init__(self, tree, facts_list, lines=None):
+    def __init__(self, tree, facts_list, lines=None, dispatch_mode="auto"):
         self.tree = tree
+        self.dispatch_mode = dispatch_mode
         self.facts = facts_list
         self.lines = lines if lines is not None else tree.grep_lines(
             PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
@@ -200,6 +209,9 @@ class Analysis:
         marks1 = _by(self.facts, "mark1")
         decodings = _by(self.facts, "decoding")
         self.helpers = self._forwarding_helpers()
+        if self._before_movable_operations(marks):
+            # Nothing below applies: the marks pass address spaces.
+            marks = []
         users = self._users(marks)
         self._exports(users)
         for u in users.values():
@@ -207,7 +219,9 @@ class Analysis:
             self._header(u)
         self._types(users)
         dispatch = self._dispatch(users, decodings)
-        state = self._state(marks, marks1, decodings, dispatch)
+        registration = self._registration(users, dispatch)
+        registered = self._registered()
+        state = self._state(marks, marks1, decodings, dispatch, registered)
         flag = self._flag_step(users)
         result = {
             "tree": {"path": str(self.tree.path), "rev": self.tree.rev,
@@ -223,6 +237,8 @@ class Analysis:
                              "fn": c["fn"]} for c in _by(self.facts, "decoding_call")],
             },
             "dispatch": dispatch,
+            "registration": registration,
+            "registered": registered,
             "flag_step": flag,
             "blockers": sorted(self.blockers, key=lambda b: (
                 BLOCKER_ORDER.index(b["kind"]) if b["kind"] in BLOCKER_ORDER else 99,
@@ -442,17 +458,31 @@ class Analysis:
             return
         atoms = kbuild.simplify(raw, self.kconfig)
         opening, closing = kbuild.format_guard(atoms) if atoms else (None, None)
-        u["guard"] = {"raw": raw, "atoms": atoms, "open": opening, "close": closing}
+        u["guard"] = {"raw": raw, "atoms": atoms, "open": opening, "close": closing,
+                      "in_file": kbuild.guard_atoms(text, line)}
         u["name"] = Path(f).stem.replace("_", " ")
-        for a in raw:
+        u["module"] = self._module_evidence(f)
+
+    def _module_evidence(self, file):
+        """Why FILE's object can be built as a module (a dict: option,
+        evidence), or None when it is always built in."""
+        try:
+            atoms = kbuild.obj_atoms(self.tree, file)
+        except kbuild.NotDerivable:
+            return None
+        for a in atoms:
             sym = self.kconfig.symbol(a)
-            if sym and sym.type == "tristate":
-                self.warnings.append({
-                    "file": f, "line": line, "user": u["ops"],
-                    "warning": f"{a} is tristate: when it is =m, {u['ops']} lives in a "
-                               f"module and the dispatch (built in) cannot name it, so "
-                               f"{u['name']} pages are not migrated in such a build"})
-                u["module_capable"] = a
+            if sym is not None and sym.type != "tristate":
+                continue
+            obj = kbuild.obj_line(self.tree, file)
+            built = f"{obj} builds {file} under it" if obj else f"{file} is built under it"
+            if sym is None:
+                return {"option": a, "kconfig": None,
+                        "why": f"{a} has no Kconfig entry in this tree, so it may be "
+                               f"tristate; {built}"}
+            return {"option": a, "kconfig": f"{sym.file}:{sym.line}",
+                    "why": f"{a} is tristate, {sym.file}:{sym.line}; {built}"}
+        return None
 
     def _header(self, u):
         if not u["defined"]:
@@ -894,10 +924,263 @@ class Analysis:
                     "the non-static dispatch in the host file would be missing at link time",
                     f"move the caller under {', '.join(missing)}", None))
 
-    def _state(self, marks, marks1, decodings, dispatch):
+    def _state(self, marks, marks1, decodings, dispatch, registered):
         if not marks and not decodings:
-            return "converted" if (marks1 or self._has_dispatch()) else "no-users"
+            return ("converted" if (marks1 or registered or self._has_dispatch())
+                    else "no-users")
         return "unconverted"
+
+    # -- trees of other eras ---------------------------------------------------
+    def _before_movable_operations(self, marks):
+        """A tree from before v6.0, where __SetPageMovable() takes an
+        address_space and migration goes through its a_ops: one blocker,
+        and True."""
+        if not marks or "struct movable_operations {" in (
+                self.tree.read("include/linux/migrate.h") or ""):
+            return False
+        proto = None
+        for f in ("include/linux/migrate.h", "mm/compaction.c"):
+            for n, line in enumerate((self.tree.read(f) or "").splitlines(), 1):
+                if re.search(r"\b__SetPageMovable\s*\(\s*struct page \*\w+\s*,\s*"
+                             r"struct address_space \*", line):
+                    proto = (f, n)
+                    break
+            if proto:
+                break
+        if proto is None:
+            return False
+        users = sorted({m["file"] for m in marks})
+        self.blockers.append(Blocker(
+            "no-movable-operations", proto[0], proto[1],
+            "this tree predates struct movable_operations (v6.0): __SetPageMovable() "
+            "takes an address_space, and migration reaches a driver through that "
+            f"mapping's a_ops ({len(marks)} calls, in {', '.join(users)})",
+            "there is no ops pointer in page->mapping to stop storing and nothing to "
+            "dispatch to: the rework starts from the movable_operations interface",
+            "backport 'mm/migrate: convert to movable_operations' style changes (v6.0: "
+            "struct movable_operations, __SetPageMovable(page, &ops)) first, or apply "
+            "the series to v6.0 or later"))
+        return True
+
+    # -- registration ----------------------------------------------------------
+    def _registered(self):
+        """set_movable_ops(&ops, TYPE) calls already in the tree: a tree in
+        the registration shape (upstream since the fix of 84caf98838a3, or
+        this series' own output)."""
+        out = []
+        for c in self.calls_of(REGISTER_FUNC):
+            args = F.split_args(c["args"])
+            m = re.fullmatch(r"&(\w+)", args[0]) if args else None
+            if m and len(args) == 2:
+                out.append({"ops": m.group(1), "type": args[1], "file": c["file"],
+                            "line": c["line"], "fn": c["fn"]})
+        return out
+
+    def _key(self):
+        """How set_movable_ops() names a page type in this tree:
+        ('enum pagetype', 'PGTY_{}', where) since v6.12, ('unsigned int',
+        'PG_{}', where) in the older scheme of page-type bits, or None."""
+        text = self.tree.read("include/linux/page-flags.h") or ""
+        for n, line in enumerate(text.splitlines(), 1):
+            if re.match(r"enum pagetype\s*\{", line):
+                return "enum pagetype", "PGTY_{}", f"include/linux/page-flags.h:{n}"
+        for n, line in enumerate(text.splitlines(), 1):
+            if re.match(r"#define PAGE_TYPE_BASE\b", line):
+                return "unsigned int", "PG_{}", f"include/linux/page-flags.h:{n}"
+        return None
+
+    def _key_const(self, pattern, t):
+        """The constant of page type T, if page-flags.h defines it."""
+        name = pattern.format(self.types[t]["lname"])
+        text = self.tree.read("include/linux/page-flags.h") or ""
+        return name if re.search(rf"^\s*(#define\s+)?{re.escape(name)}\b", text, re.M) \
+            else None
+
+    def _registration(self, users, dispatch):
+        """Decide whether the dispatch must look up registered ops, and plan
+        the registration step."""
+        typed = [u for u in sorted(users.values(), key=lambda x: (x["defined"] or {})
+                                   .get("file", "~")) if u["type_test"] and u["guard"]]
+        modular = [u for u in typed if u.get("module")]
+        reg = {"mode": self.dispatch_mode, "needed": bool(modular), "applies": False,
+               "decisions": [], "lost": [], "entries": [], "drop_includes": [],
+               "key": None, "decl": None, "reason": ""}
+        for u in modular:
+            reg["decisions"].append(
+                f"{u['ops']} can live in a module ({u['module']['why']}): "
+                + ("the registration step is added" if self.dispatch_mode == "auto" else
+                   "with --dispatch static its pages lose their movable_ops in such "
+                   "a build"))
+            reg["lost"].append({
+                "ops": u["ops"], "config": f"{u['module']['option']}=m",
+                "text": f"{u['module']['option']}=m: {u['ops']} is in a module, which "
+                        f"the static dispatch cannot name; {u['name']} pages lose their "
+                        "movable_ops and compaction no longer migrates them"})
+        if not modular:
+            reg["reason"] = ("every user's ops object is built into the kernel (no "
+                             "tristate option builds it): the static dispatch names them all")
+            return reg
+        if self.dispatch_mode == "static":
+            reg["reason"] = "--dispatch static: the dispatch names the ops objects"
+            return reg
+        if self.blockers or not dispatch.get("host"):
+            reg["reason"] = "the tree has blockers"
+            return reg
+        key = self._key()
+        u0 = modular[0]
+        if key is None:
+            self.blockers.append(Blocker(
+                "no-type-key", "include/linux/page-flags.h", None,
+                "include/linux/page-flags.h has neither 'enum pagetype' nor "
+                "PAGE_TYPE_BASE page-type bits to key set_movable_ops() on",
+                f"{u0['ops']} can live in a module ({u0['module']['why']}), so the "
+                "dispatch must look up ops the users register by page type",
+                "use '--dispatch static' and accept that such a build loses the user, or "
+                "backport the page-type scheme first", u0["ops"]))
+            return reg
+        ktype, pattern, kwhere = key
+        reg["key"] = {"type": ktype, "where": kwhere}
+        decl = self._registration_decl(dispatch["host"])
+        if decl is None:
+            return reg
+        reg["decl"] = decl
+        host = self.tree.read(dispatch["host"]) or ""
+        by_ops = {b["ops"]: b for b in dispatch["branches"]}
+        for u in typed:
+            const = self._key_const(pattern, u["page_type"])
+            d = u["defined"]
+            if const is None:
+                self.blockers.append(Blocker(
+                    "no-type-key", d["file"], d["line"],
+                    f"page type {u['page_type']} of {u['ops']} has no constant "
+                    f"{pattern.format(self.types[u['page_type']]['lname'])} in "
+                    "include/linux/page-flags.h", "set_movable_ops() names the page type "
+                    "a user registers its ops for", "define the page type's constant",
+                    u["ops"]))
+                continue
+            var = f"{self.types[u['page_type']]['lname']}_movable_ops"
+            if re.search(rf"\b{var}\b", host):
+                var = f"{u['ops']}_registered"
+            entry = {"ops": u["ops"], "type": u["page_type"], "test": u["type_test"],
+                     "const": const, "var": var, "file": d["file"], "def_line": d["line"],
+                     "def_end": self._definition_end(d["file"], d["line"]),
+                     "guard": u["guard"]["in_file"], "module": u.get("module"),
+                     "remark": (by_ops.get(u["ops"]) or {}).get("remark")}
+            init = self._init_path(u)
+            if init is None:
+                continue
+            entry["init"], entry["exit"] = init
+            entry.update(self._undo_visibility(u))
+            reg["entries"].append(entry)
+        reg["drop_includes"] = list(dispatch.get("includes") or [])
+        if not self.blockers:
+            reg["applies"] = True
+            reg["reason"] = "; ".join(reg["decisions"])
+        return reg
+
+    def _definition_end(self, file, line):
+        lines = (self.tree.read(file) or "").splitlines()
+        for i in range(line - 1, len(lines)):
+            if lines[i].startswith("};"):
+                return i
+        return None
+
+    def _registration_decl(self, host):
+        """Where set_movable_ops() and its stub are declared: the top-level
+        '#ifdef CONFIG_X ... #else ... #endif' block of migrate.h for the
+        option that builds the host."""
+        try:
+            atoms = kbuild.obj_atoms(self.tree, host)
+        except kbuild.NotDerivable:
+            atoms = None
+        rel = "include/linux/migrate.h"
+        lines = (self.tree.read(rel) or "").splitlines()
+        if atoms and len(atoms) == 1:
+            opt = atoms[0]
+            for i, line in enumerate(lines):
+                if line.strip() != f"#ifdef {opt}" or kbuild.if_nest("\n".join(lines), i + 1):
+                    continue
+                depth, els = 0, None
+                for j in range(i + 1, len(lines)):
+                    t = lines[j].strip()
+                    if re.match(r"#\s*if", t):
+                        depth += 1
+                    elif re.match(r"#\s*endif", t):
+                        if depth == 0:
+                            if els is not None:
+                                return {"header": rel, "option": opt, "ifdef_line": i + 1,
+                                        "else_line": els + 1, "endif_line": j + 1}
+                            break
+                        depth -= 1
+                    elif re.match(r"#\s*else", t) and depth == 0:
+                        els = j
+        self.blockers.append(Blocker(
+            "no-registration-decl", rel, None,
+            f"{rel} has no top-level '#ifdef {atoms[0] if atoms and len(atoms) == 1 else '...'}"
+            f" ... #else ... #endif' block for the option that builds {host}",
+            "set_movable_ops() lives in the dispatch host and needs a stub where the host "
+            "is not built", f"declare the host's functions in an #ifdef/#else block of {rel}",
+            None))
+        return None
+
+    def _init_path(self, u):
+        """((init), (exit) or None) where U registers and unregisters its
+        ops, or None (and a blocker)."""
+        f = u["defined"]["file"]
+        calls = {c["macro"]: c for c in _by(self.facts, "initcall") if c["file"] == f}
+        text = self.tree.read(f) or ""
+        init = calls.get("module_init")
+        if init:
+            ex = calls.get("module_exit")
+            nest = kbuild.if_nest(text, init["line"])
+            if not nest:
+                return ({"kind": "module_init", "func": init["func"],
+                         "where": f"{f}:{init['line']}"},
+                        {"func": ex["func"], "where": f"{f}:{ex['line']}"} if ex else None)
+        elif not u.get("module"):
+            name = f"{Path(f).stem}_init"
+            while re.search(rf"\b{re.escape(name)}\b", text):
+                name = "movable_ops_" + name
+            return ({"kind": "initcall", "func": name, "level": "core_initcall",
+                     "where": f"{f}:{u['defined']['line']}"}, None)
+        self.blockers.append(Blocker(
+            "no-init-path", f, u["defined"]["line"],
+            f"{u['ops']} can be built into a module, but {f} has no module_init() "
+            "at the top level to register it from"
+            + (f" ({u['module']['why']})" if u.get("module") else ""),
+            "a module's ops must be registered when it is loaded and unregistered before "
+            "it goes; the series will not guess where its init path is",
+            f"give {f} a module_init()/module_exit() pair, or use '--dispatch static'",
+            u["ops"]))
+        return None
+
+    def _undo_visibility(self, u):
+        """What the dispatch step did to make U's ops visible, and can be
+        undone once the dispatch no longer names them: 'static' and an
+        extern it added, unless something else still names the object."""
+        d = u["defined"]
+        marks = {(k["file"], k["line"]) for k in u["marks"]}
+        decls = {(x["file"], x["line"]) for x in u["extern_decls"] + u["forward_decls"]}
+        rx = re.compile(rf"\b{re.escape(u['ops'])}\b")
+        others = []
+        for f, ls in sorted(getattr(self, "ops_refs", {}).items()):
+            for n, t in ls:
+                if not rx.search(t) or (f, n) in marks or (f, n) in decls:
+                    continue
+                if re.match(r"\s*(\*|/\*|//)", t) or re.match(r"EXPORT_SYMBOL", t.strip()):
+                    continue
+                if f == d["file"] and n >= d["line"]:
+                    continue
+                others.append(f"{f}:{n}")
+        keep_export = bool(u["exports"]) and not u.get("drop_export")
+        added_extern = u.get("header") and not u.get("header_has_extern")
+        free = not others and not keep_export
+        why = ("named at " + ", ".join(others[:3]) if others else
+               "exported for a module" if keep_export else "")
+        return {"restore_static": bool(d["static"] and free),
+                "drop_extern": u["header"] if added_extern and free else None,
+                "stays_visible": why}
+
 
     def _has_dispatch(self):
         text = self.tree.read("mm/migrate.c") or ""
@@ -925,7 +1208,7 @@ class Analysis:
                                            "can become the PG_movable_ops page flag"}
 
 
-def analyze(tree, scratch=None):
+def analyze(tree, scratch=None, dispatch_mode="auto"):
     """Analyse TREE (a movops.tree.Tree); return a JSON-able dict."""
     lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
     cand = re.compile(F.CANDIDATE_RE)
@@ -936,7 +1219,7 @@ def analyze(tree, scratch=None):
     extra = _neighbour_headers(tree, files, facts_list)
     if extra:
         facts_list += F.collect(tree, extra, scratch)
-    an = Analysis(tree, facts_list, lines)
+    an = Analysis(tree, facts_list, lines, dispatch_mode)
     result = an.run()
     # Every file a step may need: the candidates, their local headers, the
     # files naming an ops object or calling a forwarding helper.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The text edit of the balloon-compaction-doc step (cocci/05-*.cocci).
+"""The text edit of the balloon-compaction-doc step (cocci/06-*.cocci).
 
 The comment at the top of include/linux/balloon_compaction.h describes
 page->mapping holding the ops.  Once the tree marks movable_ops pages with

@@ -20,7 +20,7 @@ FACTS_COCCI = REPO / "cocci" / "analysis" / "movable-ops-facts.cocci"
 # Files that can matter: any that names the API, the decoding or the ops
 # type.  Documentation, tools/ and scripts/ hold no kernel code.
 CANDIDATE_RE = (r"__SetPageMovable|__ClearPageMovable|movable_operations|"
-                r"page_movable_ops|folio_movable_ops")
+                r"page_movable_ops|folio_movable_ops|set_movable_ops")
 CODE_PATHSPECS = ["*.c", "*.h", ":!Documentation/", ":!tools/", ":!scripts/",
                   ":!samples/"]
 

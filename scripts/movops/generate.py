@@ -9,6 +9,8 @@ from pathlib import Path
 
 from . import kbuild
 
+DISPATCH_NAME = "page_movable_ops"
+
 DISPATCH_COMMENT = """\
 	/*
 	 * If we enable page migration for a page of a certain type by marking
@@ -17,8 +19,12 @@ DISPATCH_COMMENT = """\
 	 */"""
 
 
-def dispatch_function(plan):
+def dispatch_function(plan, registered=False):
+    """The dispatch: a branch per user under its guard returning the
+    user's ops object, or (REGISTERED) returning what the user registered
+    for its page type, with no guard (set_movable_ops())."""
     d = plan["dispatch"]
+    var = {e["ops"]: e["var"] for e in plan["registration"]["entries"]} if registered else {}
     lines = []
     head = "const struct movable_operations *page_movable_ops(struct page *page)"
     lines.append(("static " if d["static"] else "") + head)
@@ -28,12 +34,15 @@ def dispatch_function(plan):
         lines.append("")
     lines.append(DISPATCH_COMMENT)
     for b in d["branches"]:
-        lines.append(b["open"])
+        if not registered:
+            lines.append(b["open"])
         lines.append(f"\tif ({b['test']}(page))")
         if b.get("remark"):
             lines.append(f"\t\t/* {b['remark']} */")
-        lines.append(f"\t\treturn &{b['ops']};")
-        lines.append(b["close"])
+        lines.append(f"\t\treturn {var[b['ops']]};" if registered
+                     else f"\t\treturn &{b['ops']};")
+        if not registered:
+            lines.append(b["close"])
     lines.append("\treturn NULL;")
     lines.append("}")
     return "\n".join(lines)

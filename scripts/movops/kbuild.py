@@ -229,6 +229,22 @@ def obj_atoms(tree, relpath):
     return _dedup(atoms)
 
 
+def obj_line(tree, relpath):
+    """'dir/Makefile:N' of the line that builds RELPATH's object in its own
+    directory (evidence for a report), or None."""
+    rel = Path(relpath)
+    obj = rel.with_suffix(".o").name
+    for name in ("Makefile", "Kbuild"):
+        mk = tree.read(f"{rel.parent}/{name}")
+        if mk is None:
+            continue
+        for n, line in enumerate(mk.splitlines(), 1):
+            m = re.match(r"\s*[\w-]+-(\$\(CONFIG_\w+\)|y|m|objs)\s*[:+]?=(.*)$", line)
+            if m and obj in m.group(2).split():
+                return f"{rel.parent}/{name}:{n}"
+    return None
+
+
 def _read_makefile(tree, directory):
     texts = [tree.read(f"{directory}/Makefile"), tree.read(f"{directory}/Kbuild")]
     texts = [t for t in texts if t is not None]

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The text edits of the movable-ops-page-flag step (cocci/04-*.cocci).
+"""The text edits of the movable-ops-page-flag step (cocci/05-*.cocci).
 
 The flag replaces the PAGE_MAPPING_MOVABLE tag.  Its definition, its
 accessors and the new page_has_movable_ops() go into page-flags.h, whose

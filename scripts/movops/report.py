@@ -82,6 +82,7 @@ def format_analysis(a):
         lines.append(f"  => the dispatch lives {kind}")
     lines.append("")
 
+    lines += format_registration(a)
     if a.get("adaptations"):
         lines.append("Adaptations to this tree")
         lines += [f"  - {x}" for x in a["adaptations"]]
@@ -102,6 +103,60 @@ def format_analysis(a):
         lines.append("")
     lines += format_blockers(a)
     return "\n".join(lines) + "\n"
+
+
+def dispatch_summary(a):
+    """Lines for the cover letter and the analysis: how the dispatch finds
+    each user's ops, and which configurations lose a user."""
+    reg = a.get("registration") or {}
+    if not reg.get("needed"):
+        return []
+    if reg.get("applies"):
+        return ["The dispatch returns the movable_ops users register for their page type",
+                "(set_movable_ops()), because the static dispatch cannot name an ops",
+                "object in a module:"] + [f"  - {d}" for d in reg["decisions"]]
+    if reg.get("mode") == "static":
+        return (["With --dispatch static, these configurations lose a user (no dispatch",
+                 "branch can name an ops object in a module):"]
+                + [f"  - {x['text']}" for x in reg["lost"]])
+    return []
+
+
+def format_registration(a):
+    reg = a.get("registration") or {}
+    lines = []
+    if reg.get("needed") or reg.get("reason"):
+        lines.append("How the dispatch finds each user's ops")
+        summary = dispatch_summary(a)
+        if summary:
+            lines += ["  " + l for l in summary]
+        else:
+            lines.append(f"  static dispatch: {reg.get('reason')}")
+        if reg.get("applies"):
+            k, d = reg["key"], reg["decl"]
+            lines.append(f"  => set_movable_ops(ops, {k['type']} type) in the dispatch host, "
+                         f"declared in {d['header']} ({d['option']} block, a stub without it)")
+            rows = []
+            for e in reg["entries"]:
+                init = e["init"]
+                where = (f"new {init['level']} {init['func']}()" if init["kind"] == "initcall"
+                         else f"{init['func']}() ({init['where']})")
+                ex = e.get("exit")
+                vis = ("static again" if e.get("restore_static") else
+                       f"stays visible ({e['stays_visible']})" if e.get("stays_visible")
+                       else "unchanged")
+                rows.append([e["ops"], e["const"], where,
+                             f"{ex['func']}()" if ex else "- (built in)", vis])
+            lines += _table(rows, ["ops", "type", "registered in", "unregistered in",
+                                   "ops object"])
+        lines.append("")
+    registered = a.get("registered") or []
+    if registered:
+        lines.append("Registered movable_ops (set_movable_ops() calls in the tree)")
+        lines += _table([[r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"] + "()"]
+                         for r in registered], ["ops", "type", "at", "in"])
+        lines.append("")
+    return lines
 
 
 def format_blockers(a):

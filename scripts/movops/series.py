@@ -305,7 +305,7 @@ class Run:
 
         t0 = time.time()
         tree = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
-        plan = A.analyze(tree, scratch=self.work / "facts")
+        plan = A.analyze(tree, scratch=self.work / "facts", dispatch_mode=a.dispatch)
         plan["prereqs"] = list(a.prereq)
         t_analysis = time.time() - t0
         plan_path = self.work / "plan.json"
@@ -434,6 +434,9 @@ def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
         lines.append(f"  {u['ops']:<16} {u['type_test']:<14} {' && '.join(u['guard']['atoms'])}"
                      f"  ({d['file']}:{d['line']})")
     lines.append("")
+    summary = report.dispatch_summary(plan)
+    if summary:
+        lines += summary + [""]
     if prereqs:
         lines.append("Prerequisites applied first: " + ", ".join(prereqs) + ".")
         lines.append("")
@@ -479,6 +482,12 @@ def parse_args(argv):
     p.add_argument("--json", metavar="FILE", help="with --analyze: write the analysis as JSON")
     p.add_argument("--prereq", action="append", default=[], metavar="NAME",
                    help="apply a prerequisite first (known: " + ", ".join(sorted(PREREQS)) + ")")
+    p.add_argument("--dispatch", choices=A.DISPATCH_MODES, default="auto",
+                   help="how the dispatch finds a user's movable_ops: 'auto' (default) adds "
+                        "the registration step where some user can be built as a module; "
+                        "'static' names the ops objects in the dispatch only, as upstream's "
+                        "84caf98838a3 did (the report and cover letter then say which "
+                        "configurations lose which user)")
     p.add_argument("--jobs", type=int, default=2, help="spatch jobs (default 2)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return p.parse_args(argv)

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// mm/migrate: look up the movable_ops that users register by page type
+///
+/// The dispatch by page type names each user's movable_operations object
+/// under the user's own options.  That only works for objects linked into
+/// the kernel: when a user is built as a module (CONFIG_ZSMALLOC=m),
+/// defined(CONFIG_ZSMALLOC) is false, the dispatch has no branch for it,
+/// and its pages, although still marked movable, get no movable_ops, so
+/// compaction stops migrating them.
+///
+/// Let users register their movable_ops instead: set_movable_ops() stores
+/// one pointer per page type, and page_movable_ops() returns the one
+/// registered for the page's type.  Each user registers from its init path
+/// (module_init(), or an initcall for code that is always built in), under
+/// the options that build its ops, and a module unregisters from its exit
+/// path.  The ops objects are no longer named outside their own files:
+/// the visibility the dispatch needed is taken back.
+///
+// Confidence: High
+// Copyright: (C) 2026 The movops authors.
+// Comments: Added to the series where some user's ops object can be built
+//  into a module (a tristate option builds its file); the analysis says
+//  which and why.  Giving the ops objects back their 'static' is the SmPL
+//  part; the rest is inserted text computed from the plan
+//  (scripts/movops/registration.py): the declaration and stub in an
+//  #ifdef/#else block of include/linux/migrate.h, set_movable_ops() and its
+//  table before the dispatch, #ifdef'd statements at the end of init and
+//  exit functions, and the removal of the #include lines and extern
+//  declarations the dispatch step added.
+// Options: --include-headers --no-includes
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import os, sys
+def _movops_scripts():
+    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
+    for i, a in enumerate(args):
+        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
+            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
+        if a.endswith(".cocci"):
+            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
+    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
+sys.path.insert(0, _movops_scripts())
+from movops import stepenv, textedit, registration
+
+plan = stepenv.load_plan()
+reg = plan.get("registration") or {}
+edits, messages, skip = {}, [], None
+if stepenv.refuse_if_blocked(plan, "movable-ops-registration"):
+    skip = "the tree has blockers"
+elif not reg.get("applies"):
+    skip = reg.get("reason") or "nothing to register"
+else:
+    try:
+        edits, messages = registration.edits(plan)
+    except textedit.Mismatch as e:
+        skip = str(e) + "; nothing changed"
+if skip:
+    print(f"movops: movable-ops-registration: skipped: {skip}", file=sys.stderr)
+restore = set() if skip else {e["ops"] for e in reg["entries"] if e.get("restore_static")}
+
+def gets_static(name):
+    return name in restore
+
+// Every rule names movable_operations, so spatch only reads the files that
+// do.
+
+@visible@
+identifier X : script:python() { gets_static(X) };
+position p;
+@@
+const struct movable_operations X@p = { ... };
+
+@depends on patch@
+identifier visible.X;
+position visible.p;
+@@
++ static
+  const struct movable_operations X@p = { ... };
+
+@script:python depends on report@
+X << visible.X;
+p << visible.p;
+@@
+coccilib.report.print_report(p[0], f"{X} is named only in its own file once it is "
+                             "registered: make it static again")
+
+@script:python depends on org@
+X << visible.X;
+p << visible.p;
+@@
+coccilib.org.print_todo(p[0], f"{X} can be static again")
+
+@depends on context@
+identifier visible.X;
+position visible.p;
+@@
+* const struct movable_operations X@p = { ... };
+
+@finalize:python@
+@@
+mode = next((m for m in ("patch", "report", "context", "org")
+             if m in stepenv._spatch_args()), "patch")
+textedit.finish(edits, mode, messages)
