@@ -568,6 +568,114 @@ def test_modules_plan_for_a_staged_build(tmp_path):
     assert again.read_bytes() == data
 
 
+def _plan():
+    return modules.plan(modules.parse_dep(MODULES_DEP), MODULES_ORDER, MEMBERS, USER_FILES)
+
+
+UNLOAD_STEPS = """\
+MODULE zsmalloc loaded
+MODULE zram loaded
+MODULE virtio_balloon loaded
+STEP swapoff ok
+STEP reset:zram0 ok
+STEP rmmod:zram ok
+STEP rmmod:zsmalloc ok
+STEP insmod:zsmalloc ok
+STEP rmmod:zsmalloc ok
+STEP rmmod:virtio_balloon ok
+"""
+
+
+def test_unload_steps_judged():
+    plan = _plan()
+    assert verdict.expected_steps(plan) == [
+        ("swapoff", True), ("reset:zram0", True), ("rmmod:zram", True),
+        ("rmmod:zsmalloc", True), ("insmod:zsmalloc", True), ("rmmod:zsmalloc", True),
+        ("rmmod:virtio_balloon", False)]
+    rep = verdict.parse_report(UNLOAD_STEPS + "DONE\n")
+    res = verdict.unload_result(rep, plan)
+    assert not res["problems"] and not res["notes"]
+    assert [s["step"] for s in res["steps"]] == [s for s, _ in verdict.expected_steps(plan)]
+    # The second load of zsmalloc fails (its exit did not unregister its
+    # ops), so the second removal does too: both are failures.
+    bad = UNLOAD_STEPS.replace("STEP insmod:zsmalloc ok",
+                               "STEP insmod:zsmalloc error Device or resource busy")
+    bad = bad.replace("STEP rmmod:zsmalloc ok\nSTEP rmmod:virtio",
+                      "STEP rmmod:zsmalloc error No such file or directory\nSTEP rmmod:virtio")
+    res = verdict.unload_result(verdict.parse_report(bad + "DONE\n"), plan)
+    assert res["problems"] == ["unload: insmod zsmalloc failed: Device or resource busy",
+                               "unload: rmmod zsmalloc failed: No such file or directory"]
+    # The balloon driver that will not go is reported, not judged.
+    late = UNLOAD_STEPS.replace("STEP rmmod:virtio_balloon ok",
+                                "STEP rmmod:virtio_balloon error Resource temporarily unavailable")
+    res = verdict.unload_result(verdict.parse_report(late + "DONE\n"), plan)
+    assert not res["problems"] and len(res["notes"]) == 1
+    assert res["notes"][0].startswith("unload: rmmod virtio_balloon failed (Resource")
+    # A program that finished without unloading fails; one that died
+    # before is judged by why it died.
+    partial = "\n".join(UNLOAD_STEPS.splitlines()[:5])
+    res = verdict.unload_result(verdict.parse_report(partial + "\nDONE\n"), plan)
+    assert res["problems"][0] == "the unload phase did not report 'rmmod:zram'"
+    assert not verdict.unload_result(verdict.parse_report(partial), plan)["problems"]
+
+
+def test_modular_judgement_needs_the_modules_and_the_unload(sample):
+    ctl, console = sample
+    plan = _plan()
+    ok, reasons = judge(ctl, console, modules=plan)
+    assert not ok
+    assert "module zsmalloc is not loaded (not reported): /init could not insmod " \
+        "kernel/mm/zsmalloc.ko" in reasons
+    assert "the unload did not run in the modular guest" in reasons
+    assert "the compaction after the unload did not run in the modular guest" in reasons
+    assert "the unload phase did not report 'swapoff'" in reasons
+
+
+def _with_phases(console, *inserted):
+    """CONSOLE with lines inserted after /init's first message: phase marks
+    and kernel lines, as the modular guest's log has them."""
+    lines = console.splitlines()
+    at = next(i for i, l in enumerate(lines) if "movops-init: reached init" in l) + 1
+    return "\n".join(lines[:at] + [f"[    9.{i:06d}] {l}" for i, l in enumerate(inserted)]
+                     + lines[at:]) + "\n"
+
+
+@pytest.mark.parametrize("phase, label", [
+    ("unload", "the unload"),
+    ("recompact", "the compaction after the unload"),
+    ("reload", "the reload"),
+    ("compact", "compaction"),
+])
+def test_warning_reported_with_its_phase(sample, phase, label):
+    ctl, console = sample
+    console = _with_phases(console, "movops: phase keeper", f"movops: phase {phase}",
+                           "WARNING: CPU: 0 PID: 1 at mm/compaction.c:1 isolate+0x1/0x2",
+                           "movops: phase check")
+    ok, reasons = judge(ctl, console)
+    assert not ok
+    assert reasons == [f"kernel warning in the kernel log during {label}: [    9.000002] "
+                       "WARNING: CPU: 0 PID: 1 at mm/compaction.c:1 isolate+0x1/0x2"], reasons
+    bad, _ = verdict.log_problems_by_phase(console)
+    assert [(w, p) for w, _, p in bad] == [("kernel warning", phase)]
+
+
+def test_same_warning_in_two_phases_is_two_findings(sample):
+    ctl, console = sample
+    warn = "WARNING: CPU: 0 PID: 1 at mm/migrate.c:1 x+0x1/0x2"
+    console = _with_phases(console, "movops: phase compact", warn, warn,
+                           "movops: phase recompact", warn)
+    ok, reasons = judge(ctl, console)
+    assert [r.split(":")[0] for r in reasons] == [
+        "kernel warning in the kernel log during compaction",
+        "kernel warning in the kernel log during the compaction after the unload"]
+
+
+def test_log_without_phase_marks_names_no_phase(sample):
+    # The samples recorded before the marks existed: no phase is made up.
+    bad, _ = verdict.log_problems_by_phase(_captured("negctl-no-zsmalloc-branch")[1])
+    assert bad and all(p is None for _, _, p in bad)
+
+
 # -- the static-dispatch commit of a series ----------------------------------------------
 
 def test_registration_commit_from_the_trailers(tmp_path):

@@ -349,9 +349,9 @@ def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None,
                     reasons.append(f"module {m} is not loaded ({state or 'not reported'}): "
                                    f"/init could not insmod {path}")
         if rep["done"]:
-            for ph in ("unload", "recompacted"):
+            for ph in ("unload", "recompact"):
                 if ph not in rep["phases"]:
-                    reasons.append(f"the modular guest's {phase_label(ph)} did not run")
+                    reasons.append(f"{phase_label(ph)} did not run in the modular guest")
         reasons += unload_result(rep, modules)["problems"]
 
     bad, _ = log_problems_by_phase(console)
