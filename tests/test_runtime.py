@@ -468,29 +468,39 @@ def test_swap_of_the_registered_dispatch():
 
 # -- the modules of the modular guest -------------------------------------------------
 
-# What depmod wrote for the modular 6.12 guest (modules.dep, modules.order).
+# What depmod wrote for the modular 6.12 guest (modules.dep, modules.order),
+# and what kbuild's .mod files list: zram.ko needs zsmalloc.ko and the lzo
+# modules (LZO_COMPRESS follows ZRAM to =m).
 MODULES_DEP = """\
 kernel/mm/zsmalloc.ko:
-kernel/drivers/block/zram/zram.ko: kernel/mm/zsmalloc.ko
+kernel/lib/lzo/lzo_compress.ko:
+kernel/lib/lzo/lzo_decompress.ko:
 kernel/drivers/virtio/virtio_balloon.ko:
+kernel/drivers/block/zram/zram.ko: kernel/lib/lzo/lzo_decompress.ko kernel/lib/lzo/lzo_compress.ko kernel/mm/zsmalloc.ko
 """
-MODULES_ORDER = ["kernel/mm/zsmalloc.ko", "kernel/drivers/block/zram/zram.ko",
-                 "kernel/drivers/virtio/virtio_balloon.ko"]
+MODULES_ORDER = ["kernel/mm/zsmalloc.ko", "kernel/lib/lzo/lzo_compress.ko",
+                 "kernel/lib/lzo/lzo_decompress.ko", "kernel/drivers/virtio/virtio_balloon.ko",
+                 "kernel/drivers/block/zram/zram.ko"]
 MEMBERS = {"kernel/mm/zsmalloc.ko": ["mm/zsmalloc.c"],
-           "kernel/drivers/block/zram/zram.ko": ["drivers/block/zram/zcomp.c",
-                                                 "drivers/block/zram/zram_drv.c"],
+           "kernel/lib/lzo/lzo_compress.ko": ["lib/lzo/lzo1x_compress.c"],
+           "kernel/lib/lzo/lzo_decompress.ko": ["lib/lzo/lzo1x_decompress_safe.c"],
+           "kernel/drivers/block/zram/zram.ko": [
+               "drivers/block/zram/zcomp.c", "drivers/block/zram/zram_drv.c",
+               "drivers/block/zram/backend_lzorle.c", "drivers/block/zram/backend_lzo.c"],
            "kernel/drivers/virtio/virtio_balloon.ko": ["drivers/virtio/virtio_balloon.c"]}
 USER_FILES = ["mm/balloon_compaction.c", "mm/zsmalloc.c"]
 
 
 def test_module_load_order_follows_modules_dep():
     deps = modules.parse_dep(MODULES_DEP)
-    assert deps["kernel/drivers/block/zram/zram.ko"] == ["kernel/mm/zsmalloc.ko"]
+    assert deps["kernel/drivers/block/zram/zram.ko"] == [
+        "kernel/lib/lzo/lzo_decompress.ko", "kernel/lib/lzo/lzo_compress.ko",
+        "kernel/mm/zsmalloc.ko"]
     # The dependency decides, whatever order modules.order (or none) gives.
     for order in (MODULES_ORDER, list(reversed(MODULES_ORDER)), []):
         load = modules.load_order(deps, order)
-        assert load.index("kernel/mm/zsmalloc.ko") < \
-            load.index("kernel/drivers/block/zram/zram.ko"), order
+        for dep in deps["kernel/drivers/block/zram/zram.ko"]:
+            assert load.index(dep) < load.index("kernel/drivers/block/zram/zram.ko"), order
         assert sorted(load) == sorted(deps)
     assert modules.load_order(deps, MODULES_ORDER) == MODULES_ORDER
     # A dependency modules.dep lists that is not built is still loaded first.
@@ -505,16 +515,20 @@ def test_module_dependency_cycle_is_an_error():
 
 def test_module_plan():
     plan = modules.plan(modules.parse_dep(MODULES_DEP), MODULES_ORDER, MEMBERS, USER_FILES)
-    assert [plan["names"][m] for m in plan["load"]] == ["zsmalloc", "zram", "virtio_balloon"]
+    assert [plan["names"][m] for m in plan["load"]] == [
+        "zsmalloc", "lzo_compress", "lzo_decompress", "virtio_balloon", "zram"]
     assert plan["holders"] == {"zsmalloc": ["mm/zsmalloc.c"]}
     # zram goes before the zsmalloc it uses; the balloon driver holds no
-    # ops (they are in mm/balloon_compaction.c, built in) and goes last.
+    # ops (they are in mm/balloon_compaction.c, built in) and goes last,
+    # with the lzo modules, free once zram is gone.
     assert plan["unload"] == ["zram", "zsmalloc"]
     assert plan["reload"] == ["zsmalloc"]
-    assert plan["late"] == ["virtio_balloon"]
+    assert plan["late"] == ["virtio_balloon", "lzo_decompress", "lzo_compress"]
+    # What the 6.12 guest's kernel command line said.
     assert check.module_args(plan) == (
-        "movops.modules=zsmalloc,zram,virtio_balloon movops.unload=zram,zsmalloc "
-        "movops.reload=zsmalloc movops.unload_late=virtio_balloon")
+        "movops.modules=zsmalloc,lzo_compress,lzo_decompress,virtio_balloon,zram "
+        "movops.unload=zram,zsmalloc movops.reload=zsmalloc "
+        "movops.unload_late=virtio_balloon,lzo_decompress,lzo_compress")
     assert check.module_args(None) == ""
 
 
@@ -540,7 +554,7 @@ def test_modules_plan_for_a_staged_build(tmp_path):
     (moddir / "modules.order").write_text("\n".join(MODULES_ORDER) + "\n")
     release, found, plan = modules.plan_for_build(build, "staging", USER_FILES)
     assert release == "6.12.117" and found == moddir
-    assert plan["unload"] == ["zram", "zsmalloc"] and plan["late"] == ["virtio_balloon"]
+    assert plan["unload"] == ["zram", "zsmalloc"] and plan["late"][0] == "virtio_balloon"
 
     base = tmp_path / "base.cpio.gz"
     c = initramfs.Cpio()
@@ -574,8 +588,10 @@ def _plan():
 
 UNLOAD_STEPS = """\
 MODULE zsmalloc loaded
-MODULE zram loaded
+MODULE lzo_compress loaded
+MODULE lzo_decompress loaded
 MODULE virtio_balloon loaded
+MODULE zram loaded
 STEP swapoff ok
 STEP reset:zram0 ok
 STEP rmmod:zram ok
@@ -583,6 +599,8 @@ STEP rmmod:zsmalloc ok
 STEP insmod:zsmalloc ok
 STEP rmmod:zsmalloc ok
 STEP rmmod:virtio_balloon ok
+STEP rmmod:lzo_decompress ok
+STEP rmmod:lzo_compress ok
 """
 
 
@@ -591,7 +609,8 @@ def test_unload_steps_judged():
     assert verdict.expected_steps(plan) == [
         ("swapoff", True), ("reset:zram0", True), ("rmmod:zram", True),
         ("rmmod:zsmalloc", True), ("insmod:zsmalloc", True), ("rmmod:zsmalloc", True),
-        ("rmmod:virtio_balloon", False)]
+        ("rmmod:virtio_balloon", False), ("rmmod:lzo_decompress", False),
+        ("rmmod:lzo_compress", False)]
     rep = verdict.parse_report(UNLOAD_STEPS + "DONE\n")
     res = verdict.unload_result(rep, plan)
     assert not res["problems"] and not res["notes"]
@@ -613,7 +632,7 @@ def test_unload_steps_judged():
     assert res["notes"][0].startswith("unload: rmmod virtio_balloon failed (Resource")
     # A program that finished without unloading fails; one that died
     # before is judged by why it died.
-    partial = "\n".join(UNLOAD_STEPS.splitlines()[:5])
+    partial = "\n".join(UNLOAD_STEPS.splitlines()[:7])      # up to the reset
     res = verdict.unload_result(verdict.parse_report(partial + "\nDONE\n"), plan)
     assert res["problems"][0] == "the unload phase did not report 'rmmod:zram'"
     assert not verdict.unload_result(verdict.parse_report(partial), plan)["problems"]
