@@ -403,12 +403,24 @@ def test_mutated_file_is_restored(tmp_path):
     assert os.stat(f).st_mtime == 1000000000
 
 
-# The dispatch once the users register their ops (the registration step):
-# one pointer per page type, no guards, no '&'.
+# The dispatch once the users register their ops (the registration step's
+# text on 6.12): one pointer per page type, no guards, no '&', and a
+# kernel-doc comment before it that names page_movable_ops().
 REGISTERED_DISPATCH = """\
 static const struct movable_operations *offline_movable_ops;
 static const struct movable_operations *zsmalloc_movable_ops;
 
+/**
+ * set_movable_ops - register the movable_ops of the pages of one page type
+ * @ops: the movable_operations of the user of that type, or NULL to
+ *       unregister them
+ * @type: the page type that identifies the user's pages
+ *
+ * page_movable_ops() finds a page's movable_ops from its page type.  A
+ * user registers its ops before it marks any page movable, from code
+ * that is built exactly when its ops are (its module's init function,
+ * or an initcall), and unregisters them when its module goes.
+ */
 int set_movable_ops(const struct movable_operations *ops, enum pagetype type)
 {
 	switch (type) {

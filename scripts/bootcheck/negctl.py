@@ -44,8 +44,15 @@ BRANCH_RE = re.compile(
 
 
 def function_span(text, name):
-    """(start, end) of the definition of function NAME in TEXT, or None."""
-    for m in re.finditer(rf"^[^\n;#]*\b{re.escape(name)}\s*\([^;{{]*\)\s*\{{", text, re.M):
+    """(start, end) of the definition of function NAME in TEXT, or None.
+
+    A line of a comment that names the function ("page_movable_ops()
+    finds ...", in set_movable_ops()'s kernel-doc) is not its definition,
+    and the parameter list ends at its first ')': otherwise the match
+    would run on to the next definition's '{'.
+    """
+    for m in re.finditer(rf"^(?![ \t]*(?:\*|/\*|//))[^\n;#]*\b{re.escape(name)}\s*"
+                         rf"\([^;{{)]*\)\s*\{{", text, re.M):
         depth = 0
         for i in range(m.end() - 1, len(text)):
             if text[i] == "{":
