@@ -47,10 +47,18 @@ def counters_table(result, counters):
     return table(rows, ("counter (around one compaction pass)", "before", "after", "delta"))
 
 
+def _delta(run, delta, key):
+    """A counter's delta, or why there is none: a kernel that stopped
+    before the compaction pass never reported it."""
+    if key in delta:
+        return str(delta[key])
+    return "not reached" if run and not delta else "-"
+
+
 def check_text(run):
     chk = (run or {}).get("check") or {}
     if not chk:
-        return "-"
+        return "not reached" if run else "-"
     return f"{chk.get('pages')} pages re-read, {chk.get('bad')} bad"
 
 
@@ -61,7 +69,7 @@ def log_text(run):
     if not probs:
         return "clean"
     p = probs[0]
-    return f"{p['what']}" + (f" ({p['phase']})" if p.get("phase") else "") \
+    return f"{p['what']}" + (f" in the {p['phase']} phase" if p.get("phase") else "") \
         + (f", +{len(probs) - 1} more" if len(probs) > 1 else "")
 
 
@@ -79,7 +87,7 @@ def static_table(result):
     rows = []
     for k, label in counter_rows(result):
         if k.startswith("kprobe:") or k in STATIC_ROWS:
-            rows.append((label + ", delta", _fmt(sd.get(k)), _fmt(td.get(k))))
+            rows.append((label + ", delta", _delta(srun, sd, k), _delta(trun, td, k)))
     rows.append(("data check", check_text(srun), check_text(trun)))
     rows.append(("kernel log", log_text(srun), log_text(trun)))
     rows.append(("verdict of the check",
