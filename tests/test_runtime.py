@@ -702,9 +702,110 @@ def test_same_warning_in_two_phases_is_two_findings(sample):
 
 
 def test_log_without_phase_marks_names_no_phase(sample):
-    # The samples recorded before the marks existed: no phase is made up.
-    bad, _ = verdict.log_problems_by_phase(_captured("negctl-no-zsmalloc-branch")[1])
+    # A log from before the test program marked its phases: no phase is
+    # made up.
+    console = _captured("negctl-no-zsmalloc-branch")[1]
+    bad, _ = verdict.log_problems_by_phase(console)
+    assert bad and all(p == "free" for _, _, p in bad)
+    unmarked = "\n".join(l for l in console.splitlines() if "movops: phase" not in l)
+    bad, _ = verdict.log_problems_by_phase(unmarked)
     assert bad and all(p is None for _, _, p in bad)
+
+
+# -- the modular guest, captured -------------------------------------------------------
+
+def _modular(name):
+    ctl, console = _captured(name)
+    return ctl, console, json.loads((SAMPLES / f"{name}.plan.json").read_text())
+
+
+def test_captured_modular_pass():
+    # The registered 6.12 series with zsmalloc, zram and virtio_balloon as
+    # modules: zs_page_migrate() counted in zsmalloc.ko, the modules loaded
+    # in modules.dep's order and removed cleanly.
+    ctl, console, plan = _modular("modular-pass")
+    ok, reasons = judge(ctl, console, modules=plan)
+    assert ok, reasons
+    rep = verdict.parse_report(ctl)
+    assert list(rep["modules"]) == [plan["names"][m] for m in plan["load"]]
+    assert set(rep["modules"].values()) == {"loaded"}
+    c = verdict.counters(rep)
+    assert c["delta"]["kprobe:zsmalloc_mops"] >= verdict.MIN_MIGRATED
+    assert c["delta"]["kprobe:balloon_mops"] >= verdict.MIN_MIGRATED
+    u = verdict.unload_result(rep, plan)
+    assert not u["problems"] and not u["notes"] and all(s["ok"] for s in u["steps"])
+    assert {"unload", "recompact", "recompacted", "reload", "unload-late"} <= set(rep["phases"])
+    # In the kernel log, every phase marked, in order.
+    marks = [m.group(1) for m in verdict.PHASE_MARK.finditer(console)]
+    assert marks[0] == "modules" and marks[-1] == "unload-late"
+    assert marks.index("compact") < marks.index("unload") < marks.index("recompact")
+
+
+def test_captured_modular_static_dispatch_fails():
+    # The same guest at the series' commit before the registration step:
+    # '#if defined(CONFIG_ZSMALLOC)' is false with zsmalloc =m, so the
+    # dispatch has no zsmalloc branch; DEBUG_VM stops the kernel at the
+    # first zspage freed, when the test program frees its filler.
+    ctl, console, plan = _modular("modular-static-dispatch")
+    ok, reasons = judge(ctl, console, modules=plan, exit_code=0,
+                        error="guest stopped during the compact phase (QEMU exit status 0)")
+    assert not ok
+    assert ("DEBUG_VM page dump in the kernel log during the free phase: "
+            in "\n".join(reasons))
+    assert any("VM_BUG_ON_PAGE(!PageMovable(page))" in r for r in reasons), reasons
+    assert any(r.startswith("kernel BUG in the kernel log during the free phase: ")
+               and "mm/compaction.c" in r for r in reasons), reasons
+    # What the control makes of it: the failure it is about.
+    bad, _ = verdict.log_problems_by_phase(console)
+    run_ = {"ok": False, "boot_s": 8.0, "reasons": reasons,
+            "counters": verdict.counters(verdict.parse_report(ctl)),
+            "log_problems": [{"what": w, "line": l, "phase": p} for w, l, p in bad]}
+    users = verdict.exercised_users(USERS)
+    assert check.static_outcome(run_, users) == (True, reasons)
+    # A static-dispatch kernel that passed, or failed for another reason,
+    # proves nothing.
+    assert check.static_outcome(dict(run_, ok=True), users)[0] is False
+    other = dict(run_, log_problems=[], counters={"delta": {"kprobe:zsmalloc_mops": 500}})
+    assert check.static_outcome(other, users)[0] is False
+    assert check.static_outcome(dict(run_, boot_s=None), users)[0] is False
+    zero = dict(run_, log_problems=[], counters={"delta": {"kprobe:zsmalloc_mops": 0}})
+    assert check.static_outcome(zero, users)[0] is True
+
+
+def test_captured_modular_without_unregistration_fails():
+    # zs_exit() without set_movable_ops(NULL, ...): removing zsmalloc
+    # leaves its ops registered, the kernel log stays clean, but loading
+    # zsmalloc again fails in zs_init() with -EBUSY.
+    ctl, console, plan = _modular("modular-no-unregister")
+    ok, reasons = judge(ctl, console, modules=plan)
+    assert not ok
+    assert reasons == ["unload: insmod zsmalloc failed: Device or resource busy",
+                       "unload: rmmod zsmalloc failed: No such file or directory"], reasons
+    assert not verdict.log_problems(console)[0]
+
+
+def test_report_of_both_guests_and_the_static_control():
+    ctl, console, plan = _modular("modular-pass")
+    sctl, sconsole, _ = _modular("modular-static-dispatch")
+    static_guest = _guest_result("modular", sctl, sconsole, plan)
+    result = _result({"builtin": _guest_result("builtin", *_captured("pass")),
+                      "modular": _guest_result("modular", ctl, console, plan)},
+                     static_control={"ok": True, "skipped": None, "commit": "5" * 40,
+                                     "registration": "4" * 40, "reasons": ["x"],
+                                     "build_s": 3.0, "run": static_guest["run"]})
+    text = render(result)
+    assert "modular guest: PASS" in text and "built-in guest: PASS" in text
+    assert "unload: swapoff ok, reset:zram0 ok, rmmod:zram ok, rmmod:zsmalloc ok, " \
+        "insmod:zsmalloc ok, rmmod:zsmalloc ok, rmmod:virtio_balloon ok" in text
+    table = text[text.index("modular guest, one compaction pass"):]
+    zs = next(l for l in table.splitlines() if l.startswith("zs_page_migrate()"))
+    assert zs.split()[-2:] == ["reached", zs.split()[-1]] and int(zs.split()[-1]) >= 100
+    assert "DEBUG_VM page dump in the free phase" in table
+    assert "FAIL (as it should)" in table
+    rows = {r["name"]: r for r in verify_rows(result)}
+    assert rows["runtime-modular"]["status"] == "pass"
+    assert "static-dispatch control fails as it should" in rows["runtime-modular"]["summary"]
+    json.dumps(result)
 
 
 # -- the static-dispatch commit of a series ----------------------------------------------

@@ -62,23 +62,29 @@ def git(*args, cwd=None):
 
 def no_unregister_commit(kdir, rev, work):
     """A clone of KDIR in WORK with one commit on REV: zs_exit() without its
-    set_movable_ops(NULL, ...).  Returns (clone, commit)."""
+    set_movable_ops(NULL, ...).  Returns (clone, commit).  Made with git
+    plumbing, without checking out (and later deleting) a whole tree."""
     clone = Path(work) / "k"
     git("clone", "-q", "--shared", "--no-checkout", str(kdir), str(clone))
-    git("checkout", "-q", "--detach", git("rev-parse", rev, cwd=kdir), cwd=clone)
-    f = clone / "mm" / "zsmalloc.c"
-    text = f.read_text()
+    base = git("rev-parse", rev, cwd=kdir)
+    text = git("show", f"{base}:mm/zsmalloc.c", cwd=clone) + "\n"
     start = text.index("static void __exit zs_exit(void)")
     end = text.index("\n}\n", start)
     body, n = UNREGISTER_RE.subn("", text[start:end])
     if n != 1:
         sys.exit(f"record-samples: zs_exit() in {kdir} at {rev} has {n} "
                  "set_movable_ops(NULL, ...) calls, not one: is REV the registered series?")
-    f.write_text(text[:start] + body + text[end:])
-    git("-c", "user.name=record-samples", "-c", "user.email=record-samples@localhost",
-        "commit", "-qam", "zsmalloc: do not unregister the movable_ops (sample of a bug)",
-        cwd=clone)
-    return clone, git("rev-parse", "HEAD", cwd=clone)
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=clone, check=True,
+                          text=True, input=text[:start] + body + text[end:],
+                          stdout=subprocess.PIPE).stdout.strip()
+    git("read-tree", base, cwd=clone)
+    git("update-index", "--cacheinfo", f"100644,{blob},mm/zsmalloc.c", cwd=clone)
+    tree = git("write-tree", cwd=clone)
+    commit = git("-c", "user.name=record-samples", "-c", "user.email=record-samples@localhost",
+                 "commit-tree", tree, "-p", base, "-m",
+                 "zsmalloc: do not unregister the movable_ops (sample of a bug)", cwd=clone)
+    git("update-ref", "refs/heads/no-unregister", commit, cwd=clone)
+    return clone, commit
 
 
 def main():
