@@ -168,7 +168,8 @@ def configure(src, commit, build_dir, cache, log, guest="builtin"):
             try:
                 _, failed = kbuild.derive_config(
                     src, scratch, BASE_TARGET, want, kbuild.Kconfig(Tree(src)),
-                    disable=DISABLE, log=out, make_args=ARCH_ARGS, modules=modules)
+                    disable=DISABLE, log=out, make_args=ARCH_ARGS, modules=modules,
+                    until_met=True)
             except RuntimeError as e:
                 raise CheckError(f"configuring the guest kernel failed: {e}")
         if failed:

@@ -513,7 +513,7 @@ def parse_config(text):
 
 
 def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
-                  log=None, make_args=(), rounds=6, modules=()):
+                  log=None, make_args=(), rounds=6, modules=(), until_met=False):
     """Make BUILD_DIR/.config: BASE_TARGET plus every option in WANT set to y.
 
     Options that cannot be set directly get their conjunctive dependencies
@@ -524,6 +524,13 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
     which satisfies a 'depends on' or 'select' as well.  Returns (config
     dict, list of options that could not be set); the caller decides
     whether that is fatal.
+
+    UNTIL_MET stops as soon as every option of WANT, MODULES and DISABLE
+    is as asked, even when a helper tried on the way is not: such a helper
+    is one that cannot be set on this architecture (MEMORY_BALLOON's first
+    selector is powerpc's CMM, and 6.1's ZSMALLOC's a zswap choice entry),
+    and chasing it costs every remaining round (a make olddefconfig each)
+    without changing the configuration.
     """
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -562,6 +569,8 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
         missing = [w for w in want + extra if have.get(w) != value(w)]
         wrong = [d for d in disable if have.get(d) not in (None, "n")]
         if not missing and not wrong:
+            break
+        if until_met and not wrong and all(have.get(w) == value(w) for w in want):
             break
         for w in missing:
             lines = setopt(lines, w, value(w))
