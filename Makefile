@@ -99,8 +99,10 @@ demo: deps
 	echo; echo "== 3. The series, with the drop-z3fold prerequisite"; \
 	scripts/apply-series.sh --prereq drop-z3fold --output $(DEMO_DIR)/patches \
 		$(DEMO_DIR)/linux-6.12 || exit 1; \
-	echo; echo "== 4. Verification"; \
-	$(PY) scripts/verify.py --json $(DEMO_DIR)/verify.json $(DEMO_DIR)/linux-6.12; rc=$$?; \
+	echo; echo "== 4. Verification, with Debian's cloud-amd64 configuration (CONFIG_ZSMALLOC=m) added"; \
+	cloud=$$(scripts/debian-config.sh cloud-amd64) || exit 1; \
+	$(PY) scripts/verify.py --config $$cloud --json $(DEMO_DIR)/verify.json \
+		$(DEMO_DIR)/linux-6.12; rc=$$?; \
 	echo; echo "demo: tree    $(DEMO_DIR)/linux-6.12 (branch movable-ops)"; \
 	echo "demo: patches $(DEMO_DIR)/patches"; \
 	echo "demo: verify  $(DEMO_DIR)/verify.json"; \
@@ -114,7 +116,9 @@ bench: deps
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.name "movops bench" && \
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.email "movops-bench@localhost" && \
 	scripts/apply-series.sh -q --prereq drop-z3fold $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	cloud=$$(scripts/debian-config.sh --pinned cloud-amd64) && \
 	$(PY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(PY) bench/bench-verify.py --config $$cloud $(MOVOPS_CACHE)/bench/linux-6.12 && \
 	$(PY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
 
 expected: deps

@@ -3,7 +3,8 @@
 """bench-verify.py - how long scripts/verify.py takes, against a full build.
 
 Usage: bench/bench-verify.py [--branch NAME] [--base REV] [--runs N]
-                             [--no-full] [--rebuild-full] [--keep] KDIR
+                             [--config FILE]... [--no-full] [--rebuild-full]
+                             [--keep] KDIR
 
 Measures on the series of KDIR (a tree with a series branch):
   verify cold   scripts/verify.py with a fresh --build-dir (new worktree,
@@ -13,6 +14,8 @@ Measures on the series of KDIR (a tree with a series branch):
                 writes and reads a few hundred MB, and this machine's disk
                 and neighbours move one run by seconds);
   verify warm   a second run with the last cold run's --build-dir;
+  proof         the configspace check's own time in the median cold run
+                (every commit's proof over its configuration space);
   full vmlinux  'make vmlinux' of the first configuration verify derived
                 ("full"), from scratch, with as many jobs as cores; measured
                 once and cached in $MOVOPS_CACHE/bench-verify/full-build.json
@@ -127,6 +130,9 @@ def main():
     p.add_argument("--base")
     p.add_argument("--runs", type=int, default=3, metavar="N",
                    help="cold runs, each in a new directory; the median counts (default 3)")
+    p.add_argument("--config", action="append", default=[], metavar="FILE",
+                   help="pass --config FILE to verify.py (a configuration of the user's "
+                        "added to its builds; repeatable)")
     p.add_argument("--no-full", action="store_true", help="leave out the full build")
     p.add_argument("--rebuild-full", action="store_true", help="measure the full build again")
     p.add_argument("--keep", action="store_true", help="keep the bench directory")
@@ -138,6 +144,8 @@ def main():
         extra += ["--branch", args.branch]
     if args.base:
         extra += ["--base", args.base]
+    for c in args.config:
+        extra += ["--config", c]
 
     def log(msg):
         print(f"bench-verify: {msg}", file=sys.stderr, flush=True)
@@ -200,6 +208,11 @@ def main():
                          " ".join(f"{r[1]:.1f}" for r in runs), "", "", ""))
         rows.append(("verify warm", f"{warm:.1f}", f"{warm_cpu:.1f}", f"<= {TARGET_WARM:.0f}",
                      "yes" if warm <= TARGET_WARM else "NO", f"{l1:.1f}->{l2:.1f}"))
+        proof = next((c for c in d1.get("checks", []) if c["name"] == "configspace"), None)
+        if proof is not None:
+            n = len(proof.get("data", {}).get("commits", []))
+            rows.append((f"  configspace proof ({n} commits)", f"{proof['time_s']:.1f}", "",
+                         "seconds", "", ""))
         if full:
             fs, fc = full["seconds"], full.get("cpu_seconds")
             rows.append((f"full vmlinux (-j{full['jobs']}, once)", f"{fs:.1f}",
@@ -216,7 +229,8 @@ def main():
         else:
             rows.append(("full vmlinux", "-", "-", "", err, ""))
         print(f"verify.py on {args.kdir}: {commits} commits, {objs} objects, {cfgs} "
-              f"configurations, {ncpu} cores")
+              f"configurations{' (' + ', '.join(args.config) + ' added)' if args.config else ''}"
+              f", {ncpu} cores")
         head = ("measure", "wall s", "CPU s", "target", "met", "load (1 min, before->after)")
         w = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
         for r in [head] + rows:

@@ -49,6 +49,12 @@ from movops import stepenv, generate, textedit, dispatchtext
 
 plan = stepenv.load_plan()
 blocked = stepenv.refuse_if_blocked(plan, "movable-ops-dispatch")
+if not blocked and not plan["decoding"]["defs"]:
+    # A tree that has its dispatch already (converted, or run on its own
+    # after this step): the users in the plan come from that dispatch.
+    print("movops: movable-ops-dispatch: skipped: no pointer decoding to replace",
+          file=sys.stderr)
+    blocked = True
 dispatch = plan["dispatch"]
 users = {u["ops"]: u for u in plan["users"]}
 edits, messages = ({}, []) if blocked else dispatchtext.edits(plan)

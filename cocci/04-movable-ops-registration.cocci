@@ -13,8 +13,8 @@
 /// registered for the page's type.  Each user registers from its init path
 /// (module_init(), or an initcall for code that is always built in), under
 /// the options that build its ops, and a module unregisters from its exit
-/// path.  The ops objects are no longer named outside their own files:
-/// the visibility the dispatch needed is taken back.
+/// path.  An ops object that is now named in its own file only is static
+/// again, and its extern declarations go.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The movops authors.
@@ -25,8 +25,11 @@
 //  (scripts/movops/registration.py): the declaration and stub in an
 //  #ifdef/#else block of include/linux/migrate.h, set_movable_ops() and its
 //  table before the dispatch, #ifdef'd statements at the end of init and
-//  exit functions, and the removal of the #include lines and extern
-//  declarations the dispatch step added.
+//  exit functions, and the removal of the #include lines the dispatch
+//  step added and of the extern declarations of objects now named in
+//  their own files only.  Run on its own, after the dispatch step, it
+//  needs the analysis of the tree before that step (MOVOPS_PLAN): the
+//  includes that step added cannot be told from the tree.
 // Options: --include-headers --no-includes
 
 virtual patch
@@ -62,6 +65,10 @@ else:
         skip = str(e) + "; nothing changed"
 if skip:
     print(f"movops: movable-ops-registration: skipped: {skip}", file=sys.stderr)
+else:
+    # Why the step applies: the users that can be modules, with evidence.
+    for d in reg["decisions"]:
+        print(f"movops: movable-ops-registration: {d}", file=sys.stderr)
 restore = set() if skip else {e["ops"] for e in reg["entries"] if e.get("restore_static")}
 
 def gets_static(name):

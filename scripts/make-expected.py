@@ -40,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
+from movops.series import working_set  # noqa: E402
 from movops.tree import Tree  # noqa: E402
 
 GOLDEN_IDENTITY = ("Movops Tester", "tester@example.org")
@@ -55,10 +56,9 @@ ENTRIES = {
     "6.1-drop-z3fold-zsmalloc-page-type": ("debian:6.1", ["drop-z3fold", "zsmalloc-page-type"], 0),
 }
 
-# Files every step reads, whatever the analysis finds.
-ALWAYS_READ = ["include/linux/migrate.h", "include/linux/page-flags.h",
-               "include/linux/balloon_compaction.h", "mm/compaction.c", "mm/migrate.c",
-               "mm/internal.h", "mm/Kconfig", "mm/Makefile"]
+# Read by the analysis (Kconfig symbols, obj- lines) besides the files the
+# steps read (movops.series.working_set()).
+KBUILD_READ = ["mm/Kconfig", "mm/Makefile"]
 
 
 def git(cwd, *args):
@@ -94,7 +94,8 @@ def clone(source, dest):
 
 
 def read_files(kdir, plan, branch=None):
-    files = set(ALWAYS_READ) | set(plan.get("files", []))
+    tree = Tree(kdir, "HEAD")
+    files = set(KBUILD_READ) | set(working_set(tree, plan) if plan else [])
     if branch:
         files |= set(git(kdir, "diff", "--name-only", "HEAD", branch).split())
     return sorted(files)

@@ -61,6 +61,13 @@ def clone_tree(version, dest, sparse=None):
     return dest
 
 
+def debian_config(flavour):
+    """Path of Debian's FLAVOUR kernel configuration (e.g. cloud-amd64) from
+    the pinned linux-config-6.12, decompressed (scripts/debian-config.sh)."""
+    out = run([str(SCRIPTS / "debian-config.sh"), "--pinned", flavour]).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="session")
 def repo():
     return REPO

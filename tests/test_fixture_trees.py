@@ -10,6 +10,11 @@ is left out, as the kernel would leave it out.  That is what lets a
 fixture's mm/migrate.c define what include/linux/migrate.h stubs out for
 !CONFIG_MIGRATION, as the kernel does.
 
+An option X=m is written CONFIG_X_MODULE in a configuration, as the
+kernel's autoconf.h has it: CONFIG_X is then not defined, and the .c files
+its obj-$(CONFIG_X) line builds are compiled as modules are, in a command
+of their own with -DMODULE.
+
 One test per case x tree x configuration x tool.  The compilations of a
 case run in parallel when its first test runs; the tests report them.  See
 tests/fixtures/README.md.
@@ -86,13 +91,47 @@ def c_files(tree):
     return sorted(str(p.relative_to(tree)) for p in tree.rglob("*.c"))
 
 
-def built_files(tree, options):
-    out = []
+MODULE_SUFFIX = "_MODULE"
+
+
+def option_name(opt):
+    """CONFIG_X of CONFIG_X_MODULE (X=m), else OPT."""
+    return opt[:-len(MODULE_SUFFIX)] if opt.endswith(MODULE_SUFFIX) else opt
+
+
+def _built(tree, options):
+    """{rel: True if built as a module} of the .c files OPTIONS build."""
+    out = {}
     for rel in c_files(tree):
         need = build_options(tree, rel)
-        if need is not None and all(o in options for o in need):
-            out.append(rel)
+        if need is None:
+            continue
+        if all(o in options or o + MODULE_SUFFIX in options for o in need):
+            out[rel] = any(o not in options for o in need)
     return out
+
+
+def built_files(tree, options):
+    return sorted(_built(tree, options))
+
+
+def compile_commands(tree, options, autoconf, tool):
+    """The commands that check what OPTIONS build in TREE: the built-in
+    files in one, the modules (-DMODULE) in another."""
+    built = _built(tree, options)
+    include = ["-I", str(tree / "include"), "-include", str(autoconf)]
+    base = GCC + include if tool == "gcc" else SPARSE + include + SPARSE_FLAGS
+    cmds = []
+    for module in (False, True):
+        files = sorted(f for f, m in built.items() if m == module)
+        if files:
+            cmds.append(base + (["-DMODULE"] if module else []) + files)
+    return cmds
+
+
+def write_autoconf(path, options):
+    path.write_text("".join(f"#define {o} 1\n" for o in options))
+    return path
 
 
 # -- running the tools ---------------------------------------------------------
@@ -100,19 +139,16 @@ def built_files(tree, options):
 def _run(case, tree_name, config, tool, autoconf_dir):
     tree = FIXTURES / case / tree_name
     options = case_json(case)["configs"][config]
-    files = built_files(tree, set(options))
-    if not files:
+    autoconf = write_autoconf(Path(autoconf_dir) / f"{tree_name}-{config}-{tool}.h",
+                              options)
+    cmds = compile_commands(tree, set(options), autoconf, tool)
+    if not cmds:
         return None, f"configuration {config} builds no .c file of {tree}"
-    autoconf = Path(autoconf_dir) / f"{tree_name}-{config}-{tool}.h"
-    autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
-    include = ["-I", str(tree / "include"), "-include", str(autoconf)]
-    if tool == "gcc":
-        cmd = GCC + include + files
-    else:
-        cmd = SPARSE + include + SPARSE_FLAGS + files
-    res = subprocess.run(cmd, cwd=tree, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True)
-    return res, " ".join(cmd)
+    results = [subprocess.run(cmd, cwd=tree, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for cmd in cmds]
+    res = subprocess.CompletedProcess(
+        cmds, max(r.returncode for r in results), "".join(r.stdout for r in results))
+    return res, "\n$ ".join(" ".join(cmd) for cmd in cmds)
 
 
 _results = {}
@@ -172,13 +208,30 @@ def test_case_json(case):
     assert all(isinstance(s, str) and s for s in data["output_contains"])
     configs = data["configs"]
     assert isinstance(configs, dict) and len(configs) >= 2
+    tristate = tristate_options(FIXTURES / case / "before")
     for name, opts in configs.items():
         assert opts and all(re.fullmatch(r"CONFIG_\w+", o) for o in opts), name
+        for o in opts:
+            if o.endswith(MODULE_SUFFIX):
+                assert option_name(o) in tristate, \
+                    f"{case}: {name}: {o}, but {option_name(o)} is not a tristate option"
+                assert option_name(o) not in opts, f"{case}: {name}: {o} and {option_name(o)}"
     assert any("CONFIG_COMPACTION" not in opts for opts in configs.values()), \
         f"{case}: no configuration with CONFIG_COMPACTION off"
-    union = set().union(*configs.values())
-    assert any(set(opts) == union for opts in configs.values()), \
+    # X=m and X=y are the same option set two ways.
+    union = {option_name(o) for opts in configs.values() for o in opts}
+    assert any({option_name(o) for o in opts} == union for opts in configs.values()), \
         f"{case}: no configuration sets every option the others use"
+
+
+def tristate_options(tree):
+    """CONFIG_X of every 'config X' entry of type tristate in TREE's Kconfig files."""
+    out = set()
+    for path in tree.rglob("Kconfig*"):
+        for m in re.finditer(r"^config (\w+)\n((?:[ \t]+.*\n|\n)*)", path.read_text(), re.M):
+            if re.search(r"^\s+(tristate|def_tristate)\b", m.group(2), re.M):
+                out.add("CONFIG_" + m.group(1))
+    return out
 
 
 def _tree_files(tree):

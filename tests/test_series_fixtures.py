@@ -116,15 +116,12 @@ def test_every_commit_compiles(case, tmp_path_factory):
         subprocess.run(f"git -C {repo} archive {rev} | tar -x -C {tree}", shell=True,
                        check=True)
         for config, options in data["configs"].items():
-            files = trees.built_files(tree, set(options))
-            autoconf = work / f"{rev[:12]}-{config}.h"
-            autoconf.write_text("".join(f"#define {o} 1\n" for o in options))
-            r = subprocess.run(trees.GCC + ["-I", str(tree / "include"), "-include",
-                                            str(autoconf)] + files,
-                               cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-            assert r.returncode == 0 and not r.stdout.strip(), \
-                f"commit '{subject}' does not compile with {config}:\n{r.stdout}"
+            autoconf = trees.write_autoconf(work / f"{rev[:12]}-{config}.h", options)
+            for cmd in trees.compile_commands(tree, set(options), autoconf, "gcc"):
+                r = subprocess.run(cmd, cwd=tree, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+                assert r.returncode == 0 and not r.stdout.strip(), \
+                    f"commit '{subject}' does not compile with {config}:\n{r.stdout}"
 
 
 # -- the seeds ------------------------------------------------------------------
@@ -249,6 +246,107 @@ def test_already_converted_says_so(tmp_path_factory):
     assert res.returncode == 0
     assert "already converted" in res.stdout
     assert "movable-ops" not in git(repo, "branch", "--list")
+
+
+def _line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_registration_converted_analysis(tmp_path):
+    """On a tree whose users register their ops, the analysis lists each
+    set_movable_ops() call (ops, page type, where it registers and
+    unregisters) and the dispatch's branches, and finds nothing to do."""
+    before = FIXTURES / "registration-converted" / "before"
+    k = make_repo(before, tmp_path / "k")
+    res = run([str(APPLY), "--analyze", "--json", str(tmp_path / "a.json"), str(k)],
+              check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    a = json.loads((tmp_path / "a.json").read_text())
+    assert a["state"] == "converted" and not a["blockers"] and not a["users"]
+    assert not a["registration"]["applies"]
+    balloon, zs = before / "mm" / "balloon_compaction.c", before / "mm" / "zsmalloc.c"
+    got = [(r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"],
+            [f"{u['file']}:{u['line']} {u['fn']}" for u in r["unregistered"]])
+           for r in a["registered"]]
+    assert got == [
+        ("balloon_mops", "PGTY_offline",
+         f"mm/balloon_compaction.c:{_line_of(balloon, 'set_movable_ops(&balloon_mops')}",
+         "balloon_init", []),
+        ("zsmalloc_mops", "PGTY_zsmalloc",
+         f"mm/zsmalloc.c:{_line_of(zs, 'set_movable_ops(&zsmalloc_mops')}", "zs_init",
+         [f"mm/zsmalloc.c:{_line_of(zs, 'set_movable_ops(NULL')} zs_exit"])]
+    assert [(b["test"], b["var"], b["ops"]) for b in a["dispatch"]["branches"]] == [
+        ("PageOffline", "offline_movable_ops", "balloon_mops"),
+        ("PageZsmalloc", "zsmalloc_movable_ops", "zsmalloc_mops")]
+    out = res.stdout
+    assert "Users (2): ops objects registered with set_movable_ops()" in out
+    assert re.search(r"zsmalloc_mops +mm/zsmalloc\.c:\d+ +PGTY_zsmalloc +PageZsmalloc +"
+                     r"zs_init\(\) \(mm/zsmalloc\.c:\d+\) +"
+                     r"zs_exit\(\) \(mm/zsmalloc\.c:\d+\)", out), out
+    assert re.search(r"balloon_mops +mm/balloon_compaction\.c:\d+ +PGTY_offline +PageOffline +"
+                     r"balloon_init\(\) \(mm/balloon_compaction\.c:\d+\) +- \(built in\)",
+                     out), out
+    assert "the users register their movable_ops with set_movable_ops() already" in out
+
+
+def _analysis(case, tmp_path):
+    k = make_repo(FIXTURES / case / "before", tmp_path / "k")
+    res = run([str(APPLY), *trees.case_json(case)["args"], "--analyze", "--json",
+               str(tmp_path / "a.json"), str(k)], check=False)
+    return res, json.loads((tmp_path / "a.json").read_text())
+
+
+def test_address_space_era_one_blocker(tmp_path):
+    """Before v6.0 there is no ops pointer to stop storing: one blocker that
+    says so, not one per __SetPageMovable(page, mapping) call."""
+    res, a = _analysis("address-space-era", tmp_path)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert [(b["kind"], b["file"], b["line"]) for b in a["blockers"]] == \
+        [("no-movable-operations", "include/linux/migrate.h", 40)]
+    assert "predates struct movable_operations (v6.0)" in a["blockers"][0]["problem"]
+    assert a["users"] == [] and not a["adaptations"]
+
+
+def test_tristate_third_user_decides_alone(tmp_path):
+    """The registration step is added for the one user that can be a
+    module, with its Kconfig and Makefile evidence, and for no other."""
+    res, a = _analysis("tristate-third-user", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    reg = a["registration"]
+    assert reg["applies"] and reg["needed"]
+    assert reg["modules"] == [{
+        "ops": "frob_mops",
+        "why": "CONFIG_FROB_POOL is tristate, drivers/misc/Kconfig:8; "
+               "drivers/misc/Makefile:6 builds drivers/misc/frob_pool.c under it"}]
+    assert len(reg["decisions"]) == 1 and reg["decisions"][0].startswith("frob_mops ")
+    assert [e["ops"] for e in reg["entries"]] == ["frob_mops", "balloon_mops", "zsmalloc_mops"]
+
+
+def test_all_builtin_skips_registration(tmp_path):
+    res, a = _analysis("all-builtin", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    reg = a["registration"]
+    assert not reg["needed"] and not reg["applies"] and not reg["modules"]
+    assert reg["reason"].startswith("every user's ops object is built into the kernel")
+
+
+def test_static_dispatch_then_registration(tmp_path):
+    """The series with --dispatch static (upstream's 84caf98838a3), then
+    apply-series on its output: one more commit, the registration step's,
+    and the tree the full series makes.  The dispatch step's commit in the
+    history tells what it made visible (static-dispatch-converted is the
+    same without that history)."""
+    k = make_repo(FIXTURES / "mainline" / "before", tmp_path / "k")
+    run([str(APPLY), "-q", "--dispatch", "static", "--branch", "static", str(k)])
+    res = run([str(APPLY), "--base", "static", "--branch", "registered", str(k)],
+              check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "its static dispatch cannot name an ops object built into a module" in res.stdout
+    assert len(git(k, "rev-list", "static..registered").split()) == 1
+    assert "Generated by movops from cocci/04-movable-ops-registration.cocci." in \
+        git(k, "log", "-1", "--format=%B", "registered")
+    git(k, "checkout", "-q", "registered")
+    assert tree_files(k) == tree_files(FIXTURES / "mainline" / "after")
 
 
 def test_mainline_equals_golden(tmp_path):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS, clone_tree, run
+from conftest import SCRIPTS, clone_tree, debian_config, run
 
 sys.path.insert(0, str(SCRIPTS))
 
@@ -742,8 +742,8 @@ class Good:
         run(["git", "checkout", "-q", "-b", name, start or self.branch], cwd=self.kdir)
         return self.kdir
 
-    def verify(self, branch, env=None):
-        return verify(self.kdir, "--branch", branch, "--base", self.base,
+    def verify(self, branch, *args, env=None):
+        return verify(self.kdir, "--branch", branch, "--base", self.base, *args,
                       build_dir=self.root, env=env,
                       json_path=self.root.parent / f"report-{branch}.json")
 
@@ -762,7 +762,10 @@ def good(tmp_path_factory):
     root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
     g = Good(kdir, root, base)
     g.patch_dir = work / "series-out"
-    g.first = g.verify("movable-ops")
+    # Debian's cloud kernel configuration builds zsmalloc as a module: the
+    # configuration that upstream's static dispatch broke.
+    g.cloud = debian_config("cloud-amd64")
+    g.first = g.verify("movable-ops", "--config", g.cloud)
     yield g
     # The clone, the verify worktree and the build directories take some
     # GB; the reports (work/report-*.json) stay for reading.
@@ -782,13 +785,35 @@ def test_good_series_passes(good):
     # must equal its golden patches.
     assert status == {"old-api-gone": "pass", "configs": "pass", "build": "pass",
                       "changed-lines": "pass", "sparse": "pass", "bisect": "pass",
-                      "checkpatch": "pass", "golden": "pass"}
+                      "configspace": "pass", "checkpatch": "pass", "golden": "pass"}
     assert check_of(data, "golden")["data"]["prereqs"] == ["drop-z3fold"]
-    assert data["base"] == good.base and len(data["commits"]) >= 1
+    assert data["base"] == good.base and len(data["commits"]) == 5
     cfgs = check_of(data, "configs")["data"]["configs"]
-    assert {c["name"] for c in cfgs} >= {"full", "no-COMPACTION"}
-    stub = next(c for c in cfgs if c["name"] == "no-COMPACTION")
-    assert "CONFIG_COMPACTION" in stub["disable"]
+    names = {c["name"] for c in cfgs}
+    assert {"full", "user-" + good.cloud.name} <= names
+    stub = [c for c in cfgs if "CONFIG_COMPACTION" in c["disable"]]
+    assert stub, cfgs
+    # The user's configuration builds the affected objects at every
+    # commit, zsmalloc as a module.
+    user = "user-" + good.cloud.name
+    builds = check_of(data, "bisect")["data"]["builds"]
+    assert {b["commit"] for b in builds if b["config"] == user} == \
+        {c["sha"] for c in data["commits"]}
+    assert "-DMODULE" in (good.root / f"build-{user}" / "mm" / ".zsmalloc.o.cmd").read_text()
+    # The configuration-space proof: every valid assignment at the tip;
+    # the two commits with the static dispatch lose zsmalloc when it is a
+    # module, which the registration commit fixes; the cloud build agrees.
+    cs = check_of(data, "configspace")
+    tip = cs["data"]["commits"][-1]
+    assert tip["ok"] and tip["failing"] == 0 and tip["valid"] >= 24, tip
+    assert {"ZSMALLOC", "MODULES", "COMPACTION", "MIGRATION"} <= set(tip["options"])
+    static = [v for v in cs["data"]["commits"] if not v["ok"]]
+    assert [v["label"] for v in static] == ["3/5", "4/5"], static
+    assert all(v["groups"][0]["key"] == "CONFIG_ZSMALLOC=m: zsmalloc_mops lost" for v in static)
+    agree = cs["data"]["agreement"][user]
+    assert agree["ok"], agree
+    assert any(l.startswith("zsmalloc_mops: proof says reached") and "its registration" in l
+               for l in agree["lines"]), agree
     # The sparse baseline is not empty: matching, not absence, makes it pass.
     assert "at the base" in check_of(data, "sparse")["summary"]
     # Build products went to the cache directory, none into KDIR.
@@ -804,7 +829,7 @@ def test_good_series_passes(good):
     commits = data["commits"]
     order = {c["sha"]: i for i, c in enumerate(commits, 1)}
     how = {(order[b["commit"]], b["config"]): (b["how"], b["why_make"]) for b in builds}
-    for cfg in ("full", "no-COMPACTION"):
+    for cfg in ("full", "no-COMPACTION", "no-MIGRATION"):
         assert how[(1, cfg)] == ("direct, 0 rebuilt, Kconfig only drops 3 options that "
                                  "are off", ""), how
         assert how[(2, cfg)][0].startswith("direct, ") and not how[(2, cfg)][1], how
@@ -813,10 +838,30 @@ def test_good_series_passes(good):
 
 
 @pytest.mark.realtree
+def test_static_dispatch_commit_fails_the_configuration_space_proof(good):
+    """Upstream's 84caf98838a3: the series without its registration
+    commit.  The proof fails naming CONFIG_ZSMALLOC=m, and Debian's cloud
+    configuration, built for real, agrees: its preprocessed dispatch has
+    no zsmalloc branch while zsmalloc.o is built as a module."""
+    k = good.variant("static-dispatch", "movable-ops~1")
+    run(["git", "checkout", "-q", "master"], cwd=k)
+    code, data, out = good.verify("static-dispatch", "--config", good.cloud)
+    assert code == 1, out
+    cs = check_of(data, "configspace")
+    assert cs["status"] == "fail", cs
+    assert "CONFIG_ZSMALLOC=m: zsmalloc_mops lost" in cs["summary"]
+    assert any("CONFIG_ZSMALLOC=m" in d and "built as a module" in d for d in cs["details"])
+    agree = cs["data"]["agreement"]["user-" + good.cloud.name]
+    assert agree["ok"], agree
+    assert any(l.startswith("zsmalloc_mops: proof says lost") and "no branch for it" in l
+               for l in agree["lines"]), agree
+
+
+@pytest.mark.realtree
 def test_second_run_is_warm_and_equal(good):
     import time
     t = time.monotonic()
-    code, data, out = good.verify("movable-ops")
+    code, data, out = good.verify("movable-ops", "--config", good.cloud)
     assert time.monotonic() - t < 60
     assert code == 0, out
     assert [c["status"] for c in data["checks"]] == \

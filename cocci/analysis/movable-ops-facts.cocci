@@ -409,3 +409,23 @@ ops << dispatch_branch.ops;
 p << dispatch_branch.p;
 @@
 emit("dispatch_branch", p, test=str(test), ops=str(ops))
+
+// A dispatch that returns what the users registered with set_movable_ops()
+// (upstream since the fix of 84caf98838a3, or the series' registration
+// step): each branch names the page type and the pointer registered for it.
+
+@dispatch_registered@
+identifier f =~ "^page_movable_ops$";
+identifier test =~ "^Page[A-Z]", v;
+expression P;
+position p;
+@@
+f(...) { <... if (test@p(P)) return v; ...> }
+
+@script:python@
+test << dispatch_registered.test;
+v << dispatch_registered.v;
+p << dispatch_registered.p;
+@@
+if str(v) != "NULL":
+    emit("dispatch_registered", p, test=str(test), var=str(v))

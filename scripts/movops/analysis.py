@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import facts as F
 from . import kbuild
-from .tree import Tree
+from .tree import Tree, TreeError, git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
 # in a user's files are found from the facts.
@@ -117,6 +117,8 @@ class Analysis:
         self.types = page_types(tree)
         self.blockers = []
         self.warnings = []
+        self.history = None         # the static dispatch's commit (_dispatch_history)
+        self.pre_v6 = False         # __SetPageMovable() takes an address_space
         self.adaptations = []
         self.fndefs = {}            # (file, name) -> fndef fact
         for f in _by(facts_list, "fndef"):
@@ -209,18 +211,23 @@ class Analysis:
         marks1 = _by(self.facts, "mark1")
         decodings = _by(self.facts, "decoding")
         self.helpers = self._forwarding_helpers()
-        if self._before_movable_operations(marks):
+        self.pre_v6 = self._before_movable_operations(marks)
+        if self.pre_v6:
             # Nothing below applies: the marks pass address spaces.
             marks = []
         users = self._users(marks)
+        if not users and not decodings:
+            # Converted by a static dispatch (the series' dispatch step, or
+            # upstream's 84caf98838a3): its branches name the users.
+            users = self._users_from_dispatch()
         self._exports(users)
         for u in users.values():
             self._guard(u)
             self._header(u)
-        self._types(users)
-        dispatch = self._dispatch(users, decodings)
-        registration = self._registration(users, dispatch)
+        self._types({k: u for k, u in users.items() if not u.get("from_dispatch")})
         registered = self._registered()
+        dispatch = self._dispatch(users, decodings, registered)
+        registration = self._registration(users, dispatch, registered)
         state = self._state(marks, marks1, decodings, dispatch, registered)
         flag = self._flag_step(users)
         result = {
@@ -356,6 +363,106 @@ class Analysis:
                     f"make sure {u['ops']} is defined as 'const struct movable_operations' "
                     "in a file of this tree", u["ops"]))
         return users
+
+    def _users_from_dispatch(self):
+        """The users a static dispatch in the tree names ('if
+        (PageZsmalloc(page)) return &zsmalloc_mops;'), with the page type of
+        each branch: what the registration step needs when it runs after
+        the dispatch step, on its own or on a tree converted before it
+        existed.  {} unless every branch names a page type and an ops
+        object defined in the tree."""
+        branches = sorted(_by(self.facts, "dispatch_branch"),
+                          key=lambda f: (f["file"], f["line"]))
+        opsdefs = {d["obj"]: d for d in _by(self.facts, "opsdef")}
+        static_defs = {d["obj"] for d in _by(self.facts, "opsdef_static")}
+        by_test = {t["test"]: name for name, t in self.types.items()}
+        users = {}
+        for b in branches:
+            d, t = opsdefs.get(b["ops"]), by_test.get(b["test"])
+            if d is None or t is None or b["ops"] in users:
+                return {}
+            u = self._new_user(b["ops"], d, b["ops"] in static_defs)
+            u["page_type"], u["type_test"] = t, b["test"]
+            u["files"] = [d["file"]]
+            u["from_dispatch"] = {"file": b["file"], "line": b["line"]}
+            # The branch's comment, as the dispatch step writes it.
+            lines = (self.tree.read(b["file"]) or "").splitlines()
+            nxt = lines[b["line"]].strip() if b["line"] < len(lines) else ""
+            u["remark"] = nxt.startswith("/*")
+            users[b["ops"]] = u
+        return users
+
+    def _existing_sanity(self, host):
+        """The VM_BUG/VM_WARN check that opens the dispatch in HOST."""
+        lines = (self.tree.read(host) or "").splitlines()
+        for i, line in enumerate(lines):
+            if re.match(rf"(static )?const struct movable_operations \*{DISPATCH_NAME}\(",
+                        line) and i + 2 < len(lines) and lines[i + 1] == "{":
+                first = lines[i + 2].strip()
+                return first if re.match(r"VM_(BUG|WARN)\w*\(", first) else None
+        return None
+
+    def _dispatch_history(self, host, users):
+        """What the commit that brought the static dispatch into HOST did to
+        make the users' ops visible there, from git history: {'commit',
+        'includes': added to HOST, 'unstatic': ops that lost 'static',
+        'externs': {ops: header it was declared in}}.  That commit adds the
+        branches ('return &ops;') to HOST, which it does not create, and
+        removes the pointer decoding ('->mapping - PAGE_MAPPING_MOVABLE').
+        None when the tree's history has no such commit (the step then
+        leaves the visibility and the #include lines as they are)."""
+        if not users or not self.tree.is_git():
+            return None
+        rev = self.tree.commit or "HEAD"     # a working tree: its history
+        names = "|".join(re.escape(o) for o in sorted(users))
+        env = getattr(self.tree, "env", None)
+        try:
+            shas = git(self.tree.path, "log", "-n20", "--format=%H", "-G",
+                       rf"return &({names});", rev, "--", host, env=env).split()
+        except TreeError:
+            return None
+        for sha in shas:
+            try:
+                diff = git(self.tree.path, "show", "--format=", "--unified=0",
+                           "--no-renames", sha, env=env)
+            except TreeError:
+                return None
+            out = self._dispatch_commit(sha, diff, host, users)
+            if out:
+                return out
+        return None
+
+    @staticmethod
+    def _dispatch_commit(sha, diff, host, users):
+        out = {"commit": sha, "includes": [], "unstatic": set(), "externs": {}}
+        returns, cur, decoding, created = set(), None, False, False
+        for line in diff.splitlines():
+            m = re.match(r"diff --git a/\S+ b/(\S+)", line)
+            if m:
+                cur = m.group(1)
+                continue
+            if cur == host and line == "--- /dev/null":
+                created = True
+            if line.startswith(("+++", "---")):
+                continue
+            if re.match(r"-.*->mapping\s*-\s*PAGE_MAPPING_MOVABLE\b", line):
+                decoding = True
+            if cur == host:
+                m = re.match(r"\+#\s*include\s*(<[^>]+>|\"[^\"]+\")", line)
+                if m:
+                    out["includes"].append(m.group(1))
+                m = re.match(r"\+\s*return &(\w+);", line)
+                if m:
+                    returns.add(m.group(1))
+            m = re.match(r"-static const struct movable_operations (\w+)\s*=", line)
+            if m:
+                out["unstatic"].add(m.group(1))
+            m = re.match(r"\+extern const struct movable_operations (\w+);", line)
+            if m:
+                out["externs"][m.group(1)] = cur
+        if created or not decoding or not set(users) <= returns:
+            return None
+        return out
 
     def _new_user(self, obj, d, static):
         decls = _by(self.facts, "opsdecl_static")
@@ -795,7 +902,7 @@ class Analysis:
         return None
 
     # -- the dispatch ------------------------------------------------------------
-    def _dispatch(self, users, decodings):
+    def _dispatch(self, users, decodings, registered=()):
         callers = _by(self.facts, "decoding_call")
         page_dec = [d for d in decodings if d["func"] == DISPATCH_NAME]
         sanity = None
@@ -844,11 +951,14 @@ class Analysis:
                         f"the decoding is also called outside {host} ({where}): the dispatch "
                         f"is not static and is declared in {decl_header}")
                     self._check_host_built(host, callers)
+        if sanity is None and host and any(u.get("from_dispatch") for u in users.values()):
+            sanity = self._existing_sanity(host)
         if any(d["func"] == "folio_movable_ops" for d in decodings):
             self.adaptations.append(
                 "the tree has folio_movable_ops(): its callers go through "
                 "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
-        if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\("):
+        if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\(") \
+                and not self.pre_v6:
             self.adaptations.append(
                 "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
@@ -870,12 +980,31 @@ class Analysis:
                 branches.append({"ops": f["ops"], "test": f["test"], "open": None,
                                  "close": None, "remark": None, "include": None,
                                  "existing": f"{f['file']}:{f['line']}"})
+            # A dispatch that returns registered pointers: the ops are the
+            # ones registered for the branch's page type.
+            registered_branches = [] if branches else _by(self.facts, "dispatch_registered")
+            for f in sorted(registered_branches, key=lambda f: f["line"]):
+                ops = self._registered_for(f["test"], registered)
+                branches.append({"ops": ops, "test": f["test"], "var": f["var"],
+                                 "open": None, "close": None, "remark": None,
+                                 "include": None, "existing": f"{f['file']}:{f['line']}"})
         includes = []
         host_text = self.tree.read(host) if host else ""
         for b in branches:
             inc = b["include"]
             if inc and not re.search(r"#\s*include\s*" + re.escape(inc), host_text or ""):
                 includes.append(inc)
+        if host and any(u.get("from_dispatch") for u in users.values()):
+            self.history = self._dispatch_history(host, users)
+            where = ", ".join(f"{u['from_dispatch']['file']}:{u['from_dispatch']['line']}"
+                              for u in users.values())
+            self.adaptations.append(
+                f"the tree has a static dispatch already ({where}): its branches name the "
+                "users, and " + (
+                    f"commit {self.history['commit'][:12]}, which added it, tells what it "
+                    "made visible" if self.history else
+                    "no commit in the tree's history shows what it made visible, so "
+                    "their visibility and the #include lines stay"))
         return {"host": host, "static": static, "decl_header": decl_header,
                 "sanity": sanity, "branches": branches, "includes": includes,
                 "caller_files": files}
@@ -957,9 +1086,9 @@ class Analysis:
             f"mapping's a_ops ({len(marks)} calls, in {', '.join(users)})",
             "there is no ops pointer in page->mapping to stop storing and nothing to "
             "dispatch to: the rework starts from the movable_operations interface",
-            "backport 'mm/migrate: convert to movable_operations' style changes (v6.0: "
-            "struct movable_operations, __SetPageMovable(page, &ops)) first, or apply "
-            "the series to v6.0 or later"))
+            "apply the series to v6.0 or later, or backport v6.0's 'mm: Convert all "
+            "PageMovable users to movable_operations' (struct movable_operations, "
+            "__SetPageMovable(page, &ops)) first"))
         return True
 
     # -- registration ----------------------------------------------------------
@@ -967,14 +1096,45 @@ class Analysis:
         """set_movable_ops(&ops, TYPE) calls already in the tree: a tree in
         the registration shape (upstream since the fix of 84caf98838a3, or
         this series' own output)."""
-        out = []
+        out, unregs = [], {}
+        tests = {}
+        for t in self.types.values():
+            tests[f"PGTY_{t['lname']}"] = tests[f"PG_{t['lname']}"] = t["test"]
+        defs = {d["obj"]: f"{d['file']}:{d['line']}" for d in _by(self.facts, "opsdef")}
         for c in self.calls_of(REGISTER_FUNC):
             args = F.split_args(c["args"])
-            m = re.fullmatch(r"&(\w+)", args[0]) if args else None
-            if m and len(args) == 2:
+            if len(args) != 2:
+                continue
+            m = re.fullmatch(r"&(\w+)", args[0])
+            if m:
                 out.append({"ops": m.group(1), "type": args[1], "file": c["file"],
-                            "line": c["line"], "fn": c["fn"]})
+                            "line": c["line"], "fn": c["fn"],
+                            "test": tests.get(args[1]), "defined": defs.get(m.group(1))})
+            elif args[0] == "NULL":
+                unregs.setdefault(args[1], []).append(
+                    {"file": c["file"], "line": c["line"], "fn": c["fn"]})
+        for r in out:
+            r["unregistered"] = [u for u in unregs.get(r["type"], []) if u["file"] == r["file"]]
+            r["module"] = self._module_evidence(r["file"])
+            if r["module"] and not r["unregistered"]:
+                self.warnings.append({
+                    "file": r["file"], "line": r["line"],
+                    "warning": f"{r['ops']} is registered for {r['type']} in {r['fn']}() but "
+                               f"never unregistered, and {r['file']} can be a module "
+                               f"({r['module']['why']}): once it is unloaded the dispatch "
+                               f"returns a pointer into freed memory; call "
+                               f"{REGISTER_FUNC}(NULL, {r['type']}) from its module_exit()"})
         return out
+
+    def _registered_for(self, test, registered):
+        """The ops object set_movable_ops() calls register for the page type
+        that TEST (PageOffline) tests, or None."""
+        t = next((t for t in self.types.values() if t["test"] == test), None)
+        if t is None:
+            return None
+        consts = {pattern.format(t["lname"]) for pattern in ("PGTY_{}", "PG_{}")}
+        found = sorted({r["ops"] for r in registered if r["type"] in consts})
+        return found[0] if len(found) == 1 else None
 
     def _key(self):
         """How set_movable_ops() names a page type in this tree:
@@ -996,26 +1156,37 @@ class Analysis:
         return name if re.search(rf"^\s*(#define\s+)?{re.escape(name)}\b", text, re.M) \
             else None
 
-    def _registration(self, users, dispatch):
+    def _registration(self, users, dispatch, registered=()):
         """Decide whether the dispatch must look up registered ops, and plan
         the registration step."""
-        typed = [u for u in sorted(users.values(), key=lambda x: (x["defined"] or {})
-                                   .get("file", "~")) if u["type_test"] and u["guard"]]
-        modular = [u for u in typed if u.get("module")]
+        ordered = sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~"))
+        typed = [u for u in ordered if u["type_test"] and u["guard"]]
+        # Every user whose object can be a module, typed or not: one
+        # without a page type is a blocker of its own, but the decision
+        # must not claim that everything is built in.
+        modular = [u for u in ordered if u.get("module")]
         reg = {"mode": self.dispatch_mode, "needed": bool(modular), "applies": False,
                "decisions": [], "lost": [], "entries": [], "drop_includes": [],
-               "key": None, "decl": None, "reason": ""}
+               "key": None, "decl": None, "reason": "",
+               "modules": [{"ops": u["ops"], "why": u["module"]["why"]} for u in modular]}
         for u in modular:
-            reg["decisions"].append(
-                f"{u['ops']} can live in a module ({u['module']['why']}): "
-                + ("the registration step is added" if self.dispatch_mode == "auto" else
-                   "with --dispatch static its pages lose their movable_ops in such "
-                   "a build"))
+            reg["decisions"].append(f"{u['ops']} can live in a module ({u['module']['why']})")
             reg["lost"].append({
                 "ops": u["ops"], "config": f"{u['module']['option']}=m",
                 "text": f"{u['module']['option']}=m: {u['ops']} is in a module, which "
                         f"the static dispatch cannot name; {u['name']} pages lose their "
                         "movable_ops and compaction no longer migrates them"})
+        if not users:
+            if self.pre_v6:
+                reg["reason"] = ("the tree predates struct movable_operations: there is "
+                                 "no dispatch to find users' ops")
+            elif registered:
+                reg["reason"] = ("the users register their movable_ops with "
+                                 f"{REGISTER_FUNC}() already: "
+                                 + ", ".join(f"{r['ops']} for {r['type']}" for r in registered))
+            else:
+                reg["reason"] = "no movable_ops users in this tree"
+            return reg
         if not modular:
             reg["reason"] = ("every user's ops object is built into the kernel (no "
                              "tristate option builds it): the static dispatch names them all")
@@ -1063,7 +1234,6 @@ class Analysis:
                 var = f"{u['ops']}_registered"
             entry = {"ops": u["ops"], "type": u["page_type"], "test": u["type_test"],
                      "const": const, "var": var, "file": d["file"], "def_line": d["line"],
-                     "def_end": self._definition_end(d["file"], d["line"]),
                      "guard": u["guard"]["in_file"], "module": u.get("module"),
                      "remark": (by_ops.get(u["ops"]) or {}).get("remark")}
             init = self._init_path(u)
@@ -1073,17 +1243,17 @@ class Analysis:
             entry.update(self._undo_visibility(u))
             reg["entries"].append(entry)
         reg["drop_includes"] = list(dispatch.get("includes") or [])
+        hist = self.history
+        if any(u.get("from_dispatch") for u in typed):
+            # The dispatch is there already: what its commit added.
+            reg["drop_includes"] = [i for i in (hist or {}).get("includes", [])
+                                    if re.search(rf"^#\s*include\s*{re.escape(i)}", host, re.M)]
         if not self.blockers:
             reg["applies"] = True
             reg["reason"] = "; ".join(reg["decisions"])
+        else:
+            reg["reason"] = "the tree has blockers"
         return reg
-
-    def _definition_end(self, file, line):
-        lines = (self.tree.read(file) or "").splitlines()
-        for i in range(line - 1, len(lines)):
-            if lines[i].startswith("};"):
-                return i
-        return None
 
     def _registration_decl(self, host):
         """Where set_movable_ops() and its stub are declared: the top-level
@@ -1155,30 +1325,39 @@ class Analysis:
         return None
 
     def _undo_visibility(self, u):
-        """What the dispatch step did to make U's ops visible, and can be
-        undone once the dispatch no longer names them: 'static' and an
-        extern it added, unless something else still names the object."""
+        """Once the dispatch no longer names U's ops, and the ops argument
+        is gone, the object is named in its own file only, unless
+        something else still names it: then it is static again and its
+        extern declarations go (the one the dispatch step added, and one
+        a header had for inline markers, as balloon_compaction.h did)."""
         d = u["defined"]
         marks = {(k["file"], k["line"]) for k in u["marks"]}
         decls = {(x["file"], x["line"]) for x in u["extern_decls"] + u["forward_decls"]}
         rx = re.compile(rf"\b{re.escape(u['ops'])}\b")
+        branch = re.compile(rf"\s*return &{re.escape(u['ops'])};\s*")
+        disp = u.get("from_dispatch")
         others = []
         for f, ls in sorted(getattr(self, "ops_refs", {}).items()):
             for n, t in ls:
                 if not rx.search(t) or (f, n) in marks or (f, n) in decls:
                     continue
+                if disp and f == disp["file"] and branch.fullmatch(t):
+                    continue    # the dispatch's own branch, which the step replaces
                 if re.match(r"\s*(\*|/\*|//)", t) or re.match(r"EXPORT_SYMBOL", t.strip()):
                     continue
                 if f == d["file"] and n >= d["line"]:
                     continue
                 others.append(f"{f}:{n}")
         keep_export = bool(u["exports"]) and not u.get("drop_export")
-        added_extern = u.get("header") and not u.get("header_has_extern")
         free = not others and not keep_export
         why = ("named at " + ", ".join(others[:3]) if others else
                "exported for a module" if keep_export else "")
-        return {"restore_static": bool(d["static"] and free),
-                "drop_extern": u["header"] if added_extern and free else None,
+        # Every extern declaration goes, the one the dispatch step added to
+        # U's header (in the tree already when the step runs on its own
+        # after it) and one a header had for inline markers.
+        headers = sorted({x["file"] for x in u["extern_decls"]}
+                         | ({u["header"]} if u.get("header") else set()))
+        return {"restore_static": free, "drop_extern": headers if free else [],
                 "stays_visible": why}
 
 
@@ -1188,6 +1367,9 @@ class Analysis:
                     and re.search(r"return &\w+;", text))
 
     def _flag_step(self, users):
+        if self.pre_v6:
+            return {"applies": False,
+                    "reason": "the tree predates struct movable_operations"}
         pf = self.tree.read("include/linux/page-flags.h") or ""
         if "PG_movable_ops" in pf:
             return {"applies": False, "reason": "the tree already has PG_movable_ops"}

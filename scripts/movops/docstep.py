@@ -51,6 +51,8 @@ def edits():
     text = read(HEADER)
     if text is None:
         raise Mismatch(f"{HEADER} does not exist")
+    if all(repl in text for _, repl in PASSAGES):
+        raise Mismatch(f"{HEADER}: the comment is up to date already")
     new = text
     for old, repl in PASSAGES:
         if new.count(old) != 1:

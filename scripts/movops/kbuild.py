@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kexpr
+
 CONFIG_RE = re.compile(r"\bCONFIG_([A-Za-z0-9_]+)")
 
 
@@ -95,20 +97,7 @@ def if_nest(text, lineno):
     The include guard of a header (#ifndef X_H / #define X_H) is left out.
     """
     stack = []
-    lines = text.splitlines()
-    cont = ""
-    for i, raw in enumerate(lines, 1):
-        if i >= lineno:
-            break
-        line = cont + raw
-        if line.endswith("\\"):
-            cont = line[:-1] + " "
-            continue
-        cont = ""
-        m = re.match(r"\s*#\s*(ifdef|ifndef|if|elif|else|endif)\b(.*)", line)
-        if not m:
-            continue
-        d, rest = m.group(1), m.group(2).strip()
+    for i, d, rest in kexpr.conditionals(text, lineno):
         if d in ("if", "ifdef", "ifndef"):
             stack.append(Conditional(d, rest, i))
         elif d == "elif":
@@ -122,11 +111,9 @@ def if_nest(text, lineno):
                 stack.pop()
     # Drop a header's include guard: an outermost #ifndef FOO_H followed by
     # #define FOO_H.
-    if stack and stack[0].directive == "ifndef" and not stack[0].in_else:
-        name = stack[0].expr.split()[0] if stack[0].expr else ""
-        nxt = lines[stack[0].line] if stack[0].line < len(lines) else ""
-        if re.match(rf"\s*#\s*define\s+{re.escape(name)}\b", nxt):
-            stack = stack[1:]
+    if (stack and stack[0].directive == "ifndef" and not stack[0].in_else
+            and kexpr.include_guard(text, (stack[0].line, stack[0].expr))):
+        stack = stack[1:]
     return stack
 
 

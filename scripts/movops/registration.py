@@ -176,8 +176,11 @@ def user_edits(entry, reg, text):
     inserts = []        # (index, lines) inserted before line index; or replacements
     if init["kind"] == "initcall":
         # A function of its own right after the ops object, inside the
-        # block that builds it: it exists exactly when the ops do.
-        at = entry["def_end"]          # 0-based index of the definition's '};'
+        # block that builds it: it exists exactly when the ops do.  The
+        # earlier steps moved lines: the definition is found in the text.
+        at = definition_end(text, ops)
+        if at is None:
+            raise Mismatch(f"{entry['file']}: no definition of {ops} ending in '}};'")
         if at + 1 < len(lines) and re.match(r"EXPORT_SYMBOL(_GPL)?\(\s*" + re.escape(ops)
                                            + r"\s*\);", lines[at + 1]):
             at += 1
@@ -220,16 +223,33 @@ def user_edits(entry, reg, text):
     return "".join(out)
 
 
+def definition_end(text, ops):
+    """0-based index of the '};' line that ends the definition of OPS."""
+    lines = text.split("\n")
+    head = re.compile(rf"^(static\s+)?const struct movable_operations {re.escape(ops)}\s*=\s*\{{")
+    for i, line in enumerate(lines):
+        if head.match(line):
+            for j in range(i, len(lines)):
+                if lines[j].startswith("};"):
+                    return j
+    return None
+
+
 def drop_extern(text, ops):
-    """TEXT without 'extern const struct movable_operations OPS;' and the
-    blank line the dispatch step put before it."""
+    """TEXT without 'extern const struct movable_operations OPS;' and one
+    blank line beside it: the one before it (the dispatch step puts one
+    there), or else the one after it."""
     lines = _lines(text)
     want = f"extern const struct movable_operations {ops};\n"
     if want not in lines:
-        raise Mismatch(f"expected '{want.strip()}', which the dispatch step added")
+        raise Mismatch(f"expected '{want.strip()}' to remove")
     i = lines.index(want)
-    start = i - 1 if i > 0 and not lines[i - 1].strip() else i
-    return "".join(lines[:start] + lines[i + 1:])
+    start, end = i, i + 1
+    if i > 0 and not lines[i - 1].strip():
+        start = i - 1
+    elif end < len(lines) and not lines[end].strip():
+        end += 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def edits(plan):
@@ -259,7 +279,7 @@ def edits(plan):
                f"register {e['ops']} for {e['const']} in {where}"
                + (f", unregister in {e['exit']['func']}()" if e.get("exit") else ""),
                e["def_line"])
-        if e.get("drop_extern"):
-            change(e["drop_extern"], lambda t, e=e: drop_extern(t, e["ops"]),
-                   f"{e['ops']} is static again: its extern declaration goes")
+        for header in e.get("drop_extern") or []:
+            change(header, lambda t, e=e: drop_extern(t, e["ops"]),
+                   f"{e['ops']} is named in its own file only: its extern declaration goes")
     return out, messages

@@ -27,48 +27,17 @@ def format_analysis(a):
     lines.append("")
 
     users = a["users"]
-    lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
-    rows = []
-    for u in users:
-        d = u.get("defined") or {}
-        where = f"{d.get('file')}:{d.get('line')}" if d else "not found"
-        rows.append([u["ops"], where + (" (static)" if d.get("static") else ""),
-                     _guard(u), u.get("type_test") or "NONE",
-                     (u.get("callbacks") or {}).get("migrate_page", "?")])
-    lines += _table(rows, ["ops", "defined at", "guard", "page type", "migrate callback"])
-    lines.append("")
-
-    lines.append("Where pages are marked movable")
-    rows = []
-    for u in users:
-        for m in u["marks"]:
-            via = " via " + ", ".join(f"{h}()" for h in m["via"]) if m.get("via") else ""
-            rows.append([u["ops"], f"{m['file']}:{m['line']}", f"{m['fn']}(){via}"])
-    lines += _table(rows, ["ops", "marked at", "in"])
-    lines.append("")
-
-    lines.append("Page type set before the mark (by source position within a function)")
-    rows = []
-    for u in users:
-        for e in u.get("evidence", []):
-            rows.append([u["ops"], e["mark"], ", ".join(e["types"]) or "none",
-                         e.get("how") or "no page type set on this page"])
-    lines += _table(rows, ["ops", "mark", "type", "how"])
-    lines.append("")
-
-    lines.append("Type and mark agree (un-marked together, or cleared when freed)")
-    rows = []
-    for u in users:
-        if not u.get("type_test"):
-            rows.append([u["ops"], "-", "no page type"])
-            continue
-        ok = u.get("agreement") or []
-        if not ok:
-            rows.append([u["ops"], "-", "never cleared by the user (only when freed)"])
-        for e in ok:
-            where, _, how = e.partition(" ")
-            rows.append([u["ops"], where, how])
-    lines += _table(rows, ["ops", "at", "what"])
+    registered = a.get("registered") or []
+    if not users and registered:
+        # A tree in the registration shape: its users are what registers.
+        lines.append(f"Users ({len(registered)}): ops objects registered with set_movable_ops()")
+        lines += _table([[r["ops"], r.get("defined") or "not found", r["type"],
+                          r.get("test") or "?", f"{r['fn']}() ({r['file']}:{r['line']})",
+                          _unregistered(r)] for r in registered],
+                        ["ops", "defined at", "type", "page test", "registered in",
+                         "unregistered in"])
+    else:
+        lines += _marking_tables(users)
     lines.append("")
 
     dec = a["decoding"]
@@ -94,7 +63,12 @@ def format_analysis(a):
     existing = [b for b in (a.get("dispatch") or {}).get("branches", []) if b.get("existing")]
     if existing:
         lines.append("Dispatch already in the tree (page type -> ops)")
-        lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
+        if any(b.get("var") for b in existing):
+            lines += _table([[b["test"], b["var"], b["ops"] or "nothing registers it",
+                              b["existing"]] for b in existing],
+                            ["page type", "returns", "registered ops", "at"])
+        else:
+            lines += [f"  {b['test']:<16} {b['ops']:<16} {b['existing']}" for b in existing]
         lines.append("")
     fl = a.get("flag_step") or {}
     if fl:
@@ -105,6 +79,65 @@ def format_analysis(a):
     return "\n".join(lines) + "\n"
 
 
+
+def _marking_tables(users):
+    """The users found from __SetPageMovable(): where they mark pages,
+    with which page type, and whether type and mark agree."""
+    lines = []
+    if any(u.get("from_dispatch") for u in users):
+        lines.append(f"Users ({len(users)}): ops objects named by the static dispatch in the tree")
+    else:
+        lines.append(f"Users ({len(users)}): ops objects passed to __SetPageMovable()")
+    rows = []
+    for u in users:
+        d = u.get("defined") or {}
+        where = f"{d.get('file')}:{d.get('line')}" if d else "not found"
+        rows.append([u["ops"], where + (" (static)" if d.get("static") else ""),
+                     _guard(u), u.get("type_test") or "NONE",
+                     (u.get("callbacks") or {}).get("migrate_page", "?")])
+    lines += _table(rows, ["ops", "defined at", "guard", "page type", "migrate callback"])
+    lines.append("")
+
+    lines.append("Where pages are marked movable")
+    rows = []
+    for u in users:
+        for m in u["marks"]:
+            via = " via " + ", ".join(f"{h}()" for h in m["via"]) if m.get("via") else ""
+            rows.append([u["ops"], f"{m['file']}:{m['line']}", f"{m['fn']}(){via}"])
+    lines += _table(rows, ["ops", "marked at", "in"])
+    lines.append("")
+
+    lines.append("Page type set before the mark (by source position within a function)")
+    rows = []
+    for u in users:
+        if u.get("from_dispatch"):
+            fd = u["from_dispatch"]
+            rows.append([u["ops"], "-", u.get("page_type") or "?",
+                         f"the branch of the dispatch at {fd['file']}:{fd['line']}"])
+        for e in u.get("evidence", []):
+            rows.append([u["ops"], e["mark"], ", ".join(e["types"]) or "none",
+                         e.get("how") or "no page type set on this page"])
+    lines += _table(rows, ["ops", "mark", "type", "how"])
+    lines.append("")
+
+    lines.append("Type and mark agree (un-marked together, or cleared when freed)")
+    rows = []
+    for u in users:
+        if u.get("from_dispatch"):
+            rows.append([u["ops"], "-", "not checked again (the dispatch is in the tree)"])
+            continue
+        if not u.get("type_test"):
+            rows.append([u["ops"], "-", "no page type"])
+            continue
+        ok = u.get("agreement") or []
+        if not ok:
+            rows.append([u["ops"], "-", "never cleared by the user (only when freed)"])
+        for e in ok:
+            where, _, how = e.partition(" ")
+            rows.append([u["ops"], where, how])
+    lines += _table(rows, ["ops", "at", "what"])
+    return lines
+
 def dispatch_summary(a):
     """Lines for the cover letter and the analysis: how the dispatch finds
     each user's ops, and which configurations lose a user."""
@@ -114,12 +147,15 @@ def dispatch_summary(a):
     if reg.get("applies"):
         return ["The dispatch returns the movable_ops users register for their page type",
                 "(set_movable_ops()), because the static dispatch cannot name an ops",
-                "object in a module:"] + [f"  - {d}" for d in reg["decisions"]]
+                "object in a module:"] + [f"  - {d}: the registration step is added"
+                                          for d in reg["decisions"]]
     if reg.get("mode") == "static":
         return (["With --dispatch static, these configurations lose a user (no dispatch",
                  "branch can name an ops object in a module):"]
                 + [f"  - {x['text']}" for x in reg["lost"]])
-    return []
+    return ["The dispatch must return the movable_ops users register for their page",
+            f"type, but the registration step is not added ({reg.get('reason')}):"] + \
+        [f"  - {d}: the registration step is needed" for d in reg["decisions"]]
 
 
 def format_registration(a):
@@ -130,6 +166,9 @@ def format_registration(a):
         summary = dispatch_summary(a)
         if summary:
             lines += ["  " + l for l in summary]
+        elif reg.get("reason", "").startswith(("the users register", "no movable_ops",
+                                                "the tree predates")):
+            lines.append(f"  {reg['reason']}")
         else:
             lines.append(f"  static dispatch: {reg.get('reason')}")
         if reg.get("applies"):
@@ -151,17 +190,28 @@ def format_registration(a):
                                    "ops object"])
         lines.append("")
     registered = a.get("registered") or []
-    if registered:
+    if registered and a.get("users"):
         lines.append("Registered movable_ops (set_movable_ops() calls in the tree)")
-        lines += _table([[r["ops"], r["type"], f"{r['file']}:{r['line']}", r["fn"] + "()"]
-                         for r in registered], ["ops", "type", "at", "in"])
+        lines += _table([[r["ops"], r["type"], f"{r['fn']}() ({r['file']}:{r['line']})",
+                          _unregistered(r)] for r in registered],
+                        ["ops", "type", "registered in", "unregistered in"])
         lines.append("")
     return lines
+
+
+def _unregistered(r):
+    return ", ".join(f"{u['fn']}() ({u['file']}:{u['line']})"
+                     for u in r.get("unregistered") or []) or (
+        "NONE (a module)" if r.get("module") else "- (built in)")
 
 
 def format_blockers(a):
     bl = a.get("blockers") or []
     if not bl:
+        if a.get("state") == "converted" and (a.get("registration") or {}).get("applies"):
+            return ["Blockers: none; the tree is converted (no two-argument "
+                    "__SetPageMovable(), no pointer decoding), but its static dispatch "
+                    "cannot name an ops object in a module: the registration step applies."]
         if a.get("state") == "converted":
             return ["Blockers: none; the tree is already converted (no two-argument "
                     "__SetPageMovable(), no pointer decoding)."]

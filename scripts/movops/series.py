@@ -71,6 +71,24 @@ class Step:
         self.body = "\n".join(body)
 
 
+def working_set(tree, plan):
+    """Every file a step can change or read: what names the API, the
+    decoding, the helpers or an ops object, and the headers and hosts the
+    plan names (make-expected.py records them as the golden's tree)."""
+    files = set(plan["files"])
+    d = plan["dispatch"]
+    for f in (d.get("host"), d.get("decl_header"), "include/linux/page-flags.h",
+              "include/linux/migrate.h", "include/linux/balloon_compaction.h",
+              "mm/compaction.c"):
+        if f:
+            files.add(f)
+    for u in plan["users"]:
+        for f in (u.get("header"), (u.get("defined") or {}).get("file")):
+            if f:
+                files.add(f)
+    return sorted(f for f in files if tree.exists(f))
+
+
 def series_steps():
     return [Step(p) for p in sorted(COCCI.glob("[0-9][0-9]-*.cocci"))]
 
@@ -207,23 +225,6 @@ class Run:
         for rel in changed:
             self.originals[rel] = (self.scratch / rel).read_text(errors="surrogateescape")
 
-    def working_set(self, tree, plan):
-        """Every file a step can change or read: what names the API, the
-        decoding, the helpers or an ops object, and the headers and hosts
-        the plan names."""
-        files = set(plan["files"])
-        d = plan["dispatch"]
-        for f in (d.get("host"), d.get("decl_header"), "include/linux/page-flags.h",
-                  "include/linux/migrate.h", "include/linux/balloon_compaction.h",
-                  "mm/compaction.c"):
-            if f:
-                files.add(f)
-        for u in plan["users"]:
-            for f in (u.get("header"), (u.get("defined") or {}).get("file")):
-                if f:
-                    files.add(f)
-        return sorted(f for f in files if tree.exists(f))
-
     # -- the steps ----------------------------------------------------------
     def run_step(self, step, plan_path):
         env = F.spatch_env()
@@ -331,11 +332,16 @@ class Run:
             return EXIT_BLOCKED
 
         if plan["state"] in ("converted", "no-users") and not commits:
-            self.say(f"apply-series: {a.kdir} is already converted (no two-argument "
-                     "__SetPageMovable(), no pointer decoding); nothing to do")
-            return EXIT_OK
+            if not (plan.get("registration") or {}).get("applies"):
+                self.say(f"apply-series: {a.kdir} is already converted (no two-argument "
+                         "__SetPageMovable(), no pointer decoding); nothing to do")
+                return EXIT_OK
+            # Converted with a static dispatch (upstream's 84caf98838a3, or
+            # --dispatch static): only the registration step has work left.
+            self.say(f"apply-series: {a.kdir} is converted, but its static dispatch "
+                     "cannot name an ops object built into a module; registering them")
 
-        files = self.working_set(tree, plan)
+        files = working_set(tree, plan)
         self.materialize(tree, files)
         steps = series_steps()
         for i, step in enumerate(steps, 1):

@@ -259,7 +259,10 @@ class Builder:
         return {"base": base_key, "tools": self.tools, "vars": self.make_vars}
 
     def config_key(self, plan, base_key):
-        return dict(self.seed_key(base_key), enable=plan.enable, disable=plan.disable)
+        key = dict(self.seed_key(base_key), enable=plan.enable, disable=plan.disable)
+        if plan.text:
+            key["user_config"] = sha256_text(plan.text)
+        return key
 
     def defconfig_seed(self):
         """'make defconfig' in a directory of its own, SEED_DIR, which then
@@ -321,7 +324,9 @@ class Builder:
             cfg.values = kbuild.read_config(dot)
             cfg.failed = stored["failed"]
         else:
-            self.progress(f"[{plan.name}] deriving the configuration from defconfig "
+            self.progress(f"[{plan.name}] the configuration of {plan.source}, olddefconfig"
+                          if plan.text else
+                          f"[{plan.name}] deriving the configuration from defconfig "
                           f"(+{len(plan.enable)} options, -{len(plan.disable)})")
             _forget_builds(bdir)
             while True:
@@ -342,9 +347,12 @@ class Builder:
                         # The .config is defconfig's already: a target that
                         # leaves it alone (only writes O='s Makefile).
                         base_target = "outputmakefile"
-                    cfg.values, cfg.failed = kbuild.derive_config(
-                        self.wt.path, bdir, base_target, plan.enable, kconfig,
-                        disable=plan.disable, make_args=self.make_vars)
+                    if plan.text:
+                        cfg.values, cfg.failed = self._user_config(bdir, plan, seed)
+                    else:
+                        cfg.values, cfg.failed = kbuild.derive_config(
+                            self.wt.path, bdir, base_target, plan.enable, kconfig,
+                            disable=plan.disable, make_args=self.make_vars)
                     break
                 except (RuntimeError, OSError) as e:
                     if seed is not None:
@@ -362,6 +370,26 @@ class Builder:
                 self.store.put("config", key, {"text": dot.read_text(), "failed": cfg.failed})
         cfg.fingerprint = fingerprint(dot.read_text())
         return cfg
+
+    def _user_config(self, bdir, plan, seed):
+        """The user's configuration as this tree reads it: their .config,
+        the options of PLAN.disable off, then olddefconfig (what 'make' on
+        an older .config does).  (values, options of PLAN.disable still
+        on)."""
+        keep = [l for l in plan.text.splitlines()
+                if not any(l.startswith(o + "=") or l == f"# {o} is not set"
+                           for o in plan.disable)]
+        keep += [f"# {o} is not set" for o in plan.disable]
+        (bdir / ".config").write_text("\n".join(keep) + "\n")
+        if seed is not None:
+            # The seed's auto.conf is defconfig's (see configure()).
+            (bdir / AUTO_CONF).unlink(missing_ok=True)
+        res = self._make(bdir, ["olddefconfig"], quiet=True)
+        if res.returncode != 0:
+            raise RuntimeError("make olddefconfig failed on the configuration from "
+                               f"{plan.source}:\n{(res.stdout + res.stderr)[-2000:]}")
+        values = kbuild.read_config(bdir / ".config")
+        return values, [o for o in plan.disable if values.get(o) not in (None, "n")]
 
     def fresh(self, cfg):
         """True when CFG's build directory has not been prepared (made

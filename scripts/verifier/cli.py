@@ -2,6 +2,7 @@
 """Command line of scripts/verify.py."""
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def parser():
                    help="cache directory for the worktree, build directories and stored "
                         "results (default $MOVOPS_CACHE/verify/<hash of KDIR>); a fresh "
                         "one gives a cold run")
+    p.add_argument("--config", metavar="FILE", action="append", default=[],
+                   help="also build the series in this configuration of yours (a .config, "
+                        "e.g. a distribution's; repeatable): olddefconfig on the base, the "
+                        "affected objects at every commit, and the configuration-space "
+                        "proof compared with its preprocessed dispatch")
     p.add_argument("-j", "--jobs", type=int, default=None, help="make -j (default: cores)")
     p.add_argument("--runtime", action="store_true",
                    help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
@@ -73,10 +79,22 @@ def main(argv=None):
             print(f"verify: --json {args.json}: {parent} is not a writable directory",
                   file=sys.stderr)
             return 2
+    for c in args.config:
+        path = Path(c).expanduser()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            print(f"verify: --config {c}: no such readable file; give a kernel .config",
+                  file=sys.stderr)
+            return 2
+        if not re.search(r"^(CONFIG_\w+=|# CONFIG_\w+ is not set)", path.read_text(
+                errors="replace"), re.M):
+            print(f"verify: --config {c}: not a kernel configuration (no CONFIG_ lines); "
+                  "give a .config file (decompress a config.*.xz first)", file=sys.stderr)
+            return 2
     try:
         extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
-                                        args.quiet, args.jobs, extra_checks)
+                                        args.quiet, args.jobs, extra_checks,
+                                        [str(Path(c).expanduser()) for c in args.config])
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
         return 2

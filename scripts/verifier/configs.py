@@ -17,6 +17,7 @@ compared with the base rather than stopping the build.
 import platform
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from movops import kbuild
 from movops.tree import Tree
@@ -53,10 +54,30 @@ class Plan:
     why: dict = field(default_factory=dict)        # option -> [reason]
     dropped: dict = field(default_factory=dict)    # option -> reason
     selected: dict = field(default_factory=dict)   # option -> the wanted option selecting it
+    # A configuration of the user's (verify.py --config FILE): its text,
+    # taken as it is (olddefconfig on this tree, ALWAYS_OFF turned off)
+    # instead of derived from defconfig.
+    source: str = ""
+    text: str = ""
 
     def to_json(self):
         return {"name": self.name, "enable": self.enable, "disable": self.disable,
-                "dropped": self.dropped}
+                "dropped": self.dropped, "source": self.source}
+
+
+def user_plans(paths):
+    """A Plan for each configuration file of the user's, named after the
+    file (user-<name>); reading them is the caller's input check."""
+    plans, names = [], set()
+    for path in paths:
+        stem = re.sub(r"[^\w.-]+", "-", Path(path).name).strip("-") or "config"
+        name = f"user-{stem}"
+        while name in names:
+            name += "-2"
+        names.add(name)
+        plans.append(Plan(name, disable=list(ALWAYS_OFF), source=str(Path(path).resolve()),
+                          text=Path(path).read_text(errors="surrogateescape")))
+    return plans
 
 
 def _short(opt):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 # The order of the rows; a later check (the runtime boot check) is appended
 # after these by the caller (see runner.verify(extra_checks=...)).
 CHECKS = ("old-api-gone", "configs", "build", "changed-lines", "sparse", "bisect",
-          "checkpatch", "golden")
+          "configspace", "checkpatch", "golden")
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
 

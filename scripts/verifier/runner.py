@@ -29,7 +29,7 @@ from movops import kbuild
 from movops.tree import Tree
 
 from . import checkpatch as cp
-from . import clines, configs, diag, golden, oldapi
+from . import clines, configs, configspace, diag, golden, oldapi
 from . import series as ser
 from .builder import Builder, config_selection, source_selection
 from .report import CHECKS, SKIP, CheckResult
@@ -57,8 +57,9 @@ def ensure_deps():
 class Verification:
     """State shared by the checks of one run."""
 
-    def __init__(self, series, root, progress, jobs=None):
+    def __init__(self, series, root, progress, jobs=None, user_configs=()):
         self.series = series
+        self.user_configs = list(user_configs)
         self.root = Path(root)
         self.progress = progress
         self.jobs = jobs or os.cpu_count() or 2
@@ -203,6 +204,7 @@ class Verification:
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
             s, self.changes, self.objects, self.kconfig)
+        self.plans += configs.user_plans(self.user_configs)
 
     def configure(self):
         r = self.results["configs"]
@@ -275,7 +277,12 @@ class Verification:
                 continue
             on = " ".join(configs._short(o) for o in p.enable)
             off = " ".join(configs._short(o) for o in p.disable)
-            r.details.append(f"{p.name}: defconfig +[{on}] -[{off}] in {cfg.bdir}")
+            if p.text:
+                mods = sum(1 for x in cfg.values.values() if x == "m")
+                r.details.append(f"{p.name}: {p.source}, olddefconfig -[{off}] "
+                                 f"({mods} options =m) in {cfg.bdir}")
+            else:
+                r.details.append(f"{p.name}: defconfig +[{on}] -[{off}] in {cfg.bdir}")
             for o in cfg.failed:
                 why = "; ".join(p.why.get(o, [])) or "turned off"
                 if o in obj_opts or o in p.disable:
@@ -292,8 +299,10 @@ class Verification:
         if not stub or any(c.values.get(configs.STUB_OFF) not in (None, "n") for c in stub):
             r.fail(f"no configuration with {configs.STUB_OFF} off could be made")
         built = sum(1 for c in self.configs if not c.error)
-        r.summary = (f"{built} configurations from defconfig, {len(self.objects)} affected "
-                     f"objects")
+        users = sum(1 for c in self.configs if not c.error and c.plan.text)
+        r.summary = (f"{built - users} configurations from defconfig"
+                     + (f" and {users} of the user's" if users else "")
+                     + f", {len(self.objects)} affected objects")
 
     def enabled_objects(self, sha, cfg):
         tree = self.tree(sha)
@@ -615,6 +624,103 @@ class Verification:
                       f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
         b.time_s += time.monotonic() - t0
 
+    def start_configspace(self):
+        """The configuration-space proof (configspace.py) at the base and
+        every commit, in the background: it reads git only.  Stored per
+        commit content."""
+        s = self.series
+
+        def work():
+            t0 = time.monotonic()
+            base_files = self.api_files(s.base)
+            steps = [("base", s.base, s.base_tree, "base")] + [
+                (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
+                for i, c in enumerate(s.commits, 1)]
+            out, kc, prev, tip = [], None, None, None
+            for label, sha, tree_id, subject in steps:
+                key = self.key(kind="configspace", tree=tree_id, version=configspace.VERSION)
+                got = self.store.get("configspace", key)
+                need_facts = sha == s.tip and bool(self.user_configs)
+                if got is None or need_facts:
+                    tree = self.tree(sha)
+                    files = (base_files if sha == s.base else
+                             ser.api_files_from(s.kdir, sha, s.base, base_files))
+                    # The Kconfig index costs a second: made again only
+                    # where a commit changes a Kconfig file.
+                    if kc is None or git(s.kdir, "diff", "--name-only", prev, sha, "--",
+                                         "*Kconfig*").strip():
+                        kc = kbuild.Kconfig(tree)
+                    f = configspace.facts(tree, files)
+                    syms = configspace.model(f, kc)
+                    if sha == s.tip:
+                        tip = (f, syms)
+                    if got is None:
+                        got = configspace.verdict_json(configspace.prove(f, syms))
+                        self.store.put("configspace", key, got)
+                prev = sha
+                out.append(dict(got, label=label, commit=sha, subject=subject))
+            return out, tip, time.monotonic() - t0
+
+        self._configspace = self.pool.submit(work)
+
+    def check_configspace(self):
+        r = self.results["configspace"]
+        s = self.series
+        verdicts, tip, dt = self._configspace.result()
+        t0 = time.monotonic()
+        last = verdicts[-1]
+        r.summary = last["summary"]
+        r.count = last["failing"]
+        if not last["ok"]:
+            r.fail()
+            for g in last["groups"]:
+                r.details.append(f"{g['key']}: {g['count']} of {last['valid']} assignments; "
+                                 f"first: {g['first']}: {g['problem']}")
+        for v in verdicts[:-1]:
+            if not v["ok"]:
+                r.details.append(f"note: commit {v['label']} {v['commit'][:12]} "
+                                 f"{v['subject']!r}: {v['summary']}"
+                                 + ("; the tip fixes it" if last["ok"] else ""))
+        for n in last["notes"]:
+            r.details.append(f"note: not modelled: {n}")
+        agree = {}
+        users = [c for c in self.configs if c.plan.text and not c.error]
+        if users and tip is not None:
+            f, syms = tip
+            self.at(s.tip)
+            for cfg in users:
+                agree[cfg.name] = self._agreement(cfg, f, syms)
+                ok, lines = agree[cfg.name]["ok"], agree[cfg.name]["lines"]
+                if not ok:
+                    r.fail()
+                for line in lines:
+                    r.details.append(f"[{cfg.name}] {'' if ok else 'disagrees: '}{line}")
+            r.summary += "; " + ", ".join(
+                f"{n} build {'agrees' if a['ok'] else 'DISAGREES'}" for n, a in agree.items())
+        r.data = {"commits": verdicts, "agreement": agree}
+        r.time_s += dt + time.monotonic() - t0
+
+    def _agreement(self, cfg, f, syms):
+        """The proof's verdict for CFG's own assignment against the
+        preprocessed dispatch and users of a real build at the tip."""
+        s = self.series
+        files = sorted({f.host} | {site.file for _, site in f.users})
+        objs = [p[:-2] + ".o" for p in files if p.endswith(".c")]
+        key = self.key(kind="agreement", tree=s.commits[-1].tree, config=cfg.fingerprint,
+                       objs=objs, version=configspace.VERSION)
+        got = self.store.get("agreement", key)
+        if got is not None:
+            return got
+        enabled, _ = self.enabled_objects(s.tip, cfg)
+        objs = [o for o in objs if o in enabled]
+        built = [o for o, e in self.states[(s.tip, cfg.name)]["objects"].items() if e["ok"]]
+        texts, _ = self.builder.preprocess(cfg, objs, built)
+        ok, lines = configspace.agreement(
+            f, syms, cfg.values, {o[:-2] + ".c": t for o, t in texts.items() if t})
+        got = {"ok": ok, "lines": lines}
+        self.store.put("agreement", key, got)
+        return got
+
     def start_old_api(self):
         """Run spatch and grep on the tip's candidate files, taken from git
         (no worktree needed), in the background.  Results are stored per
@@ -793,7 +899,7 @@ def _first_errors(entry):
 
 
 def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=False,
-           jobs=None, extra_checks=()):
+           jobs=None, extra_checks=(), user_configs=()):
     """Run every check; returns (results, series, extra).
 
     EXTRA_CHECKS: callables f(verification) -> CheckResult (or a list of
@@ -812,11 +918,12 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
                        "build products: choose a directory outside it")
     claim_root(root)
     with Lock(root / "lock", progress):
-        v = Verification(series, root, progress, jobs)
+        v = Verification(series, root, progress, jobs, user_configs)
         try:
             v.start_worktree()
             v.start_defconfig()
             v.start_grep()
+            v.start_configspace()
             v.start_old_api()
             v.analyse()
             progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
@@ -829,6 +936,7 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.prove_lines()
             v.evaluate_builds()
             v.check_old_api()
+            v.check_configspace()
             v.check_checkpatch()
             v.check_golden()
             results = [v.results[n] for n in CHECKS]
