@@ -2,7 +2,7 @@
 """The runtime check from end to end: export, configure, build, boot, judge,
 for each guest, and the controls that prove the check can fail.
 
-Two guests (kernel.GUESTS): "builtin", every rework option =y and no
+Two guests (kernel.guest_options()): "builtin", every rework option =y and no
 module support, and "modular", with zsmalloc, zram and the balloon driver
 built as modules, loaded by /init and removed again at the end.
 

@@ -60,7 +60,6 @@ OPTIONS = GUEST_OPTIONS + REWORK_OPTIONS
 # the balloon's ops (BALLOON_COMPACTION, a bool) stay in the kernel.
 # MODULE_UNLOAD: the guest removes the modules again, which is what proves
 # that their exit path gives up what their init registered.
-GUESTS = ("builtin", "modular")
 MODULE_SUPPORT = ["MODULES", "MODULE_UNLOAD"]
 AS_MODULES = ["ZSMALLOC", "ZRAM", "VIRTIO_BALLOON"]
 # Where make modules_install puts the modules, inside the build directory.
