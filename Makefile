@@ -20,7 +20,7 @@ ENSURE  := scripts/ensure-deps.sh
 # the build packages too.
 DEPS_SERIES  := coccinelle sparse python3-pytest git patch gcc make perl
 DEPS_BUILD   := flex bison bc libelf-dev libssl-dev libc6-dev
-DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip
+DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip kmod
 DEPS_ALL     := $(DEPS_SERIES) $(DEPS_BUILD) $(DEPS_RUNTIME)
 
 prereq_args = $(foreach p,$(PREREQ),--prereq $(p))
@@ -37,7 +37,9 @@ help:
 	@echo "                          the commit series on a new branch (patch files in OUT)"
 	@echo "make verify KDIR=... [RUNTIME=1]  build, sparse, bisect, checkpatch, golden checks"
 	@echo "                          of the series (RUNTIME=1: and boot it in QEMU)"
-	@echo "make runtime-check KDIR=...  boot the converted kernel and watch pages migrate"
+	@echo "make runtime-check KDIR=... [MODULES=both|no|only]"
+	@echo "                          boot the converted kernel (built in, with modules) and"
+	@echo "                          watch pages migrate"
 	@echo "make bench                timing tables of the series, verify and the runtime check"
 	@echo "make expected             regenerate the golden files in expected/ (review the diff)"
 
@@ -81,7 +83,7 @@ verify:
 runtime-check:
 	$(need-kdir)
 	@$(ENSURE) $(DEPS_ALL)
-	$(PY) scripts/runtime-check.py --rev $(BRANCH) $(KDIR)
+	$(PY) scripts/runtime-check.py --rev $(BRANCH) $(if $(MODULES),--modules $(MODULES)) $(KDIR)
 
 # The demo works on its own clone of the cached, baselined 6.12 tree, made
 # afresh each time, so it never touches anything of the user's.

@@ -1,26 +1,37 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench-runtime.py - the runtime check on the unconverted base and on the
-converted branch, side by side.
+"""bench-runtime.py - what the runtime check costs, per guest, and what it
+sees on the unconverted base and on the converted branch.
 
-Usage: bench/bench-runtime.py [--rev REV] [--base REV] [--json FILE]
-                              [--no-negative-control] KDIR
+Usage: bench/bench-runtime.py [--rev REV] [--base REV] [--modules both|no|only]
+                              [--cache DIR] [--no-base] [--json FILE] KDIR
 
-Runs scripts/runtime-check's check twice on the same cache slot: first on
-the base (the commit the series starts from; without a negative control,
-since the base has no dispatch to break), then on REV (default
-movable-ops).  Prints one table of the counters around the compaction pass
-(base vs converted) and one of the times.  Build times are those of the
-build each run needed: the second build is incremental over the first.
+Three runs of scripts/runtime-check's check, in a cache directory of the
+bench's own (default $MOVOPS_CACHE/bench/runtime, emptied first):
+
+  cold  on REV (default movable-ops), with the controls, from the empty
+        cache: what a fresh machine pays (ccache empty, every configuration
+        derived, every kernel built from scratch);
+  warm  on REV again, after removing the build directories but not the
+        ccache, the derived configurations, the tree copy or the analysis:
+        a kernel built from scratch with every object in ccache;
+  base  on the unconverted base of REV's series, without controls (the
+        base has no dispatch to break), built incrementally over the warm
+        builds: its counters next to the converted ones.
+
+Prints a row per guest (build cold, build warm, boot, whole guest run),
+the controls' times, the whole check cold and warm, and the counters of
+the base next to REV's.  Times depend on what else the machine runs.
 
 The base is, unless given, the parent of the oldest commit of REV that no
 other branch or tag of KDIR contains (the root commit when there is none).
 
-Exit: 0 both runs pass (and the negative control fails), 1 otherwise,
-2 bad input.
+Exit: 0 every run passes (and each control fails), 1 otherwise, 2 bad input.
 """
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -29,7 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from bootcheck import BadInput, run  # noqa: E402
-from bootcheck.report import counter_rows, table  # noqa: E402
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
+from bootcheck.report import GUEST_LABELS, counter_rows, table  # noqa: E402
 from bootcheck.source import resolve  # noqa: E402
 
 
@@ -61,68 +73,78 @@ def series_base(kdir, rev):
     return roots[0]
 
 
+def _s(v):
+    return "-" if v is None else f"{v:.1f} s"
+
+
+def guest_rows(cold, warm):
+    rows = []
+    for name, g in cold["guests"].items():
+        w = (warm or {}).get("guests", {}).get(name, {})
+        run = g.get("run") or {}
+        rows.append((GUEST_LABELS.get(name, name), _s(g.get("build_s")), _s(w.get("build_s")),
+                     str((g.get("kernel") or {}).get("objects_compiled", "-")),
+                     _s(g.get("boot_s")), _s(run.get("run_s")),
+                     f"{run.get('accel', '?')}, {run.get('cpus', '?')}",
+                     (g.get("verdict") or "-")))
+    return table(rows, ("guest", "build cold", "build warm", "objects", "boot",
+                        "whole run", "accel, CPUs", "verdict"))
+
+
+def control_rows(cold, warm):
+    rows = []
+    for key, label in (("negative_control", "negative control"),
+                       ("static_control", "static-dispatch control")):
+        c, w = cold.get(key), (warm or {}).get(key)
+        if not c:
+            continue
+        if c.get("skipped"):
+            rows.append((label, "-", "-", "-", "not run: no registration step"))
+            continue
+        rows.append((label, _s(c.get("build_s")), _s((w or {}).get("build_s")),
+                     _s((c.get("run") or {}).get("run_s")),
+                     "failed as it should" if c.get("ok") else "DID NOT FAIL AS IT SHOULD"))
+    rows.append(("whole check", "-", "-", "-",
+                 f"cold {_s(cold['timings'].get('total_s'))}, "
+                 f"warm {_s((warm or {}).get('timings', {}).get('total_s'))}"))
+    return table(rows, ("control", "build cold", "build warm", "run", "outcome"))
+
+
 def _v(d, k):
     v = (d or {}).get(k)
     return "-" if v is None else str(v)
 
 
-def side_by_side(base, conv):
+def side_by_side(base, conv, name):
+    b = (base["guests"].get(name) or {}).get("counters") or {}
+    c = (conv["guests"].get(name) or {}).get("counters") or {}
     rows = []
-    keys = counter_rows(conv)
-    for k, label in keys:
-        rows.append((label, _v(base["counters"]["before"], k), _v(base["counters"]["after"], k),
-                     _v(base["counters"]["delta"], k), _v(conv["counters"]["before"], k),
-                     _v(conv["counters"]["after"], k), _v(conv["counters"]["delta"], k)))
-    return table(rows, ("counter", "base before", "after", "delta",
-                        "converted before", "after", "delta"))
-
-
-def times(base, conv):
-    def s(v):
-        return "-" if v is None else f"{v:.1f} s"
-
-    def r(res, key):
-        runs = res.get("runs") or [{}]
-        return runs[0].get(key)
-
-    def neg(key):
-        n = conv.get("negative_control") or {}
-        return (n.get("run") or {}).get(key) if key == "run_s" else n.get(key)
-
-    rows = [
-        ("analysis (callbacks)", s(base["timings"].get("analysis_s")),
-         s(conv["timings"].get("analysis_s"))),
-        ("kernel build", s(base["build_s"]), s(conv["build_s"])),
-        ("objects compiled", str(base["kernel"].get("objects_compiled", "-")),
-         str(conv["kernel"].get("objects_compiled", "-"))),
-        ("boot to init", s(base["boot_s"]), s(conv["boot_s"])),
-        ("compaction pass", s(r(base, "compact_s")), s(r(conv, "compact_s"))),
-        ("whole guest run", s(r(base, "run_s")), s(r(conv, "run_s"))),
-        ("accelerator, CPUs", f"{r(base, 'accel')}, {r(base, 'cpus')}",
-         f"{r(conv, 'accel')}, {r(conv, 'cpus')}"),
-        ("verdict", "pass" if base["runs"] and base["runs"][0]["ok"] else "FAIL",
-         "pass" if conv["runs"] and conv["runs"][0]["ok"] else "FAIL"),
-        ("negative control build", "-", s(neg("build_s"))),
-        ("negative control run", "-", s(neg("run_s"))),
-        ("whole check", s(base["timings"].get("total_s")), s(conv["timings"].get("total_s"))),
-    ]
-    return table(rows, ("", "base", "converted"))
+    for k, label in counter_rows(conv):
+        rows.append((label, _v(b.get("before"), k), _v(b.get("after"), k),
+                     _v(b.get("delta"), k), _v(c.get("before"), k),
+                     _v(c.get("after"), k), _v(c.get("delta"), k)))
+    return table(rows, (f"{GUEST_LABELS.get(name, name)}: counter", "base before", "after",
+                        "delta", "converted before", "after", "delta"))
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="bench-runtime.py",
-        description="The runtime check on the unconverted base of REV's series and on REV, "
-                    "counters and times side by side.",
-        epilog="Exit: 0 both runs pass (and the negative control fails), 1 otherwise, "
+        description="The runtime check from an empty cache and again with a warm ccache, "
+                    "per guest, and on the unconverted base of REV's series.",
+        epilog="Exit: 0 every run passes (and each control fails), 1 otherwise, "
                "2 bad input.")
     ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
     ap.add_argument("--rev", default="movable-ops",
                     help="converted revision (default: %(default)s)")
     ap.add_argument("--base", help="base revision (default: where REV's series starts)")
-    ap.add_argument("--json", metavar="FILE", help="write both results as JSON to FILE")
-    ap.add_argument("--no-negative-control", action="store_true",
-                    help="skip the negative control of the converted run")
+    ap.add_argument("--no-base", action="store_true", help="skip the run on the base")
+    ap.add_argument("--modules", choices=list(MODULES_MODES), default=DEFAULT_MODULES,
+                    help="guests (default: %(default)s)")
+    ap.add_argument("--cache", metavar="DIR",
+                    help="the bench's cache directory, emptied first (default: "
+                         "$MOVOPS_CACHE/bench/runtime)")
+    ap.add_argument("--json", metavar="FILE", help="write the results as JSON to FILE")
     ap.add_argument("--smp", type=int, default=2, help="guest CPUs (default: %(default)s)")
     args = ap.parse_args(argv)
     if args.smp < 1:
@@ -133,39 +155,55 @@ def main(argv=None):
     def log(msg):
         print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
 
+    cache = Path(args.cache or Path(os.environ.get(
+        "MOVOPS_CACHE", Path.home() / ".cache" / "movops")) / "bench" / "runtime")
     try:
         resolve(args.kdir, args.rev)        # the runtime check's own messages
         if args.base:
             resolve(args.kdir, args.base)
-        base_rev = args.base or series_base(args.kdir, args.rev)
-        log(f"base: {base_rev[:12]}; converted: {args.rev}")
-        base = run(args.kdir, rev=base_rev, negative_control=False, smp=args.smp, log=log)
-        conv = run(args.kdir, rev=args.rev, negative_control=not args.no_negative_control,
-                   smp=args.smp, log=log)
+        base_rev = None if args.no_base else (args.base or series_base(args.kdir, args.rev))
+        if cache.exists():
+            shutil.rmtree(cache)
+        log(f"cold: the check of {args.rev} from an empty cache ({cache})")
+        cold = run(args.kdir, rev=args.rev, cache_dir=cache, smp=args.smp, log=log,
+                   modules=args.modules)
+        # Kernels built from scratch again, with every object in ccache.
+        shutil.rmtree(cache / "build", ignore_errors=True)
+        log("warm: the same check, build directories removed, ccache kept")
+        warm = run(args.kdir, rev=args.rev, cache_dir=cache, smp=args.smp, log=log,
+                   modules=args.modules)
+        base = None
+        if base_rev:
+            log(f"base: {base_rev[:12]}, without controls")
+            base = run(args.kdir, rev=base_rev, cache_dir=cache, smp=args.smp, log=log,
+                       modules=args.modules, negative_control=False, static_control=False)
     except BadInput as e:
         print(f"bench-runtime: {e}", file=sys.stderr)
         return 2
     print()
-    print(f"Runtime check, Linux {conv['kernel']['version']}: base {base_rev[:12]} "
-          f"vs {args.rev} ({conv['kernel']['commit'][:12]})")
+    print(f"Runtime check, Linux {cold['kernel']['version']}, {args.rev} "
+          f"({cold['kernel']['commit'][:12]}); times depend on the machine's other load")
     print()
-    print(side_by_side(base, conv))
+    print(guest_rows(cold, warm))
     print()
-    print(times(base, conv))
-    neg = conv.get("negative_control")
-    if neg is not None:
-        print()
-        print("negative control (converted): "
-              + ("failed as it should" if neg["ok"] else "DID NOT FAIL AS IT SHOULD")
-              + (f" - {neg['mutation']}" if neg.get("mutation") else ""))
-        for r in neg["reasons"]:
-            print("  - " + r.splitlines()[0])
-    for res, name in ((base, "base"), (conv, "converted")):
-        for r in (res["runs"][0]["reasons"] if res["runs"] else res["errors"]):
-            print(f"{name}: {r.splitlines()[0]}")
+    print(control_rows(cold, warm))
+    if base is not None:
+        for name in base["guests"]:
+            print()
+            print(side_by_side(base, warm, name))
+    for res, label in ((cold, "cold"), (warm, "warm"), (base, "base")):
+        if res is None:
+            continue
+        for name, g in res["guests"].items():
+            for r in g["reasons"]:
+                print(f"{label}, {GUEST_LABELS.get(name, name)}: {r.splitlines()[0]}")
+        for e in res["errors"]:
+            print(f"{label}: error: {e.splitlines()[0]}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"base": base, "converted": conv}, indent=2) + "\n")
-    ok = base["runs"] and base["runs"][0]["ok"] and conv["ok"]
+        Path(args.json).write_text(json.dumps({"cold": cold, "warm": warm, "base": base},
+                                              indent=2, default=str) + "\n")
+    ok = cold["ok"] and warm["ok"] and (base is None or all(
+        g["ok"] for g in base["guests"].values()))
     return 0 if ok else 1
 
 

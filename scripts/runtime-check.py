@@ -3,15 +3,21 @@
 """runtime-check.py - prove at run time that a converted kernel still
 migrates movable_ops pages (balloon and zsmalloc) through the new dispatch.
 
-Usage: scripts/runtime-check.py [--rev REV] [--json FILE]
-                                [--no-negative-control] [--smp N] KDIR
+Usage: scripts/runtime-check.py [--rev REV] [--json FILE] [--modules both|no|only]
+                                [--no-negative-control] [--no-static-control]
+                                [--smp N] KDIR
 
-Builds a small x86_64 kernel from REV (default movable-ops) of the git tree
+Builds small x86_64 kernels from REV (default movable-ops) of the git tree
 KDIR, out of tree in $MOVOPS_CACHE/runtime (default ~/.cache/movops), boots
-it in QEMU with a virtio balloon and zram swap, makes compaction migrate
+them in QEMU with a virtio balloon and zram swap, makes compaction migrate
 balloon and zsmalloc pages, and judges the counters and the kernel log.
-Then breaks the dispatch on purpose in a private copy and expects the same
-check to fail (the negative control).  KDIR is never written to.
+Two guests: the built-in one (every option =y, no module support) and the
+modular one (zsmalloc, zram and virtio_balloon =m, loaded by /init, and
+removed at the end, with one more compaction pass after that); --modules
+chooses (default both).  Then two controls must fail the same check: the
+dispatch broken on purpose in a private copy (the negative control), and
+the modular guest built at the series' commit before its registration
+step (the static-dispatch control).  KDIR is never written to.
 
 Exit: 0 pass, 1 fail, 2 bad input.
 """
@@ -24,19 +30,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bootcheck import BadInput, run  # noqa: E402
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
 from bootcheck.report import render  # noqa: E402
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="runtime-check.py",
         description="Boot a kernel built from KDIR at REV and prove balloon and "
                     "zsmalloc pages still migrate through the movable_ops dispatch.",
-        epilog="Exit: 0 pass (and the negative control fails), 1 fail, 2 bad input.")
+        epilog="Exit: 0 pass (and each control fails), 1 fail, 2 bad input.")
     ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
     ap.add_argument("--rev", default="movable-ops", help="revision to check (default: %(default)s)")
     ap.add_argument("--json", metavar="FILE", help="write the full result as JSON to FILE")
+    ap.add_argument("--modules", choices=list(MODULES_MODES), default=DEFAULT_MODULES,
+                    help="guests: 'no' the built-in one, 'only' the modular one, 'both' "
+                         "(default: %(default)s)")
     ap.add_argument("--no-negative-control", action="store_true",
                     help="skip the run with a deliberately broken dispatch")
+    ap.add_argument("--no-static-control", action="store_true",
+                    help="skip the modular guest at the series' static-dispatch commit")
     ap.add_argument("--smp", type=int, default=2, help="guest CPUs (default: %(default)s)")
     ap.add_argument("--cache", metavar="DIR", help="cache directory (default: $MOVOPS_CACHE/runtime)")
     args = ap.parse_args(argv)
@@ -50,7 +63,8 @@ def main(argv=None):
 
     try:
         result = run(args.kdir, rev=args.rev, cache_dir=args.cache,
-                     negative_control=not args.no_negative_control, smp=args.smp, log=log)
+                     negative_control=not args.no_negative_control, smp=args.smp, log=log,
+                     modules=args.modules, static_control=not args.no_static_control)
     except BadInput as e:
         print(f"runtime-check: {e}", file=sys.stderr)
         return 2

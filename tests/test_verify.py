@@ -504,69 +504,108 @@ def test_prereq_names_and_pick(tmp_path):
     assert (name, d) == ("a-none", [])
 
 
-def _runtime_result(ok=True, neg_ok=True):
-    """A result shaped like bootcheck.run()'s (see scripts/bootcheck/check.py)."""
-    run_ = {"cpus": 2, "accel": "tcg", "ok": ok, "verdict": "pass" if ok else "fail",
-            "reasons": [] if ok else ["zsmalloc_mops: zs_page_migrate() was never called"],
-            "boot_s": 1.3, "run_s": 10.2}
+def _runtime_result(ok=True, neg_ok=True, static_ok=True, static_skipped=False):
+    """A result shaped like bootcheck.run()'s (see scripts/bootcheck/check.py):
+    both guests, the negative control in the built-in one, the
+    static-dispatch control in the modular one."""
+    def guest(name, zs):
+        good = zs > 0
+        run_ = {"cpus": 2, "accel": "tcg", "ok": good, "verdict": "pass" if good else "fail",
+                "reasons": [] if good else ["zsmalloc_mops: zs_page_migrate() was never called"],
+                "boot_s": 1.3, "run_s": 10.2}
+        delta = {"kprobe:balloon_mops": 12811, "kprobe:zsmalloc_mops": zs}
+        return {"guest": name, "ok": good, "verdict": run_["verdict"], "reasons": run_["reasons"],
+                "build_s": 212.4, "boot_s": 1.3, "run": run_, "errors": [],
+                "counters": {"before": {k: 0 for k in delta}, "after": delta, "delta": delta},
+                "kernel": {}, "timings": {"config_s": 30.0, "build_s": 212.4, "run_s": 10.2}}
+    neg_run = guest("builtin", 6402)["run"]
+    static = ({"ok": None, "skipped": "no registration step", "reasons": [], "run": None}
+              if static_skipped else
+              {"ok": static_ok, "skipped": None, "commit": "d" * 40, "registration": "e" * 40,
+               "reasons": ["zsmalloc pages were not migrated"] if static_ok else
+               ["the modular guest at the static-dispatch commit PASSED"],
+               "build_s": 40.0, "run": guest("modular", 0 if static_ok else 6402)["run"]})
     return {
-        "ok": ok and neg_ok, "build_s": 212.4, "boot_s": 1.3,
-        "counters": {"before": {"kprobe:balloon_mops": 0, "kprobe:zsmalloc_mops": 0},
-                     "after": {"kprobe:balloon_mops": 12811,
-                               "kprobe:zsmalloc_mops": 6402 if ok else 0},
-                     "delta": {"kprobe:balloon_mops": 12811,
-                               "kprobe:zsmalloc_mops": 6402 if ok else 0}},
-        "runs": [run_],
-        "negative_control": {"ok": neg_ok, "mutation": "balloon branch removed",
+        "ok": ok and neg_ok and static_ok,
+        "guests": {"builtin": guest("builtin", 6402),
+                   "modular": guest("modular", 6402 if ok else 0)},
+        "negative_control": {"guest": "builtin", "ok": neg_ok,
+                             "mutation": "balloon branch removed",
                              "reasons": ["balloon_mops: balloon_page_migrate() was never "
                                          "called"] if neg_ok else
                              ["the kernel with the broken dispatch PASSED: the check is blind"],
-                             "build_s": 20.0, "run": run_},
+                             "build_s": 20.0, "run": neg_run},
+        "static_control": static,
         "summary": "runtime check " + ("PASSED" if ok and neg_ok else "FAILED"),
         "kernel": {"kdir": "/k", "rev": "c" * 40, "commit": "c" * 40, "version": "6.12.117"},
         "users": [{"ops": "balloon_mops", "migrate_page": "balloon_page_migrate",
                    "exercised": True},
                   {"ops": "zsmalloc_mops", "migrate_page": "zs_page_migrate",
                    "exercised": True}],
-        "timings": {"total_s": 260.5}, "errors": [],
+        "timings": {"total_s": 560.5}, "errors": [],
     }
 
 
-def test_runtime_row_in_table_and_json():
+def test_runtime_rows_in_table_and_json():
     from verifier import runtime
     s = ser.Series(Path("/k"), "movable-ops", "b" * 40, "t", [ser.Commit("c" * 40, "subj", "t")])
     std = [report.CheckResult(n, "pass", 0, 1.0, "ok") for n in report.CHECKS]
-    good_row = runtime.row(_runtime_result())
-    assert (good_row.name, good_row.status, good_row.time_s) == ("runtime", "pass", 260.5)
-    assert "12811" in good_row.summary and "6402" in good_row.summary
-    t = report.table(std + [good_row])
-    line = next(l for l in t.splitlines() if l.startswith("runtime "))
-    assert "PASS" in line and "260.5s" in line and t.splitlines()[-1].startswith("OK")
-    j = report.to_json(s, std + [good_row])
-    rt = j["checks"][-1]
-    assert j["ok"] is True and rt["name"] == "runtime" and rt["status"] == "pass"
-    assert rt["data"]["counters"]["delta"]["kprobe:zsmalloc_mops"] == 6402
+    rows = runtime.rows(_runtime_result())
+    assert [(r.name, r.status) for r in rows] == [("runtime-builtin", "pass"),
+                                                  ("runtime-modular", "pass")]
+    builtin, modular = rows
+    # Each row's time: its guest's configuration, build and run, and its control's.
+    assert builtin.time_s == 30.0 + 212.4 + 10.2 + 20.0 + 10.2
+    assert modular.time_s == 30.0 + 212.4 + 10.2 + 40.0 + 10.2
+    assert "12811" in builtin.summary and "6402" in builtin.summary
+    assert "negative control fails as it should" in builtin.summary
+    assert "static-dispatch control fails as it should" in modular.summary
+    t = report.table(std + rows)
+    for name in ("runtime-builtin ", "runtime-modular "):
+        line = next(l for l in t.splitlines() if l.startswith(name))
+        assert "PASS" in line
+    assert t.splitlines()[-1].startswith("OK")
+    j = report.to_json(s, std + rows)
+    rt = {c["name"]: c for c in j["checks"][-2:]}
+    assert j["ok"] is True
+    # The JSON keeps the guests apart, each with its control.
+    assert rt["runtime-modular"]["data"]["guest"]["counters"]["delta"][
+        "kprobe:zsmalloc_mops"] == 6402
+    assert rt["runtime-modular"]["data"]["static_control"]["commit"] == "d" * 40
+    assert rt["runtime-builtin"]["data"]["negative_control"]["guest"] == "builtin"
+    assert "static_control" not in rt["runtime-builtin"]["data"]
     json.dumps(j)
 
-    # A guest that did not migrate zsmalloc pages, and a blind negative
-    # control: each fails the row and the report, with its reason listed.
-    for res, why in ((_runtime_result(ok=False), "zs_page_migrate() was never called"),
-                     (_runtime_result(neg_ok=False), "negative control")):
-        bad = runtime.row(res)
+    # A modular guest that did not migrate zsmalloc pages, a blind negative
+    # control, a static-dispatch kernel that passed: each fails its own
+    # row and the report, with its reason listed.
+    for res, name, why in (
+            (_runtime_result(ok=False), "runtime-modular", "zs_page_migrate() was never called"),
+            (_runtime_result(neg_ok=False), "runtime-builtin", "negative control"),
+            (_runtime_result(static_ok=False), "runtime-modular", "static-dispatch control")):
+        got = {r.name: r for r in runtime.rows(res)}
+        bad = got[name]
         assert bad.status == "fail" and any(why in d for d in bad.details), bad.details
-        t = report.table(std + [bad])
-        assert t.splitlines()[-1].startswith("FAILED: runtime")
-        assert report.to_json(s, std + [bad])["ok"] is False
-        assert "[FAIL] runtime:" in report.details_text(std + [bad])
+        assert all(r.status == "pass" for n, r in got.items() if n != name)
+        t = report.table(std + list(got.values()))
+        assert t.splitlines()[-1].startswith(f"FAILED: {name}")
+        assert report.to_json(s, std + list(got.values()))["ok"] is False
+        assert f"[FAIL] {name}:" in report.details_text(std + list(got.values()))
+    # A series without a registration step: the modular row says so.
+    skipped = {r.name: r for r in runtime.rows(_runtime_result(static_skipped=True))}
+    assert "no static-dispatch control" in skipped["runtime-modular"].summary
     # The check could not run at all: still a row, failing, with the reason.
     err = runtime.error_row("qemu-system-x86_64 missing\nmore")
     assert err.status == "fail" and "qemu-system-x86_64 missing" in err.summary
+    assert runtime.rows({"guests": {}, "errors": ["x"], "summary": "s"})[0].status == "fail"
 
 
 def test_cli_runtime_option():
     from verifier import cli
     assert cli.parser().parse_args(["--runtime", "/k"]).runtime is True
     assert cli.parser().parse_args(["/k"]).runtime is False
+    assert cli.parser().parse_args(["--runtime", "/k"]).modules == "both"
+    assert cli.parser().parse_args(["--runtime", "--modules", "only", "/k"]).modules == "only"
     res = run([PY, str(VERIFY), "--help"])
     assert "--runtime" in res.stdout and "Exit status" in res.stdout
 

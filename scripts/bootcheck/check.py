@@ -1,37 +1,70 @@
 # SPDX-License-Identifier: GPL-2.0
 """The runtime check from end to end: export, configure, build, boot, judge,
-and the negative control."""
-import time
+for each guest, and the controls that prove the check can fail.
 
-from . import callbacks, guest, initramfs, kernel, negctl, source, verdict
+Two guests (kernel.guest_options()): "builtin", every rework option =y and no
+module support, and "modular", with zsmalloc, zram and the balloon driver
+built as modules, loaded by /init and removed again at the end.
+
+Two controls, each a kernel that must FAIL the same check:
+  - the negative control (negctl.py) removes a branch of the dispatch in a
+    private copy of the tip, in the first guest checked;
+  - the static-dispatch control builds the modular guest at the series'
+    commit before its registration step (the dispatch as upstream's seed
+    003 shipped it, whose '#if defined(CONFIG_ZSMALLOC)' branch is compiled
+    out when zsmalloc is a module).  A series without a registration step
+    (apply-series.sh --dispatch static) has nothing to compare with, and
+    the result says so.
+"""
+import subprocess
+import time
+from pathlib import Path
+
+from . import callbacks, guest, initramfs, kernel, modules, negctl, source, verdict
 from .common import BadInput, CheckError, Lock, cache_root, ensure_deps
 
 from movops.tree import Tree
 
+# --modules: which guests run.
+MODULES_MODES = {"both": ("builtin", "modular"), "no": ("builtin",), "only": ("modular",)}
+DEFAULT_MODULES = "both"
+# The step whose parent is the series' static dispatch (its file name
+# without the number, which moves when steps are added).
+REGISTRATION_STEP = "movable-ops-registration"
+# The initramfs of each modular build: the shared one, then its modules.
+MODULAR_INITRD = "movops-initrd.cpio.gz"
+
 
 def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, log=print,
-        mem_mb=guest.MEM_MB, negctl_mode=negctl.DEFAULT_MODE):
+        mem_mb=guest.MEM_MB, negctl_mode=negctl.DEFAULT_MODE, modules=DEFAULT_MODULES,
+        static_control=True):
     """Build REV of KDIR, boot it, prove both movable_ops users still migrate.
 
-    Never writes to KDIR; everything goes to CACHE_DIR (default
-    $MOVOPS_CACHE/runtime).  Raises BadInput when KDIR or REV cannot be used
-    at all.  Returns a dict:
-      ok                bool: the guest run passed and (unless disabled) the
-                        negative control failed as it should
-      build_s, boot_s   kernel build seconds (incremental when cached),
-                        QEMU start to the guest's init
-      counters          {"before": {name: n}, "after": {...}, "delta": {...}}
-                        around the compaction pass; names are
-                        "kprobe:<ops>" (calls of that user's migrate
-                        callback), "vmstat:<counter>", "zram:<...>"
-      runs              per guest run: cpus, accel (kvm/tcg), ok, verdict,
-                        reasons, times, balloon, data check, log directory
-      negative_control  None when disabled, else {"ok": failed as it should,
-                        "reasons": why the broken kernel failed, "mutation",
+    MODULES ("both", "no", "only") chooses the guests.  Never writes to
+    KDIR; everything goes to CACHE_DIR (default $MOVOPS_CACHE/runtime).
+    Raises BadInput when KDIR or REV cannot be used at all.  Returns a dict:
+      ok                bool: every guest passed, and each control that ran
+                        failed as it should
+      guests            {"builtin": ..., "modular": ...}, the ones that ran:
+                        ok, verdict, reasons, build_s, boot_s, counters
+                        ({"before", "after", "delta"} around the compaction
+                        pass: "kprobe:<ops>" calls of that user's migrate
+                        callback, "vmstat:<counter>", "zram:<...>"), run
+                        (the guest run: cpus, accel, times, balloon, data
+                        check, unload steps, log directory), kernel
+                        (image, rebuilt, objects_compiled, modules plan)
+      negative_control  None when not asked for, else {"guest", "ok":
+                        failed as it should, "reasons", "mutation",
                         "build_s", "run"}
+      static_control    None when not asked for or without the modular
+                        guest, else {"ok", "reasons", "commit",
+                        "registration", "build_s", "run", "skipped": why
+                        it could not run (then "ok" is None)}
       summary           one line
       kernel, users, timings, errors   details for the report
     """
+    if modules not in MODULES_MODES:
+        raise BadInput(f"--modules {modules}: give one of {', '.join(MODULES_MODES)}")
     kdir, commit = source.resolve(kdir, rev)
     ensure_deps(log)
     cache = cache_root(cache_dir)
@@ -39,13 +72,13 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
     version = Tree(kdir, commit).version()
     slot = version
     result = {
-        "ok": False, "build_s": None, "boot_s": None,
-        "counters": {"before": {}, "after": {}, "delta": {}},
-        "runs": [], "negative_control": None, "summary": "",
+        "ok": False, "modules": modules, "guests": {},
+        "negative_control": None, "static_control": None, "summary": "",
         "kernel": {"kdir": str(kdir), "rev": rev, "commit": commit, "version": version},
         "users": [], "timings": {}, "errors": [],
     }
-    log(f"runtime check: {kdir} at {rev} ({commit[:12]}, Linux {version})")
+    log(f"runtime check: {kdir} at {rev} ({commit[:12]}, Linux {version}); "
+        f"guests: {', '.join(MODULES_MODES[modules])}")
     t = time.monotonic()
     try:
         all_users, origin = callbacks.users(kdir, commit, cache=cache, log=log)
@@ -72,121 +105,201 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
         result["errors"].append("no balloon or zsmalloc movable_ops user with a migrate "
                                  f"callback found in {where}")
         result["timings"]["total_s"] = round(time.monotonic() - t_all, 1)
-        result["summary"] = _summary(result, negative_control)
+        result["summary"] = _summary(result)
         log(result["summary"])
         return result
 
-    src = cache / "src" / slot
-    good_build = cache / "build" / slot
-    neg_build = cache / "build" / f"{slot}-negctl"
-    rundir = cache / "runs" / slot
+    ctx = _Context(kdir=kdir, cache=cache, log=log, users=users, probes=probes, smp=smp,
+                   mem_mb=mem_mb, src=cache / "src" / slot, rundir=cache / "runs" / slot)
+    builds = {"builtin": cache / "build" / slot, "modular": cache / "build" / f"{slot}-modular"}
     timings = result["timings"]
     with Lock(cache / "locks" / f"{slot}.lock", log=log, what=f"cache slot {slot}"):
         try:
             t = time.monotonic()
-            source.export(kdir, commit, src, log)
+            source.export(kdir, commit, ctx.src, log)
             timings["export_s"] = round(time.monotonic() - t, 1)
-
             t = time.monotonic()
-            config = kernel.configure(src, commit, good_build, cache, log)
-            timings["config_s"] = round(time.monotonic() - t, 1)
-            nr_cpus = int(config.get("CONFIG_NR_CPUS", "1"))
-            if smp > nr_cpus:
-                log(f"  the guest kernel supports {nr_cpus} CPUs (NR_CPUS); "
-                    f"running with {nr_cpus}, not {smp}")
-                smp = nr_cpus
-
-            log("building the guest kernel (out of tree, incremental)")
-            since = time.time()
-            identity = f"{commit} {kernel.config_digest(good_build)}"
-            image, build_s, made = kernel.build(src, good_build, cache, log,
-                                                identity=identity)
-            result["build_s"] = round(build_s, 1)
-            result["kernel"]["objects_compiled"] = (kernel.compiled_objects(good_build, since)
-                                                    if made else 0)
-            result["kernel"]["image"] = str(image)
-            result["kernel"]["rebuilt"] = made
-            if made:
-                log(f"  built in {build_s:.1f} s "
-                    f"({result['kernel']['objects_compiled']} objects compiled)")
-            else:
-                log("  up to date: this commit and configuration were built last time")
-
-            t = time.monotonic()
-            initrd = initramfs.make(cache, log)
+            ctx.base_initrd = initramfs.make(cache, log)
             timings["initramfs_s"] = round(time.monotonic() - t, 1)
-
-            log(f"booting the guest ({smp} CPUs, {mem_mb} MB, virtio-balloon)")
-            run = _guest_run(image, initrd, probes, users, smp, rundir / f"smp{smp}",
-                             cache, log, mem_mb)
-            result["runs"].append(run)
-            result["boot_s"] = run["boot_s"]
-            result["counters"] = run["counters"]
-            for r in run["reasons"]:
-                log(f"  FAIL: {r}")
-
-            if negative_control:
-                result["negative_control"] = _negative_control(
-                    src, commit, good_build, neg_build, initrd, probes, users, smp,
-                    rundir / "negctl", cache, log, mem_mb, negctl_mode, timings)
         except CheckError as e:
             result["errors"].append(str(e))
             log(f"  ERROR: {e}")
+        else:
+            for name in MODULES_MODES[modules]:
+                g = _check_guest(ctx, name, commit, builds[name], ctx.rundir / _logname(name))
+                result["guests"][name] = g
+                if negative_control and result["negative_control"] is None:
+                    # The control runs where its source is still the tip's.
+                    result["negative_control"] = _negative_control(
+                        ctx, name, commit, builds[name], negctl_mode)
+            if static_control and "modular" in result["guests"]:
+                result["static_control"] = _static_control(ctx, commit, builds["modular"])
     timings["total_s"] = round(time.monotonic() - t_all, 1)
-    runs_ok = bool(result["runs"]) and all(r["ok"] for r in result["runs"])
+    guests_ok = bool(result["guests"]) and all(g["ok"] for g in result["guests"].values())
     neg = result["negative_control"]
     neg_ok = (not negative_control) or (neg is not None and neg["ok"])
-    result["ok"] = runs_ok and neg_ok and not result["errors"]
-    result["summary"] = _summary(result, negative_control)
+    static = result["static_control"]
+    static_ok = static is None or static["ok"] is not False
+    result["ok"] = guests_ok and neg_ok and static_ok and not result["errors"]
+    result["summary"] = _summary(result)
     log(result["summary"])
     return result
 
 
-def _guest_run(image, initrd, probes, users, cpus, logdir, cache, log, mem_mb):
-    g = guest.run(image, initrd, probes, cpus, logdir, cache, log, mem_mb=mem_mb)
+class _Context:
+    def __init__(self, **kw):
+        self.base_initrd = None
+        self.__dict__.update(kw)
+
+
+def _logname(name):
+    # The built-in guest's logs stay where they always were.
+    return "smp2" if name == "builtin" else f"{name}-smp2"
+
+
+def _build(ctx, name, commit, build_dir, what, identity_extra=""):
+    """Configure and build GUEST NAME of COMMIT (the source being checked
+    out at it) in BUILD_DIR; returns a dict with image, initrd, module
+    plan, build time."""
+    out = {"guest": name}
+    t = time.monotonic()
+    config = kernel.configure(ctx.src, commit, build_dir, ctx.cache, ctx.log, guest=name)
+    out["config_s"] = round(time.monotonic() - t, 1)
+    out["nr_cpus"] = int(config.get("CONFIG_NR_CPUS", "1"))
+    modular = name == "modular"
+    since = time.time()
+    identity = f"{commit} {kernel.config_digest(build_dir)}" + identity_extra
+    image, build_s, made = kernel.build(ctx.src, build_dir, ctx.cache, ctx.log, what=what,
+                                        identity=identity, modules=modular)
+    out.update(image=image, build_s=round(build_s, 1), rebuilt=made,
+               objects_compiled=kernel.compiled_objects(build_dir, since) if made else 0,
+               initrd=ctx.base_initrd, plan=None, release=None)
+    if made:
+        ctx.log(f"  built in {build_s:.1f} s ({out['objects_compiled']} objects compiled)")
+    else:
+        ctx.log("  up to date: this commit and configuration were built last time")
+    if modular:
+        t = time.monotonic()
+        release, moddir, plan = modules.plan_for_build(
+            build_dir, kernel.MODULES_STAGING, [u["file"] for u in ctx.users])
+        out["initrd"] = initramfs.with_modules(ctx.base_initrd, Path(build_dir) / MODULAR_INITRD,
+                                               release, moddir, plan["load"])
+        out.update(plan=plan, release=release, initramfs_s=round(time.monotonic() - t, 1))
+        ctx.log(f"  modules, in load order: {', '.join(plan['names'][m] for m in plan['load'])}"
+                f"; {', '.join(f'{m} holds {fs[0]}' for m, fs in plan['holders'].items())}")
+    return out
+
+
+def module_args(plan):
+    """The kernel command line that tells the test program the plan."""
+    if not plan:
+        return ""
+    parts = [f"movops.modules={','.join(plan['names'][m] for m in plan['load'])}"]
+    for key, arg in (("unload", "unload"), ("reload", "reload"), ("late", "unload_late")):
+        if plan[key]:
+            parts.append(f"movops.{arg}={','.join(plan[key])}")
+    return " ".join(parts)
+
+
+def _check_guest(ctx, name, commit, build_dir, logdir):
+    g = {"guest": name, "ok": False, "verdict": "fail", "reasons": [], "build_s": None,
+         "boot_s": None, "counters": {"before": {}, "after": {}, "delta": {}}, "run": None,
+         "kernel": {}, "timings": {}, "errors": []}
+    ctx.log(f"{name} guest: building the kernel (out of tree, incremental)")
+    try:
+        b = _build(ctx, name, commit, build_dir, f"{name} guest kernel build")
+        g["build_s"] = b["build_s"]
+        g["kernel"] = {"image": str(b["image"]), "rebuilt": b["rebuilt"],
+                       "objects_compiled": b["objects_compiled"], "release": b["release"],
+                       "modules": b["plan"]}
+        g["timings"] = {k: b[k] for k in ("config_s", "build_s", "initramfs_s") if k in b}
+        smp = _cpus(ctx, b)
+        ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
+                + (", modules" if b["plan"] else "") + ")")
+        run = _guest_run(ctx, b, smp, logdir)
+    except CheckError as e:
+        g["errors"].append(str(e))
+        g["reasons"].append(f"the {name} guest could not be checked: {str(e).splitlines()[0]}")
+        ctx.log(f"  ERROR: {e}")
+        return g
+    g["run"] = run
+    g.update(ok=run["ok"], verdict=run["verdict"], reasons=list(run["reasons"]),
+             boot_s=run["boot_s"], counters=run["counters"])
+    g["timings"]["run_s"] = run["run_s"]
+    for r in run["reasons"]:
+        ctx.log(f"  FAIL: {r}")
+    return g
+
+
+def _cpus(ctx, b):
+    if ctx.smp > b["nr_cpus"]:
+        ctx.log(f"  the guest kernel supports {b['nr_cpus']} CPUs (NR_CPUS); "
+                f"running with {b['nr_cpus']}, not {ctx.smp}")
+        return b["nr_cpus"]
+    return ctx.smp
+
+
+def _guest_run(ctx, b, cpus, logdir):
+    plan = b["plan"]
+    g = guest.run(b["image"], b["initrd"], ctx.probes, cpus, logdir, ctx.cache, ctx.log,
+                  mem_mb=ctx.mem_mb, extra_append=module_args(plan))
     rep = verdict.parse_report(g.ctl_text)
-    ok, reasons = verdict.judge(rep, g.console, users, exit_code=g.exit_code,
-                                timeout=g.timeout, error=g.error, cpus=cpus)
+    ok, reasons = verdict.judge(rep, g.console, ctx.users, exit_code=g.exit_code,
+                                timeout=g.timeout, error=g.error, cpus=cpus, modules=plan)
     tail = verdict.last_lines(g.console, 15) if not ok and not rep["done"] else []
-    bad, notes = verdict.log_problems(g.console)
-    return {
+    bad, notes = verdict.log_problems_by_phase(g.console)
+    out = {
         "cpus": cpus, "guest_cpus": _int(rep["hello"].get("cpus")),
-        "accel": g.accel, "mem_mb": mem_mb, "ok": ok,
+        "accel": g.accel, "mem_mb": ctx.mem_mb, "ok": ok,
         "verdict": "pass" if ok else "fail", "reasons": reasons,
         "boot_s": round(g.boot_s, 2) if g.boot_s is not None else None,
         "guest_uptime_at_init": _float(rep["hello"].get("uptime")),
         "run_s": round(g.run_s, 1) if g.run_s is not None else None,
         "compact_s": _phase_len(rep, "compact", "compacted"),
         "balloon": g.balloon, "counters": verdict.counters(rep),
-        "check": rep["check"], "log_notes": [f"{w}: {l}" for w, l in notes][:5],
+        "check": rep["check"],
+        "log_problems": [{"what": w, "line": l[:200], "phase": p} for w, l, p in bad][:10],
+        "log_notes": [f"{w}: {l}" for w, l, _ in notes][:5],
         "console_tail": tail,
         "logs": str(logdir),
     }
+    if plan:
+        unload = verdict.unload_result(rep, plan)
+        out["modules"] = {"loaded": rep["modules"], "steps": unload["steps"],
+                          "notes": unload["notes"],
+                          "post_unload": _post_unload(rep)}
+        out["log_notes"] += unload["notes"]
+    return out
 
 
-def _negative_control(src, commit, good_build, neg_build, initrd, probes, users, smp,
-                      logdir, cache, log, mem_mb, mode, timings):
-    out = {"ok": False, "reasons": [], "mutation": None, "mode": mode,
+def _post_unload(rep):
+    """What the compaction pass after the unload did (vmstat deltas)."""
+    a, b = rep["stats"].get("unloaded", {}), rep["stats"].get("recompacted", {})
+    return {k: b[k] - a[k] for k in b
+            if isinstance(b.get(k), int) and isinstance(a.get(k), int)}
+
+
+def _negative_control(ctx, name, commit, good_build, mode):
+    out = {"guest": name, "ok": False, "reasons": [], "mutation": None, "mode": mode,
            "build_s": None, "run": None}
-    log(f"negative control: breaking the dispatch ({mode}) in the private copy")
+    neg_build = Path(f"{good_build}-negctl")
+    ctx.log(f"negative control ({name} guest): breaking the dispatch ({mode}) in the "
+            "private copy")
     try:
-        negctl.seed_build_dir(good_build, neg_build, log)
-        with negctl.Mutated(src, neg_build, mode) as m:
+        negctl.seed_build_dir(good_build, neg_build, ctx.log)
+        with negctl.Mutated(ctx.src, neg_build, mode) as m:
             out["mutation"] = m.description
-            log(f"  {m.description}")
-            identity = f"{commit} {kernel.config_digest(neg_build)} {m.digest}"
-            image, build_s, made = kernel.build(src, neg_build, cache, log,
-                                                what="negative control build",
-                                                identity=identity)
+            ctx.log(f"  {m.description}")
+            b = _build(ctx, name, commit, neg_build, "negative control build",
+                       identity_extra=f" {m.digest}")
             m.built()
-        out["build_s"] = round(build_s, 1)
-        out["rebuilt"] = made
-        timings["negctl_build_s"] = out["build_s"]
-        log((f"  rebuilt in {build_s:.1f} s" if made else "  up to date") + "; booting it")
-        run = _guest_run(image, initrd, probes, users, smp, logdir, cache, log, mem_mb)
+        out["build_s"] = b["build_s"]
+        out["rebuilt"] = b["rebuilt"]
+        ctx.log("  booting it")
+        run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "negctl")
     except CheckError as e:
         out["reasons"] = [f"the negative control could not be run: {e}"]
-        log(f"  negative control not run: {e}")
+        ctx.log(f"  negative control not run: {e}")
         return out
     out["run"] = run
     booted = run["boot_s"] is not None
@@ -198,9 +311,81 @@ def _negative_control(src, commit, good_build, neg_build, initrd, probes, users,
     else:
         out["ok"] = True
         out["reasons"] = run["reasons"]
-    log("  negative control " + ("failed as it should:" if out["ok"] else "NOT as expected:"))
+    ctx.log("  negative control " + ("failed as it should:" if out["ok"]
+                                     else "NOT as expected:"))
     for r in out["reasons"]:
-        log(f"    {r.splitlines()[0]}")
+        ctx.log(f"    {r.splitlines()[0]}")
+    return out
+
+
+def registration_commit(kdir, tip):
+    """(commit of the registration step in TIP's series, its parent: the
+    static-dispatch commit), or (None, None)."""
+    from verifier.series import step_commit
+    reg = step_commit(kdir, tip, REGISTRATION_STEP)
+    if reg is None:
+        return None, None
+    res = subprocess.run(["git", "-C", str(kdir), "rev-parse", "--verify", "-q", f"{reg}^"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return reg, (res.stdout.strip() or None)
+
+
+def static_outcome(run, users):
+    """(ok, reasons) of the static-dispatch control: it must fail, and
+    for the reason the control is about: a migrate callback in a module
+    not called (fewer than MIN_MIGRATED times), or a kernel warning, BUG or
+    oops.  A kernel that fails otherwise (did not boot, timed out before
+    compaction) proves nothing about the check."""
+    if run["ok"]:
+        return False, ["the modular guest at the static-dispatch commit PASSED: the check "
+                       "cannot see a dispatch that compiles a module's branch out"]
+    if run["boot_s"] is None:
+        return False, ["the static-dispatch kernel did not boot, so this proves nothing "
+                       "about the check"] + run["reasons"]
+    delta = (run.get("counters") or {}).get("delta", {})
+    missed = [u for u in users if u["role"] == "zsmalloc"
+              and f"kprobe:{u['ops']}" in delta
+              and delta[f"kprobe:{u['ops']}"] < verdict.MIN_MIGRATED]
+    if missed or run.get("log_problems"):
+        return True, run["reasons"]
+    return False, ["the static-dispatch kernel failed, but neither for a zsmalloc callback "
+                   "that is not called nor for a kernel warning: "] + run["reasons"]
+
+
+def _static_control(ctx, tip, tip_build):
+    out = {"ok": None, "reasons": [], "registration": None, "commit": None, "skipped": None,
+           "build_s": None, "run": None}
+    reg, static = registration_commit(ctx.kdir, tip)
+    if reg is None:
+        out["skipped"] = (f"the series has no commit generated from cocci/*-{REGISTRATION_STEP}"
+                          ".cocci (made with apply-series.sh --dispatch static, or not a "
+                          "movops series): no static-dispatch commit to compare with")
+        ctx.log(f"static-dispatch control: not run: {out['skipped']}")
+        return out
+    out.update(registration=reg, commit=static)
+    ctx.log(f"static-dispatch control: the modular guest at {static[:12]}, the parent of "
+            f"the registration step {reg[:12]}; it must fail")
+    build_dir = Path(f"{tip_build}-static")
+    try:
+        source.export(ctx.kdir, static, ctx.src, ctx.log)
+        kernel.seed_build_dir(tip_build, build_dir, ctx.log, "the static-dispatch control")
+        b = _build(ctx, "modular", static, build_dir, "static-dispatch control build")
+        out["build_s"] = b["build_s"]
+        out["rebuilt"] = b["rebuilt"]
+        out["objects_compiled"] = b["objects_compiled"]
+        ctx.log("  booting it")
+        run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "modular-static")
+    except CheckError as e:
+        out["ok"] = False
+        out["reasons"] = [f"the static-dispatch control could not be run: {e}"]
+        ctx.log(f"  static-dispatch control not run: {e}")
+        return out
+    out["run"] = run
+    out["ok"], out["reasons"] = static_outcome(run, ctx.users)
+    ctx.log("  static-dispatch control " + ("failed as it should:" if out["ok"]
+                                            else "NOT as expected:"))
+    for r in out["reasons"]:
+        ctx.log(f"    {r.splitlines()[0]}")
     return out
 
 
@@ -223,20 +408,28 @@ def _float(v):
         return None
 
 
-def _summary(result, negative_control):
-    c = result["counters"].get("delta", {})
-    moved = ", ".join(f"{u['ops']} {c.get('kprobe:' + u['ops'], '?')}"
-                      for u in result["users"] if u.get("exercised"))
+def _summary(result):
     head = "runtime check PASSED" if result["ok"] else "runtime check FAILED"
     parts = [f"{head}: Linux {result['kernel']['version']} at {result['kernel']['rev']}"]
-    if result["runs"]:
-        r = result["runs"][0]
-        parts.append(f"{r['cpus']} CPUs/{r['accel']}: {r['verdict']}"
-                     + (f" (migrate calls: {moved})" if moved else ""))
-    if negative_control:
-        neg = result["negative_control"]
-        parts.append("negative control " + ("failed as it should" if neg and neg["ok"]
+    exercised = [u for u in result["users"] if u.get("exercised")]
+    for name, g in result["guests"].items():
+        c = (g.get("counters") or {}).get("delta", {})
+        moved = ", ".join(f"{u['ops']} {c.get('kprobe:' + u['ops'], '?')}" for u in exercised)
+        run = g.get("run") or {}
+        parts.append(f"{name} guest ({run.get('cpus', '?')} CPUs/{run.get('accel', '?')}): "
+                     f"{g['verdict']}" + (f" (migrate calls: {moved})" if moved else ""))
+    neg = result["negative_control"]
+    if neg is not None:
+        parts.append("negative control " + ("failed as it should" if neg["ok"]
                                             else "did NOT fail as it should"))
-    if result["errors"]:
-        parts.append("error: " + result["errors"][0].splitlines()[0])
+    static = result["static_control"]
+    if static is not None:
+        if static["ok"] is None:
+            parts.append("no static-dispatch control (no registration step)")
+        else:
+            parts.append("static-dispatch control " + ("failed as it should" if static["ok"]
+                                                       else "did NOT fail as it should"))
+    errors = result["errors"] + [e for g in result["guests"].values() for e in g["errors"]]
+    if errors:
+        parts.append("error: " + errors[0].splitlines()[0])
     return "; ".join(parts)

@@ -118,6 +118,7 @@ def _last_lines(text, n):
 
 DEPS = ["qemu-system-x86", "busybox-static", "ccache", "gcc", "libc6-dev", "make", "flex",
         "bison", "bc", "libelf-dev", "libssl-dev", "git",
+        "kmod",             # depmod: modules.dep of the modular guest
         "coccinelle"]       # the analysis that names the migrate callbacks
 
 

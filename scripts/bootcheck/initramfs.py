@@ -4,6 +4,11 @@ from tests/runtime/movtest.c, and tests/runtime/init.sh as /init.
 
 The archive is written here (newc cpio, gzip), deterministically: the same
 inputs give the same bytes, and it is rebuilt only when an input changes.
+
+The modular guest's initramfs is that archive followed by a second one
+with the modules of its kernel (with_modules()): the kernel unpacks
+concatenated archives one after the other, so the shared part stays the
+same file for every guest and every kernel.
 """
 import gzip
 import hashlib
@@ -19,7 +24,10 @@ BUSYBOX = Path("/bin/busybox")
 TEST_SOURCE = RUNTIME_SRC / "movtest.c"
 INIT_SCRIPT = RUNTIME_SRC / "init.sh"
 CFLAGS = ["-static", "-O2", "-Wall", "-Wextra", "-Werror"]
-APPLETS = ["sh", "mount", "poweroff", "sync", "sleep", "cat", "dmesg", "ls", "echo"]
+APPLETS = ["sh", "mount", "poweroff", "sync", "sleep", "cat", "dmesg", "ls", "echo",
+           "insmod"]
+# The list /init loads, one absolute path a line, in load order.
+MODULE_LIST = "etc/movops-modules"
 
 
 class Cpio:
@@ -59,6 +67,14 @@ class Cpio:
         self._entry("TRAILER!!!", 0, nlink=1)
         self._pad()
         return self.buf.getvalue()
+
+
+def _gzip(data):
+    out = io.BytesIO()
+    # mtime=0: the same inputs give the same archive.
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    return out.getvalue()
 
 
 def _compiler_id():
@@ -102,12 +118,8 @@ def make(cache, log):
         cpio.symlink(f"bin/{a}", "busybox")
     cpio.file("bin/movtest", prog.read_bytes())
     cpio.file("init", INIT_SCRIPT.read_bytes())
-    data = cpio.finish()
     tmp = image.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
-        # mtime=0: the same inputs give the same archive.
-        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, compresslevel=6) as gz:
-            gz.write(data)
+    tmp.write_bytes(_gzip(cpio.finish()))
     os.replace(tmp, image)
     prog.unlink()
     # Old archives are useless once the inputs changed.
@@ -115,3 +127,47 @@ def make(cache, log):
         if old != image:
             old.unlink()
     return image
+
+
+def modules_archive(release, moddir, load):
+    """The gzip'ed cpio of the modules LOAD (paths relative to MODDIR, in
+    load order) under /lib/modules/RELEASE, with depmod's files beside
+    them, and the list /init loads them from."""
+    cpio = Cpio()
+    made = set()
+
+    def dirs(path):
+        parts = Path(path).parts
+        for i in range(1, len(parts)):
+            d = "/".join(parts[:i])
+            if d not in made:
+                cpio.dir(d)
+                made.add(d)
+
+    root = f"lib/modules/{release}"
+    for rel in sorted(set(load) | {"modules.dep", "modules.order"}):
+        src = Path(moddir) / rel
+        if not src.exists():
+            continue
+        dirs(f"{root}/{rel}")
+        cpio.file(f"{root}/{rel}", src.read_bytes(), 0o644)
+    dirs(MODULE_LIST)
+    cpio.file(MODULE_LIST, "".join(f"/{root}/{rel}\n" for rel in load).encode(), 0o644)
+    return _gzip(cpio.finish())
+
+
+def with_modules(base, out, release, moddir, load):
+    """OUT: the initramfs BASE followed by the archive of the modules LOAD.
+
+    The kernel skips the zero bytes between two archives, and finds the
+    next one at a multiple of 4 bytes.
+    """
+    data = Path(base).read_bytes()
+    data += b"\0" * (-len(data) % 4)
+    data += modules_archive(release, moddir, load)
+    out = Path(out)
+    if not out.exists() or out.read_bytes() != data:
+        tmp = out.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    return out

@@ -53,6 +53,27 @@ REWORK_OPTIONS = [
 
 OPTIONS = GUEST_OPTIONS + REWORK_OPTIONS
 
+# The two guests.  "builtin" has every option above =y and no module
+# support.  "modular" is the configuration distributions ship (Debian's
+# cloud-amd64: ZSMALLOC=m, ZRAM=m, VIRTIO_BALLOON=m), in which a dispatch
+# compiled under '#if defined(CONFIG_ZSMALLOC)' loses its zsmalloc branch;
+# the balloon's ops (BALLOON_COMPACTION, a bool) stay in the kernel.
+# MODULE_UNLOAD: the guest removes the modules again, which is what proves
+# that their exit path gives up what their init registered.
+MODULE_SUPPORT = ["MODULES", "MODULE_UNLOAD"]
+AS_MODULES = ["ZSMALLOC", "ZRAM", "VIRTIO_BALLOON"]
+# Where make modules_install puts the modules, inside the build directory.
+MODULES_STAGING = "movops-modules"
+
+
+def guest_options(guest):
+    """(options =y, options =m) of GUEST's configuration."""
+    if guest == "builtin":
+        return list(OPTIONS), []
+    if guest == "modular":
+        return [o for o in OPTIONS if o not in AS_MODULES] + MODULE_SUPPORT, list(AS_MODULES)
+    raise ValueError(f"unknown guest {guest}")
+
 # Options that come on by default with the ones above but do nothing for a
 # guest with a serial console and no devices but a balloon: about 80 of the
 # ~900 objects before ACPI, a tenth of a cold build, and 35 of what ACPI
@@ -108,29 +129,36 @@ def make_args(jobs=None):
     return args + [f"-j{jobs}"]
 
 
-def config_key(src, commit):
+def config_key(src, commit, guest="builtin"):
     """Changes when the options or any Kconfig file of the revision change."""
     tree = Tree(src, commit)
     kconfigs = [f for f in tree.ls_files() if Path(f).name.startswith("Kconfig")]
     h = hashlib.sha256()
-    h.update(json.dumps([BASE_TARGET, OPTIONS, DISABLE, ARCH_ARGS]).encode())
+    spec = [BASE_TARGET, OPTIONS, DISABLE, ARCH_ARGS]
+    if guest != "builtin":
+        # The built-in guest's key stays what it was: its stored
+        # configurations remain valid.
+        spec.append(list(guest_options(guest)))
+    h.update(json.dumps(spec).encode())
     h.update(tree.content_hash(kconfigs).encode())
     return h.hexdigest()[:16]
 
 
-def configure(src, commit, build_dir, cache, log):
-    """BUILD_DIR/.config for the guest; returns the config dict.
+def configure(src, commit, build_dir, cache, log, guest="builtin"):
+    """BUILD_DIR/.config for GUEST; returns the config dict.
 
     Derived configurations are kept in CACHE/configs by key, so switching
     between revisions (base and converted) does not derive again, and the
     build directory's .config is only rewritten when its content changes.
     """
     build_dir = Path(build_dir)
-    key = config_key(src, commit)
+    key = config_key(src, commit, guest)
     store = Path(cache) / "configs"
     stored = store / f"{key}.config"
     if not stored.exists():
-        log(f"deriving the guest configuration ({BASE_TARGET} + {len(OPTIONS)} options)")
+        want, modules = guest_options(guest)
+        log(f"deriving the {guest} guest's configuration ({BASE_TARGET} + "
+            f"{len(want)} options =y" + (f", {len(modules)} =m" if modules else "") + ")")
         scratch = store / f"scratch-{key}"
         if scratch.exists():
             shutil.rmtree(scratch)
@@ -138,12 +166,13 @@ def configure(src, commit, build_dir, cache, log):
         with open(store / f"{key}.log", "w") as out:
             try:
                 _, failed = kbuild.derive_config(
-                    src, scratch, BASE_TARGET, OPTIONS, kbuild.Kconfig(Tree(src)),
-                    disable=DISABLE, log=out, make_args=ARCH_ARGS)
+                    src, scratch, BASE_TARGET, want, kbuild.Kconfig(Tree(src)),
+                    disable=DISABLE, log=out, make_args=ARCH_ARGS, modules=modules,
+                    until_met=True)
             except RuntimeError as e:
                 raise CheckError(f"configuring the guest kernel failed: {e}")
         if failed:
-            raise CheckError("guest configuration: could not set (or turn off) "
+            raise CheckError(f"{guest} guest configuration: could not set (or turn off) "
                              + ", ".join(failed)
                              + f" (see {store}/{key}.log)")
         tmp = stored.with_suffix(".tmp")
@@ -180,8 +209,16 @@ def _prune(store, keep):
                 p.unlink()
 
 
-def build(src, build_dir, cache, log, timeout=1800, what="kernel build", identity=None):
-    """make bzImage; returns (image path, seconds, ran make).
+# A cold build takes 4 to 5 minutes on 2 idle cores, but over 30 on the same
+# cores shared with two other kernel builds: the limit is for a build that
+# hangs, not for a busy machine.
+BUILD_TIMEOUT = 3600
+
+
+def build(src, build_dir, cache, log, timeout=BUILD_TIMEOUT, what="kernel build",
+          identity=None, modules=False):
+    """make bzImage (and with MODULES, the modules, installed into
+    BUILD_DIR/MODULES_STAGING); returns (image path, seconds, ran make).
 
     IDENTITY names what is being built (commit, configuration, mutation).
     When the last successful build of BUILD_DIR had the same identity, make
@@ -190,8 +227,10 @@ def build(src, build_dir, cache, log, timeout=1800, what="kernel build", identit
     build_dir = Path(build_dir)
     image = build_dir / IMAGE
     stamp = build_dir / ".movops-built"
+    staged = build_dir / MODULES_STAGING
     if identity and image.exists() and stamp.exists() \
-            and stamp.read_text().strip() == identity:
+            and stamp.read_text().strip() == identity \
+            and (not modules or staged.is_dir()):
         return image, 0.0, False
     if stamp.exists():
         stamp.unlink()
@@ -207,14 +246,65 @@ def build(src, build_dir, cache, log, timeout=1800, what="kernel build", identit
         done = sum(1 for l in text.splitlines() if l.lstrip().startswith("CC "))
         log(f"  ... still building after {elapsed:.0f} s ({done} files compiled so far)")
 
-    run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), "bzImage"],
+    targets = ["bzImage", "modules"] if modules else ["bzImage"]
+    run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), *targets],
             timeout=timeout, env=make_env(cache), logfile=logfile, what=what,
             progress=progress)
     if not image.exists():
         raise CheckError(f"{what}: no {image} after make")
+    if modules:
+        install_modules(src, build_dir, cache, logfile, timeout, what)
     if identity:
         stamp.write_text(identity + "\n")
     return image, time.monotonic() - t0, True
+
+
+def install_modules(src, build_dir, cache, logfile, timeout, what):
+    """make modules_install into BUILD_DIR/MODULES_STAGING, afresh: the
+    guest gets exactly the modules of this build, and depmod's
+    modules.dep, which says in what order they load."""
+    staged = Path(build_dir) / MODULES_STAGING
+    if staged.exists():
+        shutil.rmtree(staged)
+    run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), f"INSTALL_MOD_PATH={staged}",
+             "modules_install"],
+            timeout=timeout, env=make_env(cache), logfile=logfile,
+            what=f"{what}: make modules_install")
+    if not list(staged.glob("lib/modules/*/modules.dep")):
+        raise CheckError(f"{what}: make modules_install wrote no modules.dep (depmod "
+                         "missing? install the kmod package)")
+
+
+def seed_build_dir(good, new, log, what):
+    """Make NEW a copy of the build dir GOOD unless it already has GOOD's
+    configuration: building a small change (a mutation, another commit of
+    the series) in NEW is then incremental.  Returns True when it copied.
+
+    Kbuild records relative paths, except objtool's own build, which
+    records the absolute path of the build dir; those records are moved to
+    the copy's path, or objtool would be rebuilt and, with it, every object.
+    """
+    good, new = Path(good), Path(new)
+    want = config_digest(good)
+    stamp = new / ".movops-seeded-config"
+    if new.exists() and stamp.exists() and stamp.read_text().strip() == want:
+        return False
+    log(f"seeding {what}'s build dir from {good}")
+    if new.exists():
+        shutil.rmtree(new)
+    shutil.copytree(good, new, symlinks=True)
+    old_prefix, new_prefix = f"{good}/", f"{new}/"
+    for root, _, files in os.walk(new / "tools"):
+        for f in files:
+            if f.endswith(".cmd") or f.endswith(".d"):
+                p = Path(root) / f
+                text = p.read_text(errors="surrogateescape")
+                if old_prefix in text:
+                    st = os.stat(p)
+                    p.write_text(text.replace(old_prefix, new_prefix), errors="surrogateescape")
+                    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    stamp.write_text(want + "\n")
+    return True
 
 
 def compiled_objects(build_dir, since):

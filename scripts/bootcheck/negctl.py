@@ -7,7 +7,10 @@ good kernel's objects stay valid, and the source is restored byte for byte
 and with its old modification time afterwards.
 
 Mutations of page_movable_ops() in mm/migrate.c (the function the rework
-adds), on its branches of the form 'if (PageXxx(page)) return &ops;':
+adds), on its branches of the form 'if (PageXxx(page)) return X;', where X
+is the ops object (&balloon_mops, in the static dispatch) or the pointer
+registered for that page type (offline_movable_ops, once the users
+register their ops):
   drop-first, drop-last - remove that branch: its user's pages no longer
           have ops, so compaction leaves them where they are;
   swap  - exchange the tests of the first two branches: each user's pages
@@ -24,7 +27,6 @@ callbacks; both fail the check as well.
 import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 from . import kernel
@@ -37,13 +39,20 @@ DEFAULT_MODE = "drop-first"
 
 BRANCH_RE = re.compile(
     r"(?P<indent>[ \t]*)if \((?P<test>!?\s*Page\w+\(\s*page\s*\))\)[ \t]*\n"
-    r"(?P<body>(?:[ \t]*/\*.*?\*/[ \t]*\n)*[ \t]*return\s+&?\s*\w+\s*;[ \t]*\n)",
+    r"(?P<body>(?:[ \t]*/\*.*?\*/[ \t]*\n)*[ \t]*return\s+(?P<ret>[^;\n]+?)\s*;[ \t]*\n)",
     re.S)
 
 
 def function_span(text, name):
-    """(start, end) of the definition of function NAME in TEXT, or None."""
-    for m in re.finditer(rf"^[^\n;#]*\b{re.escape(name)}\s*\([^;{{]*\)\s*\{{", text, re.M):
+    """(start, end) of the definition of function NAME in TEXT, or None.
+
+    A line of a comment that names the function ("page_movable_ops()
+    finds ...", in set_movable_ops()'s kernel-doc) is not its definition,
+    and the parameter list ends at its first ')': otherwise the match
+    would run on to the next definition's '{'.
+    """
+    for m in re.finditer(rf"^(?![ \t]*(?:\*|/\*|//))[^\n;#]*\b{re.escape(name)}\s*"
+                         rf"\([^;{{)]*\)\s*\{{", text, re.M):
         depth = 0
         for i in range(m.end() - 1, len(text)):
             if text[i] == "{":
@@ -69,11 +78,10 @@ def mutate(text, mode=DEFAULT_MODE):
     if mode.startswith("drop"):
         if not branches:
             raise CheckError(f"negative control: {DISPATCH_FUNC}() has no "
-                             "'if (PageXxx(page)) return &ops;' branch to remove")
+                             "'if (PageXxx(page)) return ...;' branch to remove")
         b = branches[0] if mode == "drop-first" else branches[-1]
         new = body[:b.start()] + body[b.end():]
-        ret = re.search(r"return\s+&?\s*(\w+)", b.group("body")).group(1)
-        desc = f"removed the branch 'if ({b.group('test')}) return &{ret};'"
+        desc = f"removed the branch 'if ({b.group('test')}) return {b.group('ret')};'"
     else:
         if len(branches) < 2:
             raise CheckError(f"negative control: {DISPATCH_FUNC}() has fewer than two "
@@ -130,33 +138,10 @@ class Mutated:
 
 
 def seed_build_dir(good, neg, log):
-    """Make NEG a copy of the good build dir unless it already has the same
-    configuration: an incremental rebuild of the mutated file then suffices.
-
-    Kbuild records relative paths, except objtool's own build, which
-    records the absolute path of the build dir; those records are moved to
-    the copy's path, or objtool would be rebuilt and, with it, every object.
-    """
-    good, neg = Path(good), Path(neg)
-    want = kernel.config_digest(good)
-    stamp = neg / ".movops-seeded-config"
-    if neg.exists() and stamp.exists() and stamp.read_text().strip() == want:
-        return
-    log(f"seeding the negative control's build dir from {good}")
-    if neg.exists():
-        shutil.rmtree(neg)
-    shutil.copytree(good, neg, symlinks=True)
-    old_prefix, new_prefix = f"{good}/", f"{neg}/"
-    for root, _, files in os.walk(neg / "tools"):
-        for f in files:
-            if f.endswith(".cmd") or f.endswith(".d"):
-                p = Path(root) / f
-                text = p.read_text(errors="surrogateescape")
-                if old_prefix in text:
-                    st = os.stat(p)
-                    p.write_text(text.replace(old_prefix, new_prefix), errors="surrogateescape")
-                    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
-    for stale in (neg / ".movops-negctl-source",):
+    """Make NEG a copy of the good build dir (kernel.seed_build_dir), without
+    the record of a mutated object that a copy of an older NEG would lie
+    about."""
+    if kernel.seed_build_dir(good, neg, log, "the negative control"):
+        stale = Path(neg) / ".movops-negctl-source"
         if stale.exists():
             stale.unlink()
-    stamp.write_text(want + "\n")

@@ -18,7 +18,14 @@ A run passes when all of these hold:
   - the data pushed into zram before compaction reads back intact, and it
     really was in zram (zram held at least half of it before compaction);
   - the kernel log has no warning, BUG, oops or panic, on the console nor
-    in /dev/kmsg as the guest read it.
+    in /dev/kmsg as the guest read it; a failure names the phase of the
+    run it came in, from the marks the test program writes to the log;
+  - in the modular guest, also: every module /init was given is loaded;
+    after the check, zram is reset and the modules holding a user (and
+    those depending on them) are removed, compaction runs once more, the
+    user's module loads and goes a second time, each step succeeding
+    (removing the other modules, the balloon driver, last, is only
+    reported); and the kernel log stays clean through all of it.
 """
 import re
 
@@ -66,11 +73,25 @@ HALT_MARKER = "reboot: System halted"
 PANIC_MARKER = "Kernel panic - not syncing"
 
 
+# What the test program writes to the kernel log at the start of each
+# phase (movtest.c, phase(); init.sh for "modules").
+PHASE_MARK = re.compile(r"\bmovops: phase (\S+)")
+PHASE_LABELS = {
+    "boot": "the boot", "modules": "module loading", "keeper": "the keeper phase",
+    "filler": "the filler phase", "balloon": "balloon inflation",
+    "free": "the free phase", "compact": "compaction", "compacted": "the counters",
+    "check": "the data check", "unload": "the unload",
+    "recompact": "the compaction after the unload",
+    "recompacted": "the counters after the unload", "reload": "the reload",
+    "unload-late": "the late unload",
+}
+
+
 def parse_report(text):
     """The test program's report lines, as a dict."""
     rep = {"hello": {}, "probes": {}, "stats": {}, "check": None, "kmsg": None,
            "done": False, "fail": None, "balloon_target_mb": None, "phases": {},
-           "balloon_answer": None}
+           "balloon_answer": None, "modules": {}, "steps": []}
     for line in text.splitlines():
         words = line.split()
         if not words:
@@ -96,6 +117,11 @@ def parse_report(text):
             rep["balloon_target_mb"] = int(words[1])
         elif kind == "NOTE" and "BALLOON-DONE" in line:
             rep["balloon_answer"] = line.split("BALLOON-DONE", 1)[1].strip()
+        elif kind == "MODULE" and len(words) >= 3:
+            rep["modules"][words[1]] = words[2]
+        elif kind == "STEP" and len(words) >= 3:
+            rep["steps"].append({"step": words[1], "ok": words[2] == "ok",
+                                 "error": " ".join(words[3:]) or None})
         elif kind == "DONE":
             rep["done"] = True
         elif kind == "FAIL":
@@ -121,18 +147,75 @@ def _float(v):
 
 def log_problems(console):
     """([(what, line)] failures, [(what, line)] notes) found in the log."""
+    bad, notes = log_problems_by_phase(console)
+    return [(w, l) for w, l, _ in bad], [(w, l) for w, l, _ in notes]
+
+
+def log_problems_by_phase(console):
+    """Like log_problems(), each with the phase it came in: the last
+    'movops: phase NAME' mark before it ("boot" before the first), or None
+    in a log that has no marks at all (an older test program)."""
+    marked = PHASE_MARK.search(console) is not None
+    phase = "boot" if marked else None
     bad, notes = [], []
     for line in console.splitlines():
+        m = PHASE_MARK.search(line)
+        if m:
+            phase = m.group(1)
+            continue
         for rx, what in BAD_LOG:
             if rx.search(line):
-                bad.append((what, line.strip()))
+                bad.append((what, line.strip(), phase))
                 break
         else:
             for rx, what in NOTE_LOG:
                 if rx.search(line):
-                    notes.append((what, line.strip()))
+                    notes.append((what, line.strip(), phase))
                     break
     return bad, notes
+
+
+def phase_label(phase):
+    return PHASE_LABELS.get(phase, f"the {phase} phase")
+
+
+def expected_steps(modules):
+    """The unload steps the test program must report, in order, given the
+    module plan MODULES (modules.plan()): (step, required)."""
+    steps = [("swapoff", True), ("reset:zram0", True)]
+    steps += [(f"rmmod:{m}", True) for m in modules.get("unload", [])]
+    steps += [(f"insmod:{m}", True) for m in modules.get("reload", [])]
+    steps += [(f"rmmod:{m}", True) for m in reversed(modules.get("reload", []))]
+    steps += [(f"rmmod:{m}", False) for m in modules.get("late", [])]
+    return steps
+
+
+def unload_result(rep, modules):
+    """{"steps": [{step, ok, error, required}], "problems": [text],
+    "notes": [text]} of the modular guest's unload phase: PROBLEMS fail
+    the run, NOTES (a late module that would not go) do not."""
+    got = list(rep["steps"])
+    out = {"steps": [], "problems": [], "notes": []}
+    for step, required in expected_steps(modules):
+        i = next((i for i, g in enumerate(got) if g["step"] == step), None)
+        if i is None:
+            if rep["done"]:
+                out["problems"].append(f"the unload phase did not report '{step}'")
+            continue
+        g = got.pop(i)
+        out["steps"].append(dict(g, required=required))
+        if not g["ok"]:
+            what = step.replace(":", " ", 1)
+            if required:
+                out["problems"].append(f"unload: {what} failed: {g['error']}")
+            else:
+                out["notes"].append(f"unload: {what} failed ({g['error']}); "
+                                    "it is not a movable_ops user, so this is not judged")
+    for g in got:
+        out["steps"].append(dict(g, required=None))
+        if not g["ok"]:
+            out["problems"].append(f"unload: unexpected step {g['step']} failed: {g['error']}")
+    return out
 
 
 def counters(rep):
@@ -184,11 +267,13 @@ def exercised_users(users):
     return out
 
 
-def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None):
+def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None,
+          modules=None):
     """(ok, reasons): REASONS lists every failed rule, in plain words.
 
     CPUS, when given, is how many CPUs QEMU gave the guest: the guest must
-    have brought them all up (an SMP run must really be one).
+    have brought them all up (an SMP run must really be one).  MODULES,
+    for the modular guest, is its module plan (modules.plan()).
     """
     reasons = []
     seen_cpus = rep["hello"].get("cpus")
@@ -255,12 +340,29 @@ def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None)
                 reasons.append(f"the checked data was not in zram before compaction "
                                f"(zram held {held} pages, data {pages} pages)")
 
-    bad, _ = log_problems(console)
+    if modules is not None:
+        if rep["hello"]:
+            for path in modules.get("load", []):
+                m = modules["names"][path]
+                state = rep["modules"].get(m)
+                if state != "loaded":
+                    reasons.append(f"module {m} is not loaded ({state or 'not reported'}): "
+                                   f"/init could not insmod {path}")
+        if rep["done"]:
+            for ph in ("unload", "recompact"):
+                if ph not in rep["phases"]:
+                    reasons.append(f"{phase_label(ph)} did not run in the modular guest")
+        reasons += unload_result(rep, modules)["problems"]
+
+    bad, _ = log_problems_by_phase(console)
     seen = set()
-    for what, line in bad:
-        if what not in seen:
-            reasons.append(f"{what} in the kernel log: {line[:160]}")
-            seen.add(what)
+    for what, line, phase in bad:
+        # The first of each kind in each phase: a warning while unloading
+        # is another finding than one during compaction.
+        if (what, phase) not in seen:
+            where = f" during {phase_label(phase)}" if phase else ""
+            reasons.append(f"{what} in the kernel log{where}: {line[:160]}")
+            seen.add((what, phase))
     km = rep.get("kmsg") or {}
     if not bad and (km.get("warnings") or km.get("bugs")):
         reasons.append(f"kernel log read in the guest has {km.get('warnings', 0)} warnings "

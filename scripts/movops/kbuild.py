@@ -500,13 +500,24 @@ def parse_config(text):
 
 
 def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
-                  log=None, make_args=(), rounds=6):
+                  log=None, make_args=(), rounds=6, modules=(), until_met=False):
     """Make BUILD_DIR/.config: BASE_TARGET plus every option in WANT set to y.
 
     Options that cannot be set directly get their conjunctive dependencies
     enabled, or one of the options that select them.  DISABLE lists options
-    that must end up off.  Returns (config dict, list of options that could
-    not be set); the caller decides whether that is fatal.
+    that must end up off.  MODULES lists tristate options that must end up
+    =m (WANT must then include MODULES); where one of them is also the
+    dependency or selector another option needs, it is set =m all the same,
+    which satisfies a 'depends on' or 'select' as well.  Returns (config
+    dict, list of options that could not be set); the caller decides
+    whether that is fatal.
+
+    UNTIL_MET stops as soon as every option of WANT, MODULES and DISABLE
+    is as asked, even when a helper tried on the way is not: such a helper
+    is one that cannot be set on this architecture (MEMORY_BALLOON's first
+    selector is powerpc's CMM, and 6.1's ZSMALLOC's a zswap choice entry),
+    and chasing it costs every remaining round (a make olddefconfig each)
+    without changing the configuration.
     """
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -529,26 +540,34 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
         return lines
 
     make(base_target)
-    want = _dedup([w if w.startswith("CONFIG_") else "CONFIG_" + w for w in want])
-    disable = [d if d.startswith("CONFIG_") else "CONFIG_" + d for d in disable]
+    full = lambda n: n if n.startswith("CONFIG_") else "CONFIG_" + n  # noqa: E731
+    modules = _dedup([full(m) for m in modules])
+    want = _dedup([full(w) for w in want if full(w) not in modules]) + modules
+    disable = [full(d) for d in disable]
+
+    def value(name):
+        return "m" if full(name) in modules else "y"
+
     extra = []          # helpers we enabled on the way
     attempts = {}       # option -> the selectors/prompt conditions tried for it
     for round_no in range(rounds):
         have = read_config(cfg)
         lines = cfg.read_text().splitlines()
-        missing = [w for w in want + extra if have.get(w) not in ("y",)]
+        missing = [w for w in want + extra if have.get(w) != value(w)]
         wrong = [d for d in disable if have.get(d) not in (None, "n")]
         if not missing and not wrong:
             break
+        if until_met and not wrong and all(have.get(w) == value(w) for w in want):
+            break
         for w in missing:
-            lines = setopt(lines, w, "y")
+            lines = setopt(lines, w, value(w))
             sym = kconfig.symbol(w)
             if sym is None:
                 continue
             for dep in sym.required():
-                if have.get("CONFIG_" + dep) != "y" and "CONFIG_" + dep not in disable:
+                if have.get("CONFIG_" + dep) != value(dep) and "CONFIG_" + dep not in disable:
                     extra.append("CONFIG_" + dep)
-                    lines = setopt(lines, dep, "y")
+                    lines = setopt(lines, dep, value(dep))
             # Still off after a round: a 'depends on A || B' with neither
             # set (v6.1's ZRAM needs one of five compressors) gets its
             # first alternative.  Not in the first round, where another
@@ -556,7 +575,7 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
             if round_no > 0:
                 for alt in unmet_alternatives(sym, have, disable):
                     extra.append("CONFIG_" + alt)
-                    lines = setopt(lines, alt, "y")
+                    lines = setopt(lines, alt, value(alt))
             # An option without a usable prompt is only set by a 'select';
             # turn on the first selector we can.
             if not sym.has_prompt or sym.prompt_if:
@@ -581,7 +600,7 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
                             done.append(cand)
                             for c in cand:
                                 extra.append("CONFIG_" + c)
-                                lines = setopt(lines, c, "y")
+                                lines = setopt(lines, c, value(c))
                             break
         for d in disable:
             lines = setopt(lines, d, "n")
@@ -589,6 +608,6 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
         cfg.write_text("\n".join(lines) + "\n")
         make("olddefconfig")
     have = read_config(cfg)
-    failed = [w for w in want if have.get(w) != "y"]
+    failed = [w for w in want if have.get(w) != value(w)]
     failed += [d for d in disable if have.get(d) not in (None, "n")]
     return have, failed

@@ -50,7 +50,12 @@ def parser():
     p.add_argument("--runtime", action="store_true",
                    help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
                         "migrate (scripts/bootcheck, as scripts/runtime-check.py does): "
-                        "a 'runtime' row; a kernel build, minutes when not cached")
+                        "rows 'runtime-builtin' and 'runtime-modular'; kernel builds, "
+                        "minutes when not cached")
+    from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+    p.add_argument("--modules", choices=list(MODULES_MODES), default=DEFAULT_MODULES,
+                   help="with --runtime: the built-in guest ('no'), the modular one "
+                        "('only') or both (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -86,7 +91,7 @@ def main(argv=None):
                   "give a .config file (decompress a config.*.xz first)", file=sys.stderr)
             return 2
     try:
-        extra_checks = [runtime.check] if args.runtime else []
+        extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
                                         args.quiet, args.jobs, extra_checks,
                                         [str(Path(c).expanduser()) for c in args.config])

@@ -902,8 +902,9 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
            jobs=None, extra_checks=(), user_configs=()):
     """Run every check; returns (results, series, extra).
 
-    EXTRA_CHECKS: callables f(verification) -> CheckResult, run last, whose
-    rows follow the standard ones (the place for the runtime boot check).
+    EXTRA_CHECKS: callables f(verification) -> CheckResult (or a list of
+    them), run last, whose rows follow the standard ones (the place for the
+    runtime boot check).
     Raises BadInput for input that cannot be verified.
     """
     progress = Progress(quiet)
@@ -940,7 +941,8 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.check_golden()
             results = [v.results[n] for n in CHECKS]
             for f in extra_checks:
-                results.append(f(v))
+                out = f(v)
+                results += out if isinstance(out, list) else [out]
         finally:
             v.cleanup()
     extra = {"time_s": round(time.monotonic() - t_all, 2), "build_root": str(root),

@@ -15,6 +15,15 @@
 /bin/busybox mount -t tracefs tracefs /sys/kernel/tracing
 
 echo "movops-init: reached init, running /bin/movtest"
+# The modular guest's initramfs lists its modules, in the order
+# modules.dep gives (each after what it needs); movtest reports which of
+# them are loaded, and removes them at the end.
+if [ -f /etc/movops-modules ]; then
+	echo "<5>movops: phase modules" > /dev/kmsg
+	while read -r mod; do
+		/bin/insmod "$mod" || echo "movops-init: insmod $mod failed"
+	done < /etc/movops-modules
+fi
 /bin/movtest
 echo "movops-init: movtest exited with status $?"
 /bin/busybox sync

@@ -14,7 +14,13 @@
  *      balloon pages and zspages end up scattered among filler pages;
  *   4. the filler is freed, leaving holes next to them, and compaction is
  *      triggered through /proc/sys/vm/compact_memory;
- *   5. the keeper is read back from zram and checked page by page.
+ *   5. the keeper is read back from zram and checked page by page;
+ *   6. in the modular guest (movops.unload given), the modules go: zram is
+ *      switched off and reset, the modules holding a movable_ops user and
+ *      those depending on them are removed, compaction runs once more
+ *      without them, the user's module is loaded and removed a second time
+ *      (an init that registers ops its exit did not give up fails then),
+ *      and the other modules (the balloon driver) are removed last.
  *
  * All sizes are fractions of MemAvailable, never constants (the zram
  * device is sized from MemTotal: a capacity, not a workload).
@@ -29,14 +35,27 @@
  *   movops.probes=OPS:FUNC[,OPS:FUNC...]  migrate callbacks to count
  *   movops.ctl=ttyS1                      control port
  *   movops.keep=PCT  movops.fill=PCT  movops.balloon=PCT
+ *   movops.modules=NAME[,NAME...]         modules /init loaded (load order)
+ *   movops.unload=NAME[,...]              removed after the check
+ *   movops.reload=NAME[,...]              then loaded and removed again
+ *   movops.unload_late=NAME[,...]         removed last
+ * The paths of the modules to reload come from /etc/movops-modules, the
+ * list /init loaded them from.
  *
  * Report lines (guest to host):
  *   HELLO cpus=N memtotal_kb=N memavail_kb=N uptime=S
  *   PROBE OPS FUNC ok | PROBE OPS FUNC error MESSAGE
+ *   MODULE NAME loaded | MODULE NAME missing
  *   PHASE NAME uptime=S
- *   STAT WHEN NAME VALUE       (WHEN is start, before or after)
+ *   STAT WHEN NAME VALUE       (WHEN is start, before, after, unloaded or
+ *                               recompacted)
  *   CHECK pages=N bad=N first_bad=N sum=HEX
+ *   STEP WHAT ok | STEP WHAT error MESSAGE   (swapoff, reset, rmmod:NAME,
+ *                                             insmod:NAME)
  *   DONE | FAIL MESSAGE
+ *
+ * Each PHASE is also written to the kernel log ("movops: phase NAME"), so
+ * that the host can tell in which phase a kernel warning came.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -51,6 +70,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <termios.h>
 #include <time.h>
@@ -62,6 +82,8 @@
 
 #define PAGE 4096UL
 #define MAX_PROBES 8
+#define MAX_MODULES 16
+#define MODULE_LIST "/etc/movops-modules"
 #define TRACING "/sys/kernel/tracing"
 #define ZRAM_SYS "/sys/block/zram0"
 #define ZRAM_DEV "/dev/zram0"
@@ -79,6 +101,13 @@ struct probe {
 
 static struct probe probes[MAX_PROBES];
 static int nprobes;
+
+struct names {
+	char name[MAX_MODULES][64];
+	int n;
+};
+
+static struct names modules, unload, reload, unload_late;
 static char ctl_name[64] = "ttyS1";
 /*
  * Shares of MemAvailable.  With a balloon of 30%, two runs in three on a
@@ -201,6 +230,18 @@ static long meminfo_kb(const char *key)
 	return 0;
 }
 
+/* A report line, and a mark in the kernel log: a warning between two marks
+ * happened in that phase.  /dev/kmsg is opened for each mark because its
+ * rate limit counts per open file. */
+static void phase(const char *name)
+{
+	char mark[128];
+
+	report("PHASE %s uptime=%.2f", name, uptime());
+	snprintf(mark, sizeof(mark), "<5>movops: phase %s\n", name);
+	write_file("/dev/kmsg", mark, 0);
+}
+
 /* -- parameters ---------------------------------------------------------- */
 
 static void parse_probes(const char *val)
@@ -221,6 +262,16 @@ static void parse_probes(const char *val)
 	}
 }
 
+static void parse_names(const char *val, struct names *out)
+{
+	char tmp[1024], *save = NULL, *item;
+
+	snprintf(tmp, sizeof(tmp), "%s", val);
+	for (item = strtok_r(tmp, ",", &save); item && out->n < MAX_MODULES;
+	     item = strtok_r(NULL, ",", &save))
+		snprintf(out->name[out->n++], sizeof(out->name[0]), "%s", item);
+}
+
 static void parse_cmdline(void)
 {
 	char buf[4096], *save = NULL, *tok;
@@ -238,6 +289,14 @@ static void parse_cmdline(void)
 			fill_pct = atoi(tok + 12);
 		else if (!strncmp(tok, "movops.balloon=", 15))
 			balloon_pct = atoi(tok + 15);
+		else if (!strncmp(tok, "movops.modules=", 15))
+			parse_names(tok + 15, &modules);
+		else if (!strncmp(tok, "movops.unload=", 14))
+			parse_names(tok + 14, &unload);
+		else if (!strncmp(tok, "movops.reload=", 14))
+			parse_names(tok + 14, &reload);
+		else if (!strncmp(tok, "movops.unload_late=", 19))
+			parse_names(tok + 19, &unload_late);
 	}
 }
 
@@ -384,6 +443,83 @@ static void report_all(const char *when)
 	report_zram(when);
 }
 
+/* -- modules --------------------------------------------------------------- */
+
+static int module_loaded(const char *name)
+{
+	static char buf[16384];
+	size_t len = strlen(name);
+	char *p;
+
+	if (read_file("/proc/modules", buf, sizeof(buf)) < 0)
+		return 0;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, name, len) && p[len] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+static void report_modules(void)
+{
+	int i;
+
+	for (i = 0; i < modules.n; i++)
+		report("MODULE %s %s", modules.name[i],
+		       module_loaded(modules.name[i]) ? "loaded" : "missing");
+}
+
+static void step(const char *what, const char *name, int err)
+{
+	char label[128];
+
+	snprintf(label, sizeof(label), "%s%s%s", what, name ? ":" : "", name ? name : "");
+	if (err)
+		report("STEP %s error %s", label, strerror(err));
+	else
+		report("STEP %s ok", label);
+}
+
+static int rmmod(const char *name)
+{
+	/* O_NONBLOCK: a module still in use fails at once (EWOULDBLOCK)
+	 * instead of making us wait for its last user. */
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? errno : 0;
+}
+
+/* Load module NAME again from the path /init loaded it from. */
+static int insmod(const char *name)
+{
+	static char list[4096];
+	char *line, *save = NULL;
+
+	if (read_file(MODULE_LIST, list, sizeof(list)) < 0)
+		return ENOENT;
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
+		char mod[64];
+		size_t i;
+		int fd, err = 0;
+
+		snprintf(mod, sizeof(mod), "%s", base);
+		if (strstr(mod, ".ko"))
+			*strstr(mod, ".ko") = 0;
+		for (i = 0; mod[i]; i++)
+			if (mod[i] == '-')
+				mod[i] = '_';
+		if (strcmp(mod, name))
+			continue;
+		fd = open(line, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		if (syscall(SYS_finit_module, fd, "", 0))
+			err = errno;
+		close(fd);
+		return err;
+	}
+	return ENOENT;
+}
+
 /* -- setup ----------------------------------------------------------------- */
 
 static void setup_probes(void)
@@ -519,6 +655,51 @@ static void check_area(char *a, size_t pages, uint64_t seed)
 	       (unsigned long long)sum);
 }
 
+static void compact(void)
+{
+	if (write_file("/proc/sys/vm/compact_memory", "1", 0))
+		fail("cannot write /proc/sys/vm/compact_memory");
+}
+
+/*
+ * The modular guest's last phases (see the top).  The kprobes go first: a
+ * probe in a module that goes away is only disarmed by the kernel, and the
+ * counts that matter were reported already.
+ */
+static void unload_modules(void)
+{
+	int i;
+
+	if (!unload.n && !unload_late.n)
+		return;
+	phase("unload");
+	write_file(TRACING "/events/movops/enable", "0", 0);
+	write_file(TRACING "/kprobe_events", "", 0);	/* O_TRUNC: all go */
+	step("swapoff", NULL, swapoff(ZRAM_DEV) ? errno : 0);
+	step("reset", "zram0", -write_file(ZRAM_SYS "/reset", "1", 0));
+	for (i = 0; i < unload.n; i++)
+		step("rmmod", unload.name[i], rmmod(unload.name[i]));
+	report_vmstat("unloaded");
+
+	phase("recompact");
+	compact();
+	phase("recompacted");
+	report_vmstat("recompacted");
+
+	if (reload.n) {
+		phase("reload");
+		for (i = 0; i < reload.n; i++)
+			step("insmod", reload.name[i], insmod(reload.name[i]));
+		for (i = reload.n - 1; i >= 0; i--)
+			step("rmmod", reload.name[i], rmmod(reload.name[i]));
+	}
+	if (unload_late.n) {
+		phase("unload-late");
+		for (i = 0; i < unload_late.n; i++)
+			step("rmmod", unload_late.name[i], rmmod(unload_late.name[i]));
+	}
+}
+
 /* Kernel log lines that mean trouble, as seen from inside. */
 static void report_kmsg(void)
 {
@@ -560,6 +741,7 @@ int main(void)
 	avail0_kb = avail_kb = meminfo_kb("MemAvailable");
 	report("HELLO cpus=%d memtotal_kb=%ld memavail_kb=%ld uptime=%.2f",
 	       get_nprocs(), total_kb, avail_kb, uptime());
+	report_modules();
 
 	/* Only the compaction we trigger should move pages. */
 	write_file("/proc/sys/vm/compaction_proactiveness", "0", 0);
@@ -567,20 +749,20 @@ int main(void)
 	setup_zram(total_kb);
 	report_all("start");
 
-	report("PHASE keeper uptime=%.2f", uptime());
+	phase("keeper");
 	keep_pages = avail_kb * keep_pct / 100 / 4;
 	keeper = map_area(keep_pages * PAGE, "keeper");
 	write_area(keeper, keep_pages, keep_seed);
 	if (madvise(keeper, keep_pages * PAGE, MADV_PAGEOUT))
 		report("NOTE madvise(MADV_PAGEOUT): %s", strerror(errno));
 
-	report("PHASE filler uptime=%.2f", uptime());
+	phase("filler");
 	avail_kb = meminfo_kb("MemAvailable");
 	fill_pages = avail_kb * fill_pct / 100 / 4;
 	filler = map_area(fill_pages * PAGE, "filler");
 	write_area(filler, fill_pages, fill_seed);
 
-	report("PHASE balloon uptime=%.2f", uptime());
+	phase("balloon");
 	/* The balloon takes a share of what was available at the start: the
 	 * memory the guest itself does not need, whatever its size. */
 	target_mb = (total_kb - avail0_kb * balloon_pct / 100) / 1024;
@@ -590,18 +772,18 @@ int main(void)
 		fail("host could not inflate the balloon: %s", line);
 	report("NOTE host says %s", line);
 
-	report("PHASE free uptime=%.2f", uptime());
+	phase("free");
 	munmap(filler, fill_pages * PAGE);
 	report_all("before");
 
-	report("PHASE compact uptime=%.2f", uptime());
-	if (write_file("/proc/sys/vm/compact_memory", "1", 0))
-		fail("cannot write /proc/sys/vm/compact_memory");
-	report("PHASE compacted uptime=%.2f", uptime());
+	phase("compact");
+	compact();
+	phase("compacted");
 	report_all("after");
 
-	report("PHASE check uptime=%.2f", uptime());
+	phase("check");
 	check_area(keeper, keep_pages, keep_seed);
+	unload_modules();
 	report_kmsg();
 	report("DONE uptime=%.2f", uptime());
 	return 0;

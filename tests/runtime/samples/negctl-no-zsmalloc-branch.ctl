@@ -1,4 +1,4 @@
-HELLO cpus=2 memtotal_kb=505368 memavail_kb=489276 uptime=1.43
+HELLO cpus=2 memtotal_kb=505368 memavail_kb=491680 uptime=5.76
 PROBE balloon_mops balloon_page_migrate ok
 PROBE zsmalloc_mops zs_page_migrate ok
 STAT start vmstat:balloon_inflate 0
@@ -15,11 +15,11 @@ STAT start kprobe:balloon_mops 0
 STAT start kprobe:zsmalloc_mops 0
 STAT start zram:orig_pages 1
 STAT start zram:zsmalloc_pages 3
-STAT start meminfo:MemFree_kb 485884
+STAT start meminfo:MemFree_kb 487900
 STAT start meminfo:SwapUsed_kb 0
-PHASE keeper uptime=1.75
-PHASE filler uptime=3.14
-PHASE balloon uptime=7.01
-BALLOON 374
-NOTE host says BALLOON-DONE 374
-PHASE free uptime=13.56
+PHASE keeper uptime=6.62
+PHASE filler uptime=14.71
+PHASE balloon uptime=40.29
+BALLOON 373
+NOTE host says BALLOON-DONE 373
+PHASE free uptime=72.80
