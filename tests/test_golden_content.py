@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The content comparison of a series with its golden
-(scripts/verifier/content.py), on inline patch text.
+(scripts/verifier/content.py), on inline patch text, and the golden
+check built on it (scripts/verifier/golden.py), on tiny git trees.
 
 The same series made on another point release differs from its golden
 in the From line, the dates, the identity, the 'index' lines, the hunks'
@@ -12,10 +13,10 @@ import sys
 
 import pytest
 
-from conftest import SCRIPTS
+from conftest import SCRIPTS, golden_unavailable, run
 
 sys.path.insert(0, str(SCRIPTS))
-from verifier import content  # noqa: E402
+from verifier import content, golden, report  # noqa: E402
 
 PATCH = """\
 From 1b92e47eb68fef8059bd58515de494314b2111fe Mon Sep 17 00:00:00 2001
@@ -156,3 +157,105 @@ def test_report_lines_abstract_version_base_and_line_numbers():
     cover = ("Users found in the tree (2):\n  x\n\nMovops Tester (4):\n      mm: one\n")
     assert content.report_lines(cover)[0] == "Users found in the tree (2):"
     assert content.report_lines(cover)[3] == "<author> (4):"
+
+
+# -- the golden check, on a tiny git tree -----------------------------------------
+
+def _tree(path, sublevel, migrate="int a;\n"):
+    path.mkdir()
+    (path / "mm").mkdir()
+    (path / "Makefile").write_text(f"VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = {sublevel}\n")
+    (path / "mm" / "Makefile").write_text("obj-y += migrate.o\n")
+    (path / "mm" / "migrate.c").write_text(migrate)
+    run(["git", "init", "-q", "-b", "master", str(path)])
+    run(["git", "add", "-A"], cwd=path)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "base"],
+        cwd=path)
+    return path, run(["git", "rev-parse", "HEAD"], cwd=path).stdout.strip()
+
+
+def _expected(root, kdir, base, version, patch=PATCH, source="debian:6.12"):
+    from movops.tree import Tree
+    d = root / "6.12-drop-z3fold"
+    d.mkdir(parents=True)
+    (d / "0001-mm-look-up.patch").write_text(patch)
+    files = ["Makefile", "mm/migrate.c"]
+    (d / "tree.json").write_text(json.dumps({
+        "version": version, "source": source, "prereqs": ["drop-z3fold"], "files": files,
+        "sha256": Tree(kdir, base).content_hash(files)}))
+    return root
+
+
+def _check(kdir, base, generated_text, root, tmp_path):
+    gen = tmp_path / "gen" / "0001-mm-look-up.patch"
+    gen.parent.mkdir(exist_ok=True)
+    gen.write_text(generated_text)
+    r = report.CheckResult("golden")
+    golden.check(r, kdir, base, [gen], ["drop-z3fold"], root=root)
+    return r
+
+
+def test_golden_check_on_another_point_release(tmp_path, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    old, old_base = _tree(tmp_path / "old", 117)
+    new, new_base = _tree(tmp_path / "new", 118, "int a;\nint b;\n")
+    root = _expected(tmp_path / "expected", old, old_base, "6.12.117")
+
+    r = _check(new, new_base, ELSEWHERE, root, tmp_path)
+    assert r.status == "pass", r
+    assert r.summary.startswith("content equal to the 6.12.117 golden (base 6.12.118)")
+    assert r.data["relation"] == golden.SAME_LINE
+
+    r = _check(new, new_base, ELSEWHERE.replace("+\ty = 3;", "+\ty = 5;"), root, tmp_path)
+    assert r.status == "fail", r
+    assert r.summary.startswith("content differs from the 6.12.117 golden (base 6.12.118): "
+                                "1 hunk differs (patch 1)")
+    assert "++\ty = 5;" in r.details[0]
+    assert r.data["differences"][0]["kind"] == "hunk"
+
+    # On the golden's own tree the bytes count too (identity aside).
+    r = _check(old, old_base, PATCH.replace("Movops Tester", "Someone Else"), root, tmp_path)
+    assert r.status == "pass" and r.summary.startswith("byte-identical to expected/"), r
+    r = _check(old, old_base, ELSEWHERE, root, tmp_path)
+    assert r.status == "fail" and "content equal, bytes differ" in r.summary, r
+
+
+def test_golden_that_cannot_be_compared_skips_outside_ci_and_fails_in_it(
+        tmp_path, monkeypatch):
+    old, old_base = _tree(tmp_path / "old", 117)
+    root = _expected(tmp_path / "expected", old, old_base, "6.12.117")
+    other, other_base = _tree(tmp_path / "other", 118)
+    # A tree of another line (here: written as 6.6) is described by no golden.
+    mk = other / "Makefile"
+    mk.write_text(mk.read_text().replace("PATCHLEVEL = 12", "PATCHLEVEL = 6"))
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-a", "-m", "6"],
+        cwd=other)
+    other_base = run(["git", "rev-parse", "HEAD"], cwd=other).stdout.strip()
+
+    monkeypatch.delenv("CI", raising=False)
+    r = _check(other, other_base, PATCH, root, tmp_path)
+    assert r.status == "skip" and "Linux 6.6.118" in r.summary, r
+    assert r.details == ["6.12-drop-z3fold: version 6.12.117 is not of the Linux 6.6 line"]
+    with pytest.raises(pytest.skip.Exception):
+        golden_unavailable("no golden")
+
+    monkeypatch.setenv("CI", "true")
+    r = _check(other, other_base, PATCH, root, tmp_path)
+    assert r.status == "fail" and "CI=true" in r.summary, r
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        golden_unavailable("no golden")
+
+
+def test_fixture_golden_describes_only_its_fixture(tmp_path):
+    old, old_base = _tree(tmp_path / "old", 117)
+    new, new_base = _tree(tmp_path / "new", 118, "int b;\n")
+    from movops.tree import Tree
+    meta = json.loads((_expected(tmp_path / "e", old, old_base, "6.12.117",
+                                 source="fixture:x") / "6.12-drop-z3fold" /
+                       "tree.json").read_text())
+    assert golden.relation(meta, Tree(old, old_base))[0] == golden.SAME_BASE
+    rel, why = golden.relation(meta, Tree(new, new_base))
+    assert rel is None and "describes only that tree" in why
+    meta["source"] = "debian:6.12"
+    assert golden.relation(meta, Tree(new, new_base)) == \
+        (golden.SAME_LINE, "Linux 6.12.117 golden, Linux 6.12.118 tree")
