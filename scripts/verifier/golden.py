@@ -264,7 +264,9 @@ def check(r, kdir, base, generated, prereqs, root=None):
         if byte[1]:
             r.details.append("first difference:\n" + byte[1])
         return
-    gold = f"the {meta.get('version')} golden (base {version})"
+    # The same version with other files (a tree changed by hand) says so.
+    other = ", other files" if meta.get("version") == version else ""
+    gold = f"the {meta.get('version')} golden (base {version}{other})"
     if not diffs:
         r.summary = f"content equal to {gold}: expected/{name}, {scope}"
         return
