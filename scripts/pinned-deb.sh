@@ -15,6 +15,9 @@
 # lists do not know that version).  Nothing is installed: the package the
 # user has installed stays as it is.
 #
+# --try: where the version cannot be downloaded, say why on stdout instead
+# of stderr (prepare-tree.sh --pinned folds it into its one line).
+#
 # Exit: 0 done, 1 bad input, 3 that version cannot be downloaded (no
 # longer in the archive, or no network).
 
@@ -23,16 +26,23 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pins=$here/pinned-trees.txt
 quiet=""
+try=""
+while :; do
+	case "${1:-}" in
+	-q) quiet=1; shift ;;
+	--try) try=1; shift ;;
+	*) break ;;
+	esac
+done
 case "${1:-}" in
--h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
--q) quiet=1; shift ;;
+-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 --version)
 	[ $# -eq 2 ] || { echo "usage: pinned-deb.sh --version PACKAGE" >&2; exit 1; }
 	v=$(awk -v p="$2" '$1 == p { print $2 }' "$pins")
 	[ -n "$v" ] || { echo "pinned-deb: $2 is not pinned in $pins; add a line 'PACKAGE VERSION' there" >&2; exit 1; }
 	echo "$v"; exit 0 ;;
 esac
-[ $# -eq 1 ] || { echo "usage: pinned-deb.sh [-q] PACKAGE[=VERSION]" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: pinned-deb.sh [-q] [--try] PACKAGE[=VERSION]" >&2; exit 1; }
 case "$1" in
 *=*) pkg=${1%%=*}; version=${1#*=}
      [ -n "$pkg" ] && [ -n "$version" ] || { echo "pinned-deb: '$1': give PACKAGE=VERSION" >&2; exit 1; } ;;
@@ -40,6 +50,10 @@ case "$1" in
 esac
 cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
 debs=$cache/debs
+unavailable() {
+	if [ -n "$try" ]; then echo "$1"; else echo "pinned-deb: $1" >&2; fi
+	exit 3
+}
 
 # apt-get download names the file PACKAGE_VERSION_ARCH.deb, with the
 # epoch's ':' written as %3a.
@@ -70,16 +84,14 @@ sudo=""
 if ! (cd "$tmp" && apt-get download "$pkg=$version" >"$log" 2>&1); then
 	$sudo apt-get update >>"$log" 2>&1
 	if ! (cd "$tmp" && apt-get download "$pkg=$version" >>"$log" 2>&1); then
-		echo "pinned-deb: $pkg=$version cannot be downloaded: $(grep -m1 '^E:' "$log" || tail -n 1 "$log")" >&2
-		exit 3
+		unavailable "$pkg=$version cannot be downloaded: $(grep -m1 '^E:' "$log" || tail -n 1 "$log")"
 	fi
 fi
 got=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
 if [ -z "$got" ]; then
 	keep=$(mktemp "$debs/.apt-log.XXXXXX")
 	cp "$log" "$keep"
-	echo "pinned-deb: apt-get download $pkg=$version left no .deb; see $keep" >&2
-	exit 3
+	unavailable "apt-get download $pkg=$version left no .deb; see $keep"
 fi
 mv "$got" "$debs/"
 echo "$debs/$(basename "$got")"

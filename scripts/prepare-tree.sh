@@ -70,9 +70,9 @@ if [ -n "$exact" ] || [ -n "$pinned" ]; then
 		deb=$("$here/pinned-deb.sh" $quiet "$pkg=$want") || rc=$?
 		[ $rc -eq 0 ] || exit $rc
 	else
-		deb=$("$here/pinned-deb.sh" $quiet "$pkg") || rc=$?
+		deb=$("$here/pinned-deb.sh" $quiet --try "$pkg") || rc=$?
 		if [ $rc -eq 3 ]; then
-			echo "prepare-tree: $pkg=$want can no longer be downloaded; using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
+			echo "prepare-tree: the pinned $pkg=$want can no longer be downloaded (${deb#*: }); using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
 			deb=""
 		elif [ $rc -ne 0 ]; then
 			exit 1

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,14 @@ _trees = {}
 def kernel_tree(version):
     """Path of the cached, baselined Debian linux-source-VERSION tree."""
     if version not in _trees:
-        out = run([str(SCRIPTS / "prepare-tree.sh"), "-q", "--pinned", version]).stdout
-        _trees[version] = Path(out.strip().splitlines()[-1])
+        res = run([str(SCRIPTS / "prepare-tree.sh"), "-q", "--pinned", version])
+        # The one line saying that the pinned version could not be
+        # downloaded (and the installed one is used) reaches pytest's
+        # warnings summary instead of vanishing with the captured stderr.
+        for line in res.stderr.splitlines():
+            if line.startswith("prepare-tree: "):
+                warnings.warn(line)
+        _trees[version] = Path(res.stdout.strip().splitlines()[-1])
     return _trees[version]
 
 
