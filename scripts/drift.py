@@ -328,6 +328,12 @@ def main(argv=None):
     (out / "drift.json").write_text(json.dumps(rep, indent=1) + "\n")
     print(text, end="")
     say(f"report: {out / 'drift.txt'} and drift.json beside it")
+    return exit_status(results)
+
+
+def exit_status(results):
+    """1 drift (a release where the series did not apply or its content
+    differs), else 3 where a release could not be fetched, else 0."""
     if any(r["fetched"] and not (r["applied"] and r["content_equal"]) for r in results):
         return 1
     if any(not r["fetched"] for r in results):
