@@ -167,3 +167,23 @@ def assert_report_equals_golden(name, kdir, text):
         differences = content.compare_reports(want, text, "analysis.txt")
         assert not differences, f"expected/{name} ({rel}):\n{differences}"
     return rel
+
+
+def change_one_added_line(entry):
+    """Change one added line of the golden series in the expected/ entry
+    directory ENTRY (a copy): the first added code line of its last patch
+    that occurs once in that file, so that exactly one hunk changes
+    whatever the series' commits are.  Returns (path of the file the hunk
+    is in, the line as it was, the line as it is now), '+' included."""
+    patch = golden.golden_patches(entry)[-1]
+    text = patch.read_text()
+    commit = content.parse_patch(text)
+    for f in commit.files:
+        for h in f.hunks:
+            for line in h.lines:
+                if line.startswith("+") and len(line.strip()) > 3 and \
+                        text.count(line + "\n") == 1:
+                    changed = line + " /* changed */"
+                    patch.write_text(text.replace(line + "\n", changed + "\n"))
+                    return f.path, line, changed
+    raise AssertionError(f"{patch}: no added line to change")

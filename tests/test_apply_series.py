@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (SCRIPTS, assert_report_equals_golden, assert_series_equals_golden,
-                      clone_tree, run)
+                      change_one_added_line, clone_tree, run)
 from verifier import golden  # noqa: E402  (conftest puts scripts/ on the path)
 
 pytestmark = pytest.mark.realtree
@@ -142,9 +142,7 @@ def test_changed_hunk_fails_the_golden_test(s612, tmp_path, monkeypatch):
         "6.12-drop-z3fold", s612.kdir, s612.out)
     rel = check()
 
-    line = "+\tif (PageZsmalloc(page))"
-    patch = next(p for p in golden.golden_patches(entry) if line in p.read_text())
-    patch.write_text(patch.read_text().replace(line, line[:-1] + " && 1)", 1))
+    path, line, changed = change_one_added_line(entry)
     meta = json.loads((entry / "tree.json").read_text())
     for relabel in (False, True):
         if relabel:
@@ -153,8 +151,9 @@ def test_changed_hunk_fails_the_golden_test(s612, tmp_path, monkeypatch):
         status, msg = _outcome(check)
         assert status == "fail", (status, msg)
         # '-' the golden's line (the changed one), '+' the series'.
-        assert "1 hunk differs" in msg and f"-{line[:-1]} && 1)" in msg, msg
-        assert f"+{line}\n" in msg, msg
+        assert "1 hunk differs" in msg and f"{path}: hunk differs" in msg, msg
+        lines = {l.lstrip(" ") for l in msg.splitlines()}
+        assert f"-{changed}" in lines and f"+{line}" in lines, msg
         assert f"({golden.SAME_LINE if relabel else rel})" in msg, msg
 
 
