@@ -71,8 +71,10 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the bench directory")
     args = ap.parse_args()
 
-    tree = sh([str(REPO / "scripts" / "prepare-tree.sh"), "-q", "--pinned", "6.12"],
-              out=subprocess.PIPE).stdout.strip().splitlines()[-1]
+    prepared = sh([str(REPO / "scripts" / "prepare-tree.sh"), "-q", "--pinned", "6.12"],
+                  out=subprocess.PIPE)
+    sys.stderr.write(prepared.stderr)     # the fallback line, if the pin is gone
+    tree = prepared.stdout.strip().splitlines()[-1]
     work = Path(tempfile.mkdtemp(prefix="movops-bench-series-"))
     try:
         kdir = work / "linux"

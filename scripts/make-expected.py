@@ -17,9 +17,12 @@ writes what the run produced:
                      Debian linux-source-6.1 with --prereq drop-z3fold and
                      --prereq zsmalloc-page-type: the series as patches
 
-Each directory also gets tree.json: the tree's version, the prerequisites,
-the files the series reads and a hash of them at the base, by which the
-tests and verify.py recognise the tree.  The git identity is fixed
+Each directory also gets tree.json: the tree's version, the source, the
+prerequisites, the files the series reads and a hash of them at the base,
+by which the tests and verify.py recognise the tree: the same tree is
+compared byte for byte, another point release of its stable line by
+content (scripts/verifier/golden.py).  The Debian trees are the pinned
+versions of scripts/pinned-trees.txt.  The git identity is fixed
 (GOLDEN_IDENTITY) and the dates come from the base commit, so a run on the
 same tree gives the same bytes.  The clone's path is written as <KDIR>.
 

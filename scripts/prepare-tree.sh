@@ -4,7 +4,8 @@
 # prepare-tree.sh - give a cached, baselined copy of a Debian kernel source
 # package, fetching and unpacking it on first use.
 #
-# Usage: scripts/prepare-tree.sh [-q] [--pinned] VERSION   (e.g. 6.12 or 6.1)
+# Usage: scripts/prepare-tree.sh [-q] [--pinned | --deb-version V] VERSION
+#        (VERSION: the package's, e.g. 6.12 or 6.1)
 #
 # Without --pinned: the installed linux-source-VERSION (installed first if
 # missing), unpacked from /usr/src/linux-source-VERSION.tar.xz; what the
@@ -14,6 +15,8 @@
 # what the tests, 'make expected' and 'make bench' work on.  Where that
 # version cannot be downloaded any more, the installed package is used
 # instead, and one line on stderr says so.
+# With --deb-version V: the exact Debian version V of linux-source-VERSION
+# (e.g. 6.12.107-1~deb12u1), fetched the same way; no fallback (make drift).
 #
 # The tree is unpacked into $MOVOPS_CACHE/src/linux-source-<full version>
 # (default ~/.cache/movops) and given one reproducible baseline commit with
@@ -21,52 +24,71 @@
 # stdout.  The cached tree is the pristine base: work on clones of it
 # ('git clone --shared'), never in it.
 #
-# Exit: 0 ready, 1 failure.
+# Exit: 0 ready, 1 failure, 3 the --deb-version cannot be downloaded.
 
-set -eu
+set -eu -o pipefail
 
 quiet=""
 pinned=""
+exact=""
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-q) quiet=-q; shift ;;
 	--pinned) pinned=1; shift ;;
+	--deb-version)
+		[ $# -ge 2 ] || { echo "prepare-tree: --deb-version needs a Debian version, e.g. 6.12.107-1~deb12u1" >&2; exit 1; }
+		exact=$2; shift 2 ;;
 	-*) echo "prepare-tree: unknown option $1; see --help" >&2; exit 1 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] [--pinned] VERSION" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] [--pinned | --deb-version V] VERSION" >&2; exit 1; }
+[ -z "$pinned" ] || [ -z "$exact" ] || { echo "prepare-tree: give --pinned or --deb-version, not both" >&2; exit 1; }
 version=$1
 pkg=linux-source-$version
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
 mkdir -p "$cache/src"
 
-# Where the tarball comes from, and the full version it unpacks to.
+# '~' and ':' are legal in Debian versions and awkward in paths.
+tree_of() { echo "$cache/src/$pkg-$(echo "$1" | tr '~:' '__')"; }
+ready() { [ -d "$1/.git" ] && [ ! -e "$1/.git/movops-baseline-incomplete" ]; }
+
+# Where the tarball comes from, and the full version it unpacks to.  A tree
+# already prepared is used as it is: no download, no network needed.
 deb=""
-if [ -n "$pinned" ]; then
-	pin=$("$here/pinned-deb.sh" --version "$pkg") || exit 1
+if [ -n "$exact" ] || [ -n "$pinned" ]; then
+	want=$exact
+	[ -n "$want" ] || want=$("$here/pinned-deb.sh" --version "$pkg") || exit 1
+	if ready "$(tree_of "$want")"; then
+		tree_of "$want"
+		exit 0
+	fi
 	rc=0
-	deb=$("$here/pinned-deb.sh" $quiet "$pkg") || rc=$?
-	if [ $rc -eq 3 ]; then
-		echo "prepare-tree: $pkg=$pin can no longer be downloaded; using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
-		deb=""
-	elif [ $rc -ne 0 ]; then
-		exit 1
+	if [ -n "$exact" ]; then
+		deb=$("$here/pinned-deb.sh" $quiet "$pkg=$want") || rc=$?
+		[ $rc -eq 0 ] || exit $rc
+	else
+		deb=$("$here/pinned-deb.sh" $quiet --try "$pkg") || rc=$?
+		if [ $rc -eq 3 ]; then
+			echo "prepare-tree: the pinned $pkg=$want can no longer be downloaded (${deb#*: }); using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
+			deb=""
+		elif [ $rc -ne 0 ]; then
+			exit 1
+		fi
 	fi
 fi
 if [ -n "$deb" ]; then
-	full=$pin
+	full=$want
 else
 	"$here/ensure-deps.sh" "$pkg" >&2
 	full=$(dpkg-query -W -f='${Version}' "$pkg")
 fi
 tarball=/usr/src/$pkg.tar.xz
-# '~' and ':' are legal in Debian versions and awkward in paths.
-tree=$cache/src/$pkg-$(echo "$full" | tr '~:' '__')
+tree=$(tree_of "$full")
 
-if [ -d "$tree/.git" ] && [ ! -e "$tree/.git/movops-baseline-incomplete" ]; then
+if ready "$tree"; then
 	echo "$tree"
 	exit 0
 fi

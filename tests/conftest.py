@@ -7,8 +7,11 @@ $MOVOPS_CACHE/src (default ~/.cache/movops/src) and baselined as a git
 commit by scripts/prepare-tree.sh.  Tests never touch that cached tree; they
 work on clones that share its objects.
 """
+import json
 import os
 import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
+
+sys.path.insert(0, str(SCRIPTS))
+from movops.tree import Tree  # noqa: E402
+from verifier import content, golden  # noqa: E402
 
 
 def run(cmd, cwd=None, check=True, env=None, timeout=None, input=None):
@@ -36,8 +43,14 @@ _trees = {}
 def kernel_tree(version):
     """Path of the cached, baselined Debian linux-source-VERSION tree."""
     if version not in _trees:
-        out = run([str(SCRIPTS / "prepare-tree.sh"), "-q", "--pinned", version]).stdout
-        _trees[version] = Path(out.strip().splitlines()[-1])
+        res = run([str(SCRIPTS / "prepare-tree.sh"), "-q", "--pinned", version])
+        # The one line saying that the pinned version could not be
+        # downloaded (and the installed one is used) reaches pytest's
+        # warnings summary instead of vanishing with the captured stderr.
+        for line in res.stderr.splitlines():
+            if line.startswith("prepare-tree: "):
+                warnings.warn(line)
+        _trees[version] = Path(res.stdout.strip().splitlines()[-1])
     return _trees[version]
 
 
@@ -88,3 +101,96 @@ def series612(tmp_path_factory):
                str(work / "patches"), str(kdir)], check=False)
     return {"kdir": kdir, "out": work / "patches", "res": res, "base": head,
             "seconds": time.monotonic() - t}
+
+
+# -- goldens ---------------------------------------------------------------------
+#
+# The real-tree tests compare what they make with expected/ the way
+# verify.py does (scripts/verifier/golden.py): on the golden's own tree,
+# byte for byte and by content; on another point release of the same line
+# (the pinned package could not be downloaded, and the installed one is
+# newer), by content only.  A golden that cannot be compared at all is a
+# skip with its reason, and a failure under CI=true.
+
+def golden_unavailable(reason):
+    if golden.strict():
+        pytest.fail(f"{reason} (CI=true: a golden that cannot be compared fails)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def golden_entry(name, kdir):
+    """(directory, tree.json, relation) of expected/NAME for KDIR's HEAD."""
+    d = golden.expected_dir() / name
+    tj = d / "tree.json"
+    if not tj.is_file():
+        golden_unavailable(f"{tj} missing: regenerate with 'make expected' and review")
+    meta = json.loads(tj.read_text())
+    rel, why = golden.relation(meta, Tree(kdir, "HEAD"))
+    if rel is None:
+        golden_unavailable(f"expected/{name} does not describe this tree: {why}; "
+                           "regenerate with 'make expected' and review")
+    return d, meta, rel
+
+
+def series_golden_differences(d, out):
+    """Text of the content differences between the series in OUT (what
+    apply-series.sh --output wrote) and the golden in D; '' if none."""
+    diffs = content.compare(golden.content_of(golden.golden_patches(d)),
+                            golden.content_of(golden.golden_patches(out)))
+    cover = content.compare_reports((d / "0000-cover-letter.patch").read_text(),
+                                    (Path(out) / "0000-cover-letter.patch").read_text(),
+                                    "cover letter")
+    parts = [content.summary(diffs)] if diffs else []
+    parts += [content.render(x) for x in diffs] + ([cover] if cover else [])
+    return "\n".join(parts)
+
+
+def assert_series_equals_golden(name, kdir, out):
+    """The series apply-series.sh wrote into OUT, made on KDIR's HEAD,
+    against expected/NAME; returns the relation (golden.SAME_BASE or
+    golden.SAME_LINE)."""
+    d, meta, rel = golden_entry(name, kdir)
+    differences = series_golden_differences(d, out)
+    assert not differences, f"expected/{name} ({rel}):\n{differences}"
+    if rel == golden.SAME_BASE:
+        got = sorted(p.name for p in Path(out).glob("*.patch"))
+        assert got == sorted(p.name for p in d.glob("*.patch"))
+        for p in got:
+            assert (Path(out) / p).read_bytes() == (d / p).read_bytes(), p
+    return rel
+
+
+def assert_report_equals_golden(name, kdir, text):
+    """A blocker report (analysis.txt) against expected/NAME: exact on the
+    golden's tree; elsewhere with versions, bases and line numbers
+    abstracted (content.report_lines)."""
+    d, meta, rel = golden_entry(name, kdir)
+    text = text.replace(str(kdir), "<KDIR>")
+    want = (d / "analysis.txt").read_text()
+    if rel == golden.SAME_BASE:
+        assert text == want
+    else:
+        differences = content.compare_reports(want, text, "analysis.txt")
+        assert not differences, f"expected/{name} ({rel}):\n{differences}"
+    return rel
+
+
+def change_one_added_line(entry):
+    """Change one added line of the golden series in the expected/ entry
+    directory ENTRY (a copy): the first added code line of its last patch
+    that occurs once in that file, so that exactly one hunk changes
+    whatever the series' commits are.  Returns (path of the file the hunk
+    is in, the line as it was, the line as it is now), '+' included."""
+    patch = golden.golden_patches(entry)[-1]
+    text = patch.read_text()
+    commit = content.parse_patch(text)
+    for f in commit.files:
+        for h in f.hunks:
+            for line in h.lines:
+                if line.startswith("+") and len(line.strip()) > 3 and \
+                        text.count(line + "\n") == 1:
+                    changed = line + " /* changed */"
+                    patch.write_text(text.replace(line + "\n", changed + "\n"))
+                    return f.path, line, changed
+    raise AssertionError(f"{patch}: no added line to change")

@@ -9,29 +9,30 @@ and 6.1 must stop on their blockers with the reports in expected/; 6.1
 with the drop-z3fold and zsmalloc-page-type prerequisites converts, equals
 expected/6.1-drop-z3fold-zsmalloc-page-type and passes verify.py.
 
-The goldens were made by scripts/make-expected.py with the identity
-conftest.clone_tree() sets; a Debian package of another version is not
-the tree they describe, and their tests are skipped with that reason.
+The goldens were made by scripts/make-expected.py on the pinned trees
+with the identity conftest.clone_tree() sets.  On the pinned tree they are
+compared byte for byte and by content; on another point release of the
+same line (the pin could not be downloaded) by content
+(conftest.assert_series_equals_golden); a golden that describes no tree
+at hand is a skip, and a failure under CI=true.
 """
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SCRIPTS, clone_tree, run
-
-sys.path.insert(0, str(SCRIPTS))
-from movops.tree import Tree  # noqa: E402
+from conftest import (SCRIPTS, assert_report_equals_golden, assert_series_equals_golden,
+                      change_one_added_line, clone_tree, run)
+from verifier import golden  # noqa: E402  (conftest puts scripts/ on the path)
 
 pytestmark = pytest.mark.realtree
 
 APPLY = SCRIPTS / "apply-series.sh"
-EXPECTED = REPO / "expected"
 
 
 def git(kdir, *args):
@@ -58,20 +59,6 @@ def user_state(kdir, new_branch=None):
         "diff": git(k, "diff"),
         "cached": git(k, "diff", "--cached"),
     }
-
-
-def golden(name, kdir):
-    """expected/NAME, if it describes this tree; otherwise skip."""
-    d = EXPECTED / name
-    meta = json.loads((d / "tree.json").read_text())
-    tree = Tree(kdir, "HEAD")
-    if tree.version() != meta["version"]:
-        pytest.skip(f"expected/{name} is for Linux {meta['version']}, the installed "
-                    f"package is {tree.version()}: regenerate with 'make expected' and review")
-    if tree.content_hash(meta["files"]) != meta["sha256"]:
-        pytest.skip(f"expected/{name}: the files the series reads differ from the golden's "
-                    "tree: regenerate with 'make expected' and review")
-    return d
 
 
 class Series:
@@ -129,12 +116,47 @@ def test_commit_messages(s612):
 
 
 def test_patches_equal_golden(s612):
-    d = golden("6.12-drop-z3fold", s612.kdir)
-    got = sorted(p.name for p in s612.out.glob("*.patch"))
-    want = sorted(p.name for p in d.glob("*.patch"))
-    assert got == want
-    for name in want:
-        assert (s612.out / name).read_bytes() == (d / name).read_bytes(), name
+    assert_series_equals_golden("6.12-drop-z3fold", s612.kdir, s612.out)
+
+
+def _outcome(fn):
+    """('fail', message) for an AssertionError, ('pass', '') when FN
+    returns, and the name of anything else it raises (pytest's Skipped)."""
+    try:
+        fn()
+    except AssertionError as e:
+        return "fail", str(e)
+    except BaseException as e:   # noqa: B902  a skip is what must not happen
+        return type(e).__name__, str(e)
+    return "pass", ""
+
+
+def test_changed_hunk_fails_the_golden_test(s612, tmp_path, monkeypatch):
+    """The golden comparison of these tests, against a copy of expected/
+    with one hunk of the 6.12 golden changed: a failure that shows the
+    hunk, on the golden's own tree and on another point release (the
+    golden relabelled as made on another one), never a skip."""
+    exp = tmp_path / "expected"
+    shutil.copytree(golden.expected_dir(), exp)
+    monkeypatch.setenv("MOVOPS_EXPECTED", str(exp))
+    entry = exp / "6.12-drop-z3fold"
+    check = lambda: assert_series_equals_golden(  # noqa: E731
+        "6.12-drop-z3fold", s612.kdir, s612.out)
+    rel = check()
+
+    path, line, changed = change_one_added_line(entry)
+    meta = json.loads((entry / "tree.json").read_text())
+    for relabel in (False, True):
+        if relabel:
+            meta["version"] = meta["version"] + "9"
+            (entry / "tree.json").write_text(json.dumps(meta))
+        status, msg = _outcome(check)
+        assert status == "fail", (status, msg)
+        # '-' the golden's line (the changed one), '+' the series'.
+        assert "1 hunk differs" in msg and f"{path}: hunk differs" in msg, msg
+        lines = {l.lstrip(" ") for l in msg.splitlines()}
+        assert f"-{changed}" in lines and f"+{line}" in lines, msg
+        assert f"({golden.SAME_LINE if relabel else rel})" in msg, msg
 
 
 def test_cover_letter_and_git_am(s612, tmp_path):
@@ -354,8 +376,7 @@ def test_stock_tree_stops_on_blockers(version, tmp_path):
         want.add(("no-page-type", "zsmalloc_mops"))
     assert want <= kinds
     assert f"stopped on {len(data['blockers'])} blockers before any commit" in res.stderr
-    d = golden(version, k)
-    assert report.replace(str(k), "<KDIR>") == (d / "analysis.txt").read_text()
+    assert_report_equals_golden(version, k, report)
 
 
 def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
@@ -409,11 +430,7 @@ def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
                                 "builds")}, how
     assert how[commits[-1]] == {("direct", "")}, how
 
-    d = golden("6.1-drop-z3fold-zsmalloc-page-type", k)
-    got = sorted(p.name for p in (tmp_path / "out").glob("*.patch"))
-    assert got == sorted(p.name for p in d.glob("*.patch"))
-    for name in got:
-        assert (tmp_path / "out" / name).read_bytes() == (d / name).read_bytes(), name
+    assert_series_equals_golden("6.1-drop-z3fold-zsmalloc-page-type", k, tmp_path / "out")
 
 
 # -- trees that are not git trees ----------------------------------------------------

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS, clone_tree, debian_config, run
+from conftest import SCRIPTS, change_one_added_line, clone_tree, debian_config, run
 
 sys.path.insert(0, str(SCRIPTS))
 
@@ -786,7 +786,13 @@ def test_good_series_passes(good):
     assert status == {"old-api-gone": "pass", "configs": "pass", "build": "pass",
                       "changed-lines": "pass", "sparse": "pass", "bisect": "pass",
                       "configspace": "pass", "checkpatch": "pass", "golden": "pass"}
-    assert check_of(data, "golden")["data"]["prereqs"] == ["drop-z3fold"]
+    g = check_of(data, "golden")
+    assert g["data"]["prereqs"] == ["drop-z3fold"]
+    # On the pinned tree, the golden's own: byte for byte.  (Where the pin
+    # could not be downloaded, another point release: by content.)
+    want = {golden.SAME_BASE: "byte-identical to expected/6.12-drop-z3fold",
+            golden.SAME_LINE: f"content equal to the {g['data']['golden_version']} golden"}
+    assert g["summary"].startswith(want[g["data"]["relation"]]), g
     assert data["base"] == good.base and len(data["commits"]) == 5
     cfgs = check_of(data, "configs")["data"]["configs"]
     names = {c["name"] for c in cfgs}
@@ -1060,6 +1066,49 @@ def test_golden_match_and_mismatch(good, tmp_path):
     diff = c["details"][-1]
     assert f"-Subject: [PATCH {n}/{n}] {subject[:20]}" in diff
     assert f"+Subject: [PATCH {n}/{n}] mm: reworded subject" in diff
+    others = {x["name"]: x["status"] for x in data["checks"] if x["name"] != "golden"}
+    assert "fail" not in others.values(), others
+
+
+@pytest.mark.realtree
+def test_golden_of_another_point_release_and_a_changed_hunk(good, tmp_path):
+    """verify.py against a copy of the real expected/ whose 6.12 golden is
+    labelled as made on the previous point release: the series' content
+    equals it; with one of its hunks changed, the golden row fails and
+    shows that hunk; it is never skipped."""
+    from movops.tree import Tree
+    exp = tmp_path / "expected"
+    shutil.copytree(golden.expected_dir(), exp)
+    entry = exp / "6.12-drop-z3fold"
+    meta = json.loads((entry / "tree.json").read_text())
+    version = Tree(good.kdir, good.base).version()
+    if meta["version"] == version:
+        # The pinned tree: the golden is relabelled.  (Where the pin could
+        # not be downloaded, the tree is another point release already.)
+        major, minor, sub = version.split(".")
+        meta["version"] = f"{major}.{minor}.{int(sub) - 1}"
+        (entry / "tree.json").write_text(json.dumps(meta))
+    previous = meta["version"]
+    env = {"MOVOPS_EXPECTED": str(exp)}
+
+    code, data, out = good.verify("movable-ops", env=env)
+    assert code == 0, out
+    c = check_of(data, "golden")
+    assert c["status"] == "pass", c
+    assert c["summary"].startswith(f"content equal to the {previous} golden (base {version})")
+    assert c["data"]["relation"] == golden.SAME_LINE
+
+    path, line, changed = change_one_added_line(entry)
+    code, data, out = good.verify("movable-ops", env=env)
+    assert code == 1, out
+    c = check_of(data, "golden")
+    assert c["status"] == "fail" and c["count"] == 1, c
+    assert c["summary"].startswith(f"content differs from the {previous} golden "
+                                   f"(base {version}): 1 hunk differs"), c["summary"]
+    # '-' the golden's line (the changed one), '+' the series'.
+    lines = {l.lstrip(" ") for l in c["details"][0].splitlines()}
+    assert f"-{changed}" in lines and f"+{line}" in lines, c["details"][0]
+    assert [(d["kind"], d["path"]) for d in c["data"]["differences"]] == [("hunk", path)]
     others = {x["name"]: x["status"] for x in data["checks"] if x["name"] != "golden"}
     assert "fail" not in others.values(), others
 

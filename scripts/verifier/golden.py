@@ -1,25 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Check "golden": when expected/ knows the tree, the generated patches
-must equal the golden ones.
+"""Check "golden": the generated series against the reviewed series in
+expected/.
 
-expected/<name>/ holds what apply-series.sh --output wrote for a known tree
-(0000-cover-letter.patch, 0001-*.patch ...) and tree.json: the version, the
+expected/<name>/ holds what apply-series.sh --output wrote for one exact
+tree (0000-cover-letter.patch, 0001-*.patch ...) and tree.json: the
+version, the source ("debian:6.12", "fixture:mainline"), the
 prerequisites the series was made with, the files the series reads and
-movops.tree.Tree.content_hash() of those files at the base.  A tree is known
-when version and hash match the verified base.  Entries without patches
-(a tree the series refuses, kept for its analysis) do not take part.
+movops.tree.Tree.content_hash() of those files at the base.  Entries
+without patches (a tree the series refuses, kept for its analysis) take no
+part in verify's check.
+
+How an entry relates to the verified base (relation()):
+
+  same base    version and content hash equal: the golden was made on
+               this very tree.  The patches must be byte-identical to the
+               golden's once the identity is taken out (normalise(): the
+               'From <sha>' line, From:, Date:, Signed-off-by:, and the
+               To:/Cc:/threading headers a git configuration may add), and
+               their content (content.py) equal.
+  same line    another tree of the same stable line (another Debian point
+               release: 6.12.118 against the 6.12.117 golden; or the same
+               version with other files): only the content is compared,
+               since the base commit, the 'index' lines and the hunks'
+               line numbers follow the base.  The row says "content equal
+               to the 6.12.117 golden (base 6.12.118)", or fails with the
+               differing hunks.  An entry made from a fixture describes
+               only that fixture, never a real tree of its version.
+  none         nothing to compare: a skip with its reason, or a failure
+               under CI=true (strict()), where a golden that cannot be
+               compared must not pass silently.
+
+Same-base entries are used when there are any, else same-line ones.
+Several entries may match (the same tree with and without a
+prerequisite): the series passes when it equals any of them; when it
+equals none, the differences shown are against the entry made with the
+same prerequisites as the series (prereq_names()), so that the report
+compares like with like.
 
 verify regenerates the numbered patches 0001..N with apply-series' own
-format-patch options and compares them after removing what depends on who
-made them and when: the 'From <sha> ...' line, From:, Date: and
-Signed-off-by:, and the To:/Cc:/threading headers a git configuration may
-add.  The cover letter is apply-series' own text (not
+format-patch options.  The cover letter is apply-series' own text (not
 format-patch's), so it is compared by apply-series' tests, not here.
-
-Several entries may match one base (the same tree with and without a
-prerequisite): the series passes when it equals any of them; when it equals
-none, the diff shown is against the entry made with the same prerequisites
-as the series (prereq_names()), so that the report compares like with like.
 """
 import difflib
 import json
@@ -31,6 +51,8 @@ from movops.prereqs import PREREQS
 from movops.series import FORMAT_PATCH_CONFIG, FORMAT_PATCH_OPTS
 from movops.tree import Tree
 
+from . import content
+from .report import SKIP
 from .series import GENERATED_RE
 from .util import REPO, git
 
@@ -103,38 +125,157 @@ def golden_patches(d):
                   if not p.name.startswith("0000-"))
 
 
-def known(kdir, base, root=None):
-    """([(name, dir, tree.json dict)] of the expected/ entries with patches
-    whose tree matches the base, [reason] for the entries that do not match,
-    [name] of matching entries without patches)."""
-    root = Path(root) if root else expected_dir()
-    matches, misses, empty = [], [], []
-    if not root.is_dir():
-        return matches, [f"{root}: no such directory"], empty
-    tree = Tree(kdir, base)
+SAME_BASE, SAME_LINE = "same base", "same line"
+
+
+def strict():
+    """True under CI=true (as CI services set it): a golden that cannot be
+    compared is then a failure with its reason, not a skip."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def stable_line(version):
+    """'6.12' of '6.12.118' (and of '6.12-rc4'): the tree's stable line."""
+    m = re.match(r"(\d+\.\d+)", version or "")
+    return m.group(1) if m else ""
+
+
+def relation(meta, tree):
+    """(SAME_BASE, SAME_LINE or None, reason) of an entry's tree.json META
+    and TREE (a movops.tree.Tree at the base); the reason says why an
+    entry does not describe the tree, or how it differs."""
     version = tree.version()
+    want = meta.get("version", "")
+    same_files = tree.content_hash(meta.get("files", [])) == meta.get("sha256")
+    if want == version and same_files:
+        return SAME_BASE, ""
+    source = meta.get("source", "")
+    if source.startswith("fixture:"):
+        return None, (f"made from {source}, which describes only that tree "
+                      f"(this tree: Linux {version})")
+    if stable_line(want) and stable_line(want) == stable_line(version):
+        if want == version:
+            return SAME_LINE, (f"the {len(meta.get('files', []))} files the series reads "
+                               "differ from the golden's")
+        return SAME_LINE, f"Linux {want} golden, Linux {version} tree"
+    return None, f"version {want} is not of the Linux {stable_line(version) or version} line"
+
+
+def entries(root=None):
+    """([(name, dir, tree.json dict)] of expected/, [reason] of the
+    entries whose tree.json cannot be read)."""
+    root = Path(root) if root else expected_dir()
+    found, bad = [], []
+    if not root.is_dir():
+        return found, [f"{root}: no such directory"]
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
         tj = d / "tree.json"
         if not tj.exists():
             continue
         try:
-            meta = json.loads(tj.read_text())
+            found.append((d.name, d, json.loads(tj.read_text())))
         except ValueError as e:
-            misses.append(f"{d.name}: tree.json unreadable ({e})")
-            continue
-        if meta.get("version") != version:
-            misses.append(f"{d.name}: version {meta.get('version')} != {version}")
-            continue
-        h = tree.content_hash(meta.get("files", []))
-        if h != meta.get("sha256"):
-            misses.append(f"{d.name}: content hash of its {len(meta.get('files', []))} "
-                          "files differs")
-            continue
-        if not golden_patches(d):
-            empty.append(d.name)
-            continue
-        matches.append((d.name, d, meta))
-    return matches, misses, empty
+            bad.append(f"{d.name}: tree.json unreadable ({e})")
+    return found, bad
+
+
+def known(kdir, base, root=None):
+    """([(name, dir, tree.json dict)] of the entries with patches that
+    describe the base, all of one relation, that relation (SAME_BASE before
+    SAME_LINE; None without matches), [reason] for the entries that do
+    not describe it, [name] of the describing entries without patches)."""
+    found, misses = entries(root)
+    tree = Tree(kdir, base)
+    by_rel = {SAME_BASE: [], SAME_LINE: []}
+    empty = []
+    for name, d, meta in found:
+        rel, why = relation(meta, tree)
+        if rel is None:
+            misses.append(f"{name}: {why}")
+        elif not golden_patches(d):
+            empty.append(name)
+        else:
+            by_rel[rel].append((name, d, meta))
+    for rel in (SAME_BASE, SAME_LINE):
+        if by_rel[rel]:
+            return by_rel[rel], rel, misses, empty
+    return [], None, misses, empty
+
+
+def content_of(paths):
+    """content.parse_series() of patch files."""
+    return content.parse_series([Path(p).read_text(errors="surrogateescape")
+                                 for p in paths])
+
+
+def check(r, kdir, base, generated, prereqs, root=None):
+    """Fill the CheckResult R of the golden check for the series whose
+    numbered patches are GENERATED (paths, 0001 first), made on BASE of
+    KDIR with the prerequisites PREREQS."""
+    tree = Tree(kdir, base)
+    version = tree.version()
+    matches, rel, misses, empty = known(kdir, base, root)
+    where = root or expected_dir()
+    if not matches:
+        if empty:
+            r.summary = (f"{where} knows this Linux {version} tree "
+                         f"({', '.join(empty)}) but holds no patches for it")
+        else:
+            r.summary = f"no golden series describes this Linux {version} tree in {where}"
+        r.details = misses[:10]
+        if strict():
+            r.fail()
+            r.summary += " (CI=true: a golden that cannot be compared fails)"
+        else:
+            r.status = SKIP
+        return
+    got = content_of(generated)
+
+    def compare_with(d):
+        gold = golden_patches(d)
+        diffs = content.compare(content_of(gold), got)
+        byte = ([], "")
+        if rel == SAME_BASE:
+            byte = compare(generated, gold)
+        return byte[0] + diffs, (byte, diffs)
+
+    name, all_diffs, (byte, diffs), meta = pick(matches, prereqs, compare_with)
+    scope = (f"patches 0001-{len(generated):04d}; the cover letter is apply-series' own "
+             "and compared by its tests")
+    r.data = {"entry": name, "relation": rel, "prereqs": prereqs,
+              "candidates": [m[0] for m in matches], "golden_version": meta.get("version"),
+              "version": version, "differences": [x.to_json() for x in diffs]}
+    if rel == SAME_BASE:
+        if not all_diffs:
+            r.summary = (f"byte-identical to expected/{name}, identity and dates aside; "
+                         f"content equal ({scope})")
+            return
+        r.fail()
+        r.count = len(byte[0]) or len(diffs)
+        want = meta.get("prereqs", [])
+        what = (f"{len(byte[0])} patches differ from expected/{name}" if byte[0] else
+                f"the content differs from expected/{name}")
+        r.summary = f"{what} (prereqs: {', '.join(want) or 'none'}; {scope})"
+        if diffs:
+            r.summary += f"; content: {content.summary(diffs)}"
+        else:
+            r.summary += "; content equal, bytes differ"
+        r.details = [content.render(x) for x in diffs] + byte[0]
+        if byte[1]:
+            r.details.append("first difference:\n" + byte[1])
+        return
+    # The same version with other files (a tree changed by hand) says so.
+    other = ", other files" if meta.get("version") == version else ""
+    gold = f"the {meta.get('version')} golden (base {version}{other})"
+    if not diffs:
+        r.summary = f"content equal to {gold}: expected/{name}, {scope}"
+        return
+    r.fail()
+    r.count = len(diffs)
+    want = meta.get("prereqs", [])
+    r.summary = (f"content differs from {gold}: {content.summary(diffs)}; "
+                 f"expected/{name} (prereqs: {', '.join(want) or 'none'})")
+    r.details = [content.render(x) for x in diffs]
 
 
 def prereq_names(messages):
@@ -168,7 +309,7 @@ def pick(matches, prereqs, compare_fn):
     for name, d, meta in matches:
         diffs, first = compare_fn(d)
         if not diffs:
-            return name, [], "", meta
+            return name, diffs, first, meta
         results.append((name, diffs, first, meta))
     same = [r for r in results if list(r[3].get("prereqs", [])) == list(prereqs)]
     pool = same or results

@@ -32,7 +32,7 @@ from . import checkpatch as cp
 from . import clines, configs, configspace, diag, golden, oldapi
 from . import series as ser
 from .builder import Builder, config_selection, source_selection
-from .report import CHECKS, SKIP, CheckResult
+from .report import CHECKS, CheckResult
 from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
                    cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
 from .worktree import Worktree
@@ -824,36 +824,8 @@ class Verification:
         r = self.results["golden"]
         t0 = time.monotonic()
         s = self.series
-        matches, misses, empty = golden.known(s.kdir, s.base)
-        if not matches:
-            r.status = SKIP
-            where = golden.expected_dir()
-            if empty:
-                r.summary = (f"{where} knows this Linux {s.version} tree "
-                             f"({', '.join(empty)}) but holds no patches for it")
-            else:
-                r.summary = (f"no golden series for Linux {s.version} with this base "
-                             f"in {where}")
-            r.details = misses[:10]
-            r.time_s += time.monotonic() - t0
-            return
-        gen = self.patches()
         prereqs = golden.series_prereqs(s.kdir, [c.sha for c in s.commits])
-        name, diffs, first, meta = golden.pick(
-            matches, prereqs, lambda d: golden.compare(gen, golden.golden_patches(d)))
-        scope = (f"patches 0001-{len(gen):04d}; the cover letter is apply-series' own "
-                 "and compared by its tests")
-        r.data = {"entry": name, "prereqs": prereqs,
-                  "candidates": [m[0] for m in matches]}
-        if not diffs:
-            r.summary = f"equal to expected/{name} ({scope})"
-        else:
-            r.fail()
-            r.count = len(diffs)
-            want = meta.get("prereqs", [])
-            r.summary = (f"{len(diffs)} patches differ from expected/{name} "
-                         f"(prereqs: {', '.join(want) or 'none'}; {scope})")
-            r.details = diffs + ["first difference:\n" + first]
+        golden.check(r, s.kdir, s.base, self.patches(), prereqs)
         r.time_s += time.monotonic() - t0
 
     def cleanup(self):
