@@ -49,14 +49,14 @@ from movops import stepenv, generate, textedit, dispatchtext
 
 plan = stepenv.load_plan()
 blocked = stepenv.refuse_if_blocked(plan, "movable-ops-dispatch")
-if not blocked and not plan["decoding"]["defs"]:
+if not blocked and not plan.decoding.defs:
     # A tree that has its dispatch already (converted, or run on its own
     # after this step): the users in the plan come from that dispatch.
     print("movops: movable-ops-dispatch: skipped: no pointer decoding to replace",
           file=sys.stderr)
     blocked = True
-dispatch = plan["dispatch"]
-users = {u["ops"]: u for u in plan["users"]}
+dispatch = plan.dispatch
+users = {u.ops: u for u in plan.users}
 edits, messages = ({}, []) if blocked else dispatchtext.edits(plan)
 
 def is_user(name):
@@ -126,7 +126,7 @@ T f@p(...) { <+... page_movable_ops(...) ...+> }
 @script:python depends on patch@
 p << callers.p;
 @@
-if in_file(p, dispatch["host"]) and not blocked:
+if in_file(p, dispatch.host) and not blocked:
     line = int(p[0].line)
     if line < first_caller.get(p[0].file, 1 << 30):
         first_caller[p[0].file] = line
@@ -145,7 +145,7 @@ T f@p(...) { ... }
 p << first.p;
 body;
 @@
-if first_caller.get(p[0].file) != int(p[0].line) or not dispatch["static"]:
+if first_caller.get(p[0].file) != int(p[0].line) or not dispatch.static:
     cocci.include_match(False)
 else:
     coccinelle.body = cocci.make_ident(generate.dispatch_body(plan))
@@ -181,7 +181,7 @@ T f@p(...) { ... }
 p << first_e.p;
 body;
 @@
-if first_caller.get(p[0].file) != int(p[0].line) or dispatch["static"]:
+if first_caller.get(p[0].file) != int(p[0].line) or dispatch.static:
     cocci.include_match(False)
 else:
     coccinelle.body = cocci.make_ident(generate.dispatch_body(plan))

@@ -41,8 +41,8 @@ from movops import stepenv
 
 plan = stepenv.load_plan()
 blocked = stepenv.refuse_if_blocked(plan, "setpagemovable-drop-ops")
-helpers = {} if blocked else plan["helpers"]
-drop_export = set() if blocked else {u["ops"] for u in plan["users"] if u.get("drop_export")}
+helpers = {} if blocked else plan.helpers
+drop_export = set() if blocked else {u.ops for u in plan.users if u.drop_export}
 
 def is_helper(name):
     return name in helpers
@@ -168,7 +168,7 @@ T h@p(before, const struct movable_operations *m, ...) { ... }
 h << hdef.h;
 n << hdef.n;
 @@
-keep_if(allowed() and int(n) == helpers[h]["index"])
+keep_if(allowed() and int(n) == helpers[h].index)
 
 @depends on patch@
 identifier hdef.h, hdef.m;
@@ -203,7 +203,7 @@ T h(before, const struct movable_operations *m, ...);
 h << hproto.h;
 n << hproto.n;
 @@
-keep_if(allowed() and int(n) == helpers[h]["index"])
+keep_if(allowed() and int(n) == helpers[h].index)
 
 @depends on patch@
 identifier hproto.h, hproto.m;
@@ -243,7 +243,7 @@ h@p(before, &X, ...)
 h << hcall.h;
 n << hcall.n;
 @@
-keep_if(allowed() and int(n) == helpers[h]["index"])
+keep_if(allowed() and int(n) == helpers[h].index)
 
 @depends on patch@
 identifier opsobj.X;
@@ -284,7 +284,7 @@ h@p(before, v, ...)
 h << hcallvar.h;
 n << hcallvar.n;
 @@
-keep_if(allowed() and int(n) == helpers[h]["index"])
+keep_if(allowed() and int(n) == helpers[h].index)
 
 @depends on patch@
 identifier opsvar.v;
@@ -315,7 +315,7 @@ g@p(before, m, ...)
 g << hcallparam.g;
 n << hcallparam.n;
 @@
-keep_if(allowed() and int(n) == helpers[g]["index"])
+keep_if(allowed() and int(n) == helpers[g].index)
 
 @depends on patch@
 identifier hdef.m;

@@ -52,12 +52,12 @@ sys.path.insert(0, _movops_scripts())
 from movops import stepenv, textedit, registration
 
 plan = stepenv.load_plan()
-reg = plan.get("registration") or {}
+reg = plan.registration
 edits, messages, skip = {}, [], None
 if stepenv.refuse_if_blocked(plan, "movable-ops-registration"):
     skip = "the tree has blockers"
-elif not reg.get("applies"):
-    skip = reg.get("reason") or "nothing to register"
+elif not reg.applies:
+    skip = reg.reason or "nothing to register"
 else:
     try:
         edits, messages = registration.edits(plan)
@@ -67,9 +67,9 @@ if skip:
     print(f"movops: movable-ops-registration: skipped: {skip}", file=sys.stderr)
 else:
     # Why the step applies: the users that can be modules, with evidence.
-    for d in reg["decisions"]:
+    for d in reg.decisions:
         print(f"movops: movable-ops-registration: {d}", file=sys.stderr)
-restore = set() if skip else {e["ops"] for e in reg["entries"] if e.get("restore_static")}
+restore = set() if skip else {e.ops for e in reg.entries if e.restore_static}
 
 def gets_static(name):
     return name in restore

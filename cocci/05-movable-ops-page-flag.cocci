@@ -44,8 +44,8 @@ plan = stepenv.load_plan()
 edits, messages, skip = {}, [], None
 if stepenv.refuse_if_blocked(plan, "movable-ops-page-flag"):
     skip = "the tree has blockers"
-elif not plan["flag_step"]["applies"]:
-    skip = plan["flag_step"]["reason"]
+elif not plan.flag_step.applies:
+    skip = plan.flag_step.reason
 else:
     try:
         edits, messages = pageflag.edits(plan)

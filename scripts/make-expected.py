@@ -43,6 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
+from movops.plan import Plan  # noqa: E402
 from movops.series import working_set  # noqa: E402
 from movops.tree import Tree  # noqa: E402
 
@@ -121,7 +122,7 @@ def make(name, dest_root, work):
     dest = dest_root / name
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    plan = json.loads(analysis.read_text()) if analysis.exists() else {}
+    plan = Plan.from_json(analysis.read_text(), str(analysis)) if analysis.exists() else None
     if want == 0:
         for p in sorted(out.glob("*.patch")):
             shutil.copy(p, dest / p.name)

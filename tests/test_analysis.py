@@ -91,11 +91,11 @@ def analyse(tmp_path, frob_c, frob_type="bool"):
 
 
 def user(plan, ops="frob_mops"):
-    return next(u for u in plan["users"] if u["ops"] == ops)
+    return next(u for u in plan.users if u.ops == ops)
 
 
 def kinds(plan):
-    return sorted(b["kind"] for b in plan["blockers"])
+    return sorted(b.kind for b in plan.blockers)
 
 
 def test_type_set_before_the_mark(tmp_path):
@@ -107,8 +107,8 @@ def test_type_set_before_the_mark(tmp_path):
         }
         """)
     u = user(plan)
-    assert u["page_type"] == "Frob" and u["type_test"] == "PageFrob"
-    assert u["evidence"][0]["how"] == "set in frob_add() before the mark"
+    assert u.page_type == "Frob" and u.type_test == "PageFrob"
+    assert u.evidence[0].how == "set in frob_add() before the mark"
     assert kinds(plan) == []
 
 
@@ -132,8 +132,8 @@ def test_type_set_by_every_caller(tmp_path):
         }
         """)
     u = user(plan)
-    assert u["page_type"] == "Frob"
-    assert u["evidence"][0]["how"].startswith("set by every caller of frob_mark()")
+    assert u.page_type == "Frob"
+    assert u.evidence[0].how.startswith("set by every caller of frob_mark()")
 
 
 def test_one_caller_without_the_type_blocks(tmp_path):
@@ -155,8 +155,8 @@ def test_one_caller_without_the_type_blocks(tmp_path):
         }
         """)
     assert kinds(plan) == ["no-page-type"]
-    b = plan["blockers"][0]
-    assert b["file"] == "mm/frob.c" and "has no page type set before it" in b["problem"]
+    b = plan.blockers[0]
+    assert b.file == "mm/frob.c" and "has no page type set before it" in b.problem
 
 
 def test_type_set_on_every_allocated_page(tmp_path):
@@ -182,8 +182,8 @@ def test_type_set_on_every_allocated_page(tmp_path):
         }
         """)
     u = user(plan)
-    assert u["page_type"] == "Frob", plan["blockers"]
-    assert u["evidence"][0]["how"].startswith("set on every page the user allocates")
+    assert u.page_type == "Frob", plan.blockers
+    assert u.evidence[0].how.startswith("set on every page the user allocates")
 
 
 def test_unmark_without_clearing_the_type_disagrees(tmp_path):
@@ -200,7 +200,7 @@ def test_unmark_without_clearing_the_type_disagrees(tmp_path):
         }
         """)
     assert kinds(plan) == ["mark-type-disagree"]
-    assert "does not clear its type Frob after it" in plan["blockers"][0]["problem"]
+    assert "does not clear its type Frob after it" in plan.blockers[0].problem
 
 
 def test_type_cleared_with_the_mark_or_before_free_agrees(tmp_path):
@@ -229,7 +229,7 @@ def test_type_cleared_with_the_mark_or_before_free_agrees(tmp_path):
         }
         """)
     assert kinds(plan) == []
-    ok = user(plan)["agreement"]
+    ok = user(plan).agreement
     assert any("__ClearPageMovable() then __ClearPageFrob()" in a for a in ok), ok
     # frob_free() wraps put_page(): a release wrapper.
     assert any("frob_drop(): __ClearPageFrob() just before frob_free() frees it" in a
@@ -259,7 +259,7 @@ def test_type_cleared_while_still_movable_disagrees(tmp_path):
         """)
     assert kinds(plan) == ["mark-type-disagree"]
     assert "while the page is still marked movable and not freed" in \
-        plan["blockers"][0]["problem"]
+        plan.blockers[0].problem
 
 
 def test_tristate_object_decides_the_registration(tmp_path):
@@ -271,16 +271,16 @@ def test_tristate_object_decides_the_registration(tmp_path):
         }
         """, frob_type="tristate")
     u = user(plan)
-    assert u["module"]["option"] == "CONFIG_FROB"
-    assert u["module"]["why"] == ("CONFIG_FROB is tristate, mm/Kconfig:8; mm/Makefile:2 "
+    assert u.module.option == "CONFIG_FROB"
+    assert u.module.why == ("CONFIG_FROB is tristate, mm/Kconfig:8; mm/Makefile:2 "
                                   "builds mm/frob.c under it")
-    reg = plan["registration"]
-    assert reg["needed"] and reg["decisions"] == [
+    reg = plan.registration
+    assert reg.needed and reg.decisions == [
         "frob_mops can live in a module (CONFIG_FROB is tristate, mm/Kconfig:8; "
         "mm/Makefile:2 builds mm/frob.c under it)"]
     # No module_init() to register from: refused, precisely.
     assert kinds(plan) == ["no-init-path"]
-    assert plan["blockers"][0]["fix"].startswith("give mm/frob.c a module_init()")
+    assert plan.blockers[0].fix.startswith("give mm/frob.c a module_init()")
 
 
 def test_builtin_object_keeps_the_static_dispatch(tmp_path):
@@ -291,7 +291,7 @@ def test_builtin_object_keeps_the_static_dispatch(tmp_path):
         	__SetPageMovable(page, &frob_mops);
         }
         """)
-    assert user(plan)["module"] is None
-    reg = plan["registration"]
-    assert not reg["needed"] and not reg["applies"]
-    assert reg["reason"].startswith("every user's ops object is built into the kernel")
+    assert user(plan).module is None
+    reg = plan.registration
+    assert not reg.needed and not reg.applies
+    assert reg.reason.startswith("every user's ops object is built into the kernel")

@@ -57,15 +57,15 @@ def _analyze(kdir, commit, cache):
         plan = analysis.analyze(Tree(kdir, commit), scratch=scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    users = [{"ops": u["ops"], "file": u["defined"]["file"], "line": u["defined"]["line"],
-              "migrate_page": (u.get("callbacks") or {}).get("migrate_page")}
-             for u in plan["users"]]
+    users = [{"ops": u.ops, "file": u.defined.file, "line": u.defined.line,
+              "migrate_page": u.callbacks.get("migrate_page")}
+             for u in plan.users]
     if store is not None:
         store.mkdir(parents=True, exist_ok=True)
         tmp = store / f"{key}.tmp"
-        tmp.write_text(json.dumps({"state": plan["state"], "users": users}, indent=1) + "\n")
+        tmp.write_text(json.dumps({"state": plan.state, "users": users}, indent=1) + "\n")
         tmp.replace(store / f"{key}.json")
-    return plan["state"], users
+    return plan.state, users
 
 
 def _first_parents(kdir, commit, n):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import facts as F
 from . import kbuild
+from . import plan as P
 from .tree import Tree, TreeError, git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
@@ -65,15 +66,15 @@ DISPATCH_MODES = ("auto", "static")
 REGISTER_FUNC = "set_movable_ops"
 
 
-class Blocker(dict):
-    """One reason the rework would be wrong on this tree."""
+def Blocker(kind, file, line, problem, why, fix, user=None):
+    """One reason the rework would be wrong on this tree (a plan.Blocker)."""
+    return P.Blocker(kind=kind, file=file, line=line, user=user, problem=problem,
+                     why=why, fix=fix)
 
-    def __init__(self, kind, file, line, problem, why, fix, user=None):
-        super().__init__(kind=kind, file=file, line=line, user=user,
-                         problem=problem, why=why, fix=fix)
 
-    def where(self):
-        return f"{self['file']}:{self['line']}" if self.get("line") else self["file"]
+def _def_file(u):
+    """The file that defines U's ops, for ordering ('~' sorts last)."""
+    return u.defined.file if u.defined else "~"
 
 
 def _by(facts, kind):
@@ -120,6 +121,9 @@ class Analysis:
         self.history = None         # the static dispatch's commit (_dispatch_history)
         self.pre_v6 = False         # __SetPageMovable() takes an address_space
         self.adaptations = []
+        self.helpers = {}           # name -> plan.Helper (_forwarding_helpers)
+        self.ops_refs = {}          # file -> [(line, text)] naming an ops object (_exports)
+        self.helper_refs = set()    # files calling a forwarding helper (_exports)
         self.fndefs = {}            # (file, name) -> fndef fact
         for f in _by(facts_list, "fndef"):
             self.fndefs.setdefault((f["file"], f["func"]), f)
@@ -224,36 +228,34 @@ class Analysis:
         for u in users.values():
             self._guard(u)
             self._header(u)
-        self._types({k: u for k, u in users.items() if not u.get("from_dispatch")})
+        self._types({k: u for k, u in users.items() if not u.from_dispatch})
         registered = self._registered()
         dispatch = self._dispatch(users, decodings, registered)
         registration = self._registration(users, dispatch, registered)
         state = self._state(marks, marks1, decodings, dispatch, registered)
         flag = self._flag_step(users)
-        result = {
-            "tree": {"path": str(self.tree.path), "rev": self.tree.rev,
-                     "commit": self.tree.commit, "version": self.tree.version()},
-            "state": state,
-            "page_types": sorted(self.types),
-            "users": [users[k] for k in sorted(users, key=lambda k: (users[k]["defined"] or {}).get("file", "~") + k)],
-            "helpers": self.helpers,
-            "decoding": {
-                "defs": [{"func": d["func"], "file": d["file"], "line": d["line"]}
-                         for d in decodings],
-                "callers": [{"func": c["func"], "file": c["file"], "line": c["line"],
-                             "fn": c["fn"]} for c in _by(self.facts, "decoding_call")],
-            },
-            "dispatch": dispatch,
-            "registration": registration,
-            "registered": registered,
-            "flag_step": flag,
-            "blockers": sorted(self.blockers, key=lambda b: (
-                BLOCKER_ORDER.index(b["kind"]) if b["kind"] in BLOCKER_ORDER else 99,
-                b["file"], b.get("line") or 0)),
-            "warnings": self.warnings,
-            "adaptations": self.adaptations,
-        }
-        return result
+        return P.Plan(
+            tree=P.TreeInfo(path=str(self.tree.path), rev=self.tree.rev,
+                            commit=self.tree.commit, version=self.tree.version()),
+            state=state,
+            page_types=sorted(self.types),
+            users=[users[k] for k in sorted(users, key=lambda k: _def_file(users[k]) + k)],
+            helpers=self.helpers,
+            decoding=P.Decoding(
+                defs=[P.DecodingDef(func=d["func"], file=d["file"], line=d["line"])
+                      for d in decodings],
+                callers=[P.DecodingCall(func=c["func"], file=c["file"], line=c["line"],
+                                        fn=c["fn"])
+                         for c in _by(self.facts, "decoding_call")]),
+            dispatch=dispatch,
+            registration=registration,
+            registered=registered,
+            flag_step=flag,
+            blockers=sorted(self.blockers, key=lambda b: (
+                BLOCKER_ORDER.index(b.kind) if b.kind in BLOCKER_ORDER else 99,
+                b.file, b.line or 0)),
+            warnings=self.warnings,
+            adaptations=self.adaptations)
 
     def _forwarding_helpers(self):
         """Functions whose ops parameter is only passed on to
@@ -277,8 +279,8 @@ class Analysis:
                        if c["file"] == file and c["func"] == fn
                        and c["callee"] in known and c["index"] == known[c["callee"]]]
                 if uses and len(fwd) == len(uses):
-                    helpers[fn] = {"file": file, "line": p["line"], "param": p["param"],
-                                   "index": p["index"]}
+                    helpers[fn] = P.Helper(file=file, line=p["line"], param=p["param"],
+                                           index=p["index"])
                     known[fn] = p["index"]
                     changed = True
         return helpers
@@ -293,13 +295,13 @@ class Analysis:
             return set(), [f"'{expr}' is not '&object' or a variable"]
         # A forwarding helper's parameter: resolved at the helper's callers.
         h = self.helpers.get(fn)
-        if h and h["param"] == e and (file, fn) not in seen:
+        if h and h.param == e and (file, fn) not in seen:
             objs, probs = set(), []
             callers = self.calls_of(fn)
             if not callers:
                 probs.append(f"helper {fn}() has no caller in the files analysed")
             for c in callers:
-                arg = self._page_arg(c, h["index"])
+                arg = self._page_arg(c, h.index)
                 o, p = self._resolve_ops(c["file"], c["fn"], arg or "", seen + ((file, fn),))
                 objs |= o
                 probs += p
@@ -335,33 +337,32 @@ class Analysis:
                     "pass '&the_ops_object' (or a local variable assigned only from it)"))
             for o in sorted(objs):
                 u = users.setdefault(o, self._new_user(o, opsdefs.get(o), o in static_defs))
-                u["marks"].append({"file": m["file"], "line": m["line"], "fn": m["fn"],
-                                   "page": F.norm(m["page"]), "via": via})
+                u.marks.append(P.Mark(file=m["file"], line=m["line"], fn=m["fn"],
+                                      page=F.norm(m["page"]), via=via))
         # Where helpers are called with an object: those are marking sites too.
         for name, h in self.helpers.items():
             for c in self.calls_of(name):
-                arg = self._page_arg(c, h["index"])
+                arg = self._page_arg(c, h.index)
                 objs, _ = self._resolve_ops(c["file"], c["fn"], arg or "")
                 for o in objs:
                     if o not in users:
                         users[o] = self._new_user(o, opsdefs.get(o), o in static_defs)
-                    if True:
-                        users[o]["marks"].append({
-                            "file": c["file"], "line": c["line"], "fn": c["fn"],
-                            "page": self._page_arg(c, 0), "via": [name]})
+                    users[o].marks.append(P.Mark(
+                        file=c["file"], line=c["line"], fn=c["fn"],
+                        page=self._page_arg(c, 0), via=[name]))
         for u in users.values():
-            uniq = {(k["file"], k["line"]): k for k in u["marks"]}
-            u["marks"] = [uniq[key] for key in sorted(uniq)]
-            u["files"] = sorted({k["file"] for k in u["marks"]}
-                                | ({u["defined"]["file"]} if u["defined"] else set()))
-            if u["defined"] is None:
+            uniq = {(k.file, k.line): k for k in u.marks}
+            u.marks = [uniq[key] for key in sorted(uniq)]
+            u.files = sorted({k.file for k in u.marks}
+                             | ({u.defined.file} if u.defined else set()))
+            if u.defined is None:
                 self.blockers.append(Blocker(
-                    "ops-not-found", u["marks"][0]["file"], u["marks"][0]["line"],
-                    f"no definition of {u['ops']} among the files that use it",
+                    "ops-not-found", u.marks[0].file, u.marks[0].line,
+                    f"no definition of {u.ops} among the files that use it",
                     "the dispatch must reference the object, and its guard comes from "
                     "where it is defined",
-                    f"make sure {u['ops']} is defined as 'const struct movable_operations' "
-                    "in a file of this tree", u["ops"]))
+                    f"make sure {u.ops} is defined as 'const struct movable_operations' "
+                    "in a file of this tree", u.ops))
         return users
 
     def _users_from_dispatch(self):
@@ -382,13 +383,13 @@ class Analysis:
             if d is None or t is None or b["ops"] in users:
                 return {}
             u = self._new_user(b["ops"], d, b["ops"] in static_defs)
-            u["page_type"], u["type_test"] = t, b["test"]
-            u["files"] = [d["file"]]
-            u["from_dispatch"] = {"file": b["file"], "line": b["line"]}
+            u.page_type, u.type_test = t, b["test"]
+            u.files = [d["file"]]
+            u.from_dispatch = P.Site(file=b["file"], line=b["line"])
             # The branch's comment, as the dispatch step writes it.
             lines = (self.tree.read(b["file"]) or "").splitlines()
             nxt = lines[b["line"]].strip() if b["line"] < len(lines) else ""
-            u["remark"] = nxt.startswith("/*")
+            u.remark = nxt.startswith("/*")
             users[b["ops"]] = u
         return users
 
@@ -467,26 +468,18 @@ class Analysis:
     def _new_user(self, obj, d, static):
         decls = _by(self.facts, "opsdecl_static")
         externs = _by(self.facts, "opsdecl_extern")
-        return {
-            "ops": obj,
-            "name": None,
-            "defined": ({"file": d["file"], "line": d["line"], "static": static}
-                        if d else None),
-            "callbacks": d["callbacks"] if d else {},
-            "forward_decls": [{"file": x["file"], "line": x["line"]} for x in decls
-                              if x["obj"] == obj],
-            "extern_decls": [{"file": x["file"], "line": x["line"]} for x in externs
-                             if x["obj"] == obj],
-            "exports": [{"file": x["file"], "line": x["line"]}
-                        for x in _by(self.facts, "export") if x["obj"] == obj],
-            "marks": [],
-            "guard": None,
-            "header": None,
-            "page_type": None,
-            "type_test": None,
-            "evidence": [],
-            "remark": False,
-        }
+        return P.User(
+            ops=obj,
+            name=None,
+            defined=P.Defined(file=d["file"], line=d["line"], static=static) if d else None,
+            callbacks=d["callbacks"] if d else {},
+            forward_decls=[P.Site(file=x["file"], line=x["line"]) for x in decls
+                           if x["obj"] == obj],
+            extern_decls=[P.Site(file=x["file"], line=x["line"]) for x in externs
+                          if x["obj"] == obj],
+            exports=[P.Site(file=x["file"], line=x["line"])
+                     for x in _by(self.facts, "export") if x["obj"] == obj],
+            marks=[])
 
     def _exports(self, users):
         """Mark exports that no module needs once ops stop being passed."""
@@ -510,16 +503,16 @@ class Analysis:
                 if call_rx and any(call_rx.search(t) for _, t in ls):
                     self.helper_refs.add(f)
         for o, u in users.items():
-            u["drop_export"] = False
-            if not u["exports"] or not u["defined"]:
+            u.drop_export = False
+            if not u.exports or not u.defined:
                 continue
             refs = {f: [(n, t) for n, t in ls if re.search(rf"\b{re.escape(o)}\b", t)]
                     for f, ls in self.ops_refs.items()}
-            mark_lines = {(k["file"], k["line"]) for k in u["marks"]}
-            extern_lines = {(x["file"], x["line"]) for x in u["extern_decls"]}
+            mark_lines = {(k.file, k.line) for k in u.marks}
+            extern_lines = {(x.file, x.line) for x in u.extern_decls}
             remaining = []
             for file, lines in refs.items():
-                if file == u["defined"]["file"] or not self._module_capable(file):
+                if file == u.defined.file or not self._module_capable(file):
                     continue
                 for line, text in lines:
                     if (file, line) in mark_lines or (file, line) in extern_lines:
@@ -527,8 +520,8 @@ class Analysis:
                     if re.match(r"\s*(\*|/\*|//)", text):
                         continue
                     remaining.append(f"{file}:{line}")
-            u["export_still_needed_by"] = remaining
-            u["drop_export"] = not remaining
+            u.export_still_needed_by = remaining
+            u.drop_export = not remaining
 
     def _module_capable(self, file):
         """Can code in FILE end up in a module (and so need an export)?
@@ -548,31 +541,31 @@ class Analysis:
         return False
 
     def _guard(self, u):
-        if not u["defined"]:
+        if not u.defined:
             return
-        f, line = u["defined"]["file"], u["defined"]["line"]
+        f, line = u.defined.file, u.defined.line
         text = self.tree.read(f) or ""
         try:
             raw = kbuild.obj_atoms(self.tree, f) + kbuild.guard_atoms(text, line)
         except kbuild.NotDerivable as e:
             self.blockers.append(Blocker(
                 "guard-not-derivable", f, line,
-                f"cannot derive the option that makes {u['ops']} exist: {e}",
+                f"cannot derive the option that makes {u.ops} exist: {e}",
                 "each branch of the dispatch must be compiled exactly when its ops "
                 "object exists, or the kernel fails to link or loses a user",
                 "put the definition under #ifdef/#if defined() of options only, in a "
-                "file built by an obj-$(CONFIG_...) line", u["ops"]))
+                "file built by an obj-$(CONFIG_...) line", u.ops))
             return
         atoms = kbuild.simplify(raw, self.kconfig)
         opening, closing = kbuild.format_guard(atoms) if atoms else (None, None)
-        u["guard"] = {"raw": raw, "atoms": atoms, "open": opening, "close": closing,
-                      "in_file": kbuild.guard_atoms(text, line)}
-        u["name"] = Path(f).stem.replace("_", " ")
-        u["module"] = self._module_evidence(f)
+        u.guard = P.Guard(raw=raw, atoms=atoms, open=opening, close=closing,
+                          in_file=kbuild.guard_atoms(text, line))
+        u.name = Path(f).stem.replace("_", " ")
+        u.module = self._module_evidence(f)
 
     def _module_evidence(self, file):
-        """Why FILE's object can be built as a module (a dict: option,
-        evidence), or None when it is always built in."""
+        """Why FILE's object can be built as a module (a plan.Module), or
+        None when it is always built in."""
         try:
             atoms = kbuild.obj_atoms(self.tree, file)
         except kbuild.NotDerivable:
@@ -584,44 +577,44 @@ class Analysis:
             obj = kbuild.obj_line(self.tree, file)
             built = f"{obj} builds {file} under it" if obj else f"{file} is built under it"
             if sym is None:
-                return {"option": a, "kconfig": None,
-                        "why": f"{a} has no Kconfig entry in this tree, so it may be "
-                               f"tristate; {built}"}
-            return {"option": a, "kconfig": f"{sym.file}:{sym.line}",
-                    "why": f"{a} is tristate, {sym.file}:{sym.line}; {built}"}
+                return P.Module(option=a, kconfig=None,
+                                why=f"{a} has no Kconfig entry in this tree, so it may be "
+                                    f"tristate; {built}")
+            return P.Module(option=a, kconfig=f"{sym.file}:{sym.line}",
+                            why=f"{a} is tristate, {sym.file}:{sym.line}; {built}")
         return None
 
     def _header(self, u):
-        if not u["defined"]:
+        if not u.defined:
             return
-        f = u["defined"]["file"]
+        f = u.defined.file
         stem = Path(f).stem
         text = self.tree.read(f) or ""
         cand = f"include/linux/{stem}.h"
         header = None
         if self.tree.exists(cand) and re.search(rf"#\s*include\s*<linux/{stem}\.h>", text):
             header = cand
-        elif u["extern_decls"]:
-            header = u["extern_decls"][0]["file"]
+        elif u.extern_decls:
+            header = u.extern_decls[0].file
         if header is None:
             self.blockers.append(Blocker(
-                "no-header", f, u["defined"]["line"],
-                f"no header to declare {u['ops']} in: neither include/linux/{stem}.h "
+                "no-header", f, u.defined.line,
+                f"no header to declare {u.ops} in: neither include/linux/{stem}.h "
                 f"(included by {f}) nor an existing extern declaration",
                 "the dispatch lives in another file and must see the object",
-                f"add an 'extern const struct movable_operations {u['ops']};' to the "
-                f"header of {f}", u["ops"]))
+                f"add an 'extern const struct movable_operations {u.ops};' to the "
+                f"header of {f}", u.ops))
             return
-        u["header"] = header
-        u["header_has_extern"] = any(x["file"] == header for x in u["extern_decls"])
+        u.header = header
+        u.header_has_extern = any(x.file == header for x in u.extern_decls)
         if header.startswith("include/"):
-            u["include"] = "<" + header[len("include/"):] + ">"
+            u.include = "<" + header[len("include/"):] + ">"
         else:
-            u["include"] = f'"{Path(header).name}"'
+            u.include = f'"{Path(header).name}"'
 
     # -- page types --------------------------------------------------------------
     def _type_ops(self, files):
-        """Setter/clearer calls (wrappers resolved) in FILES: list of dicts."""
+        """Setter/clearer calls (wrappers resolved) in FILES: [plan.TypeOp]."""
         setters = {}
         clearers = {}
         for t in self.types.values():
@@ -650,63 +643,63 @@ class Analysis:
             if c["func"] in wrap_set:
                 t = type_of(c["func"], setters, wrap_set)
                 if t:
-                    out.append({"op": "set", "type": t, "file": c["file"], "fn": c["fn"],
-                                "line": c["line"], "func": c["func"],
-                                "page": self._page_arg(c, wrap_set[c["func"]])})
+                    out.append(P.TypeOp(op="set", type=t, file=c["file"], fn=c["fn"],
+                                        line=c["line"], func=c["func"],
+                                        page=self._page_arg(c, wrap_set[c["func"]])))
             elif c["func"] in wrap_clear:
                 t = type_of(c["func"], clearers, wrap_clear)
                 if t:
-                    out.append({"op": "clear", "type": t, "file": c["file"], "fn": c["fn"],
-                                "line": c["line"], "func": c["func"],
-                                "page": self._page_arg(c, wrap_clear[c["func"]])})
+                    out.append(P.TypeOp(op="clear", type=t, file=c["file"], fn=c["fn"],
+                                        line=c["line"], func=c["func"],
+                                        page=self._page_arg(c, wrap_clear[c["func"]])))
         return out
 
     def _types(self, users):
         by_type = {}
         for u in users.values():
-            if not u["defined"]:
+            if not u.defined:
                 continue
-            files = set(u["files"])
-            if u.get("header"):
-                files.add(u["header"])
+            files = set(u.files)
+            if u.header:
+                files.add(u.header)
             # Files whose functions are called with the user's pages: the
             # helpers' files (zpdesc.h for zsmalloc in mainline).
-            for k in u["marks"]:
-                for h in k["via"]:
+            for k in u.marks:
+                for h in k.via:
                     if h in self.helpers:
-                        files.add(self.helpers[h]["file"])
+                        files.add(self.helpers[h].file)
             files |= {f for f in {c["file"] for c in self.calls}
-                      if Path(f).parent == Path(u["defined"]["file"]).parent
+                      if Path(f).parent == Path(u.defined.file).parent
                       and Path(f).suffix == ".h"
                       and any(Path(f).name in (self.tree.read(x) or "")
-                              for x in u["files"])}
-            u["files"] = sorted(files)
+                              for x in u.files)}
+            u.files = sorted(files)
             tops = self._type_ops(files)
-            u["type_ops"] = tops
+            u.type_ops = tops
             self._identify(u, tops, files)
-            if u["page_type"]:
-                by_type.setdefault(u["page_type"], []).append(u)
+            if u.page_type:
+                by_type.setdefault(u.page_type, []).append(u)
                 self._agreement(u, tops, files)
         for t, us in by_type.items():
             if len(us) > 1:
-                names = ", ".join(x["ops"] for x in us)
+                names = ", ".join(x.ops for x in us)
                 for x in us[1:]:
                     self.blockers.append(Blocker(
-                        "shared-type", x["defined"]["file"], x["defined"]["line"],
+                        "shared-type", x.defined.file, x.defined.line,
                         f"page type {t} identifies more than one user: {names}",
                         "the dispatch decides by page type alone; two users of one type "
                         "cannot be told apart",
-                        "give each user its own page type", x["ops"]))
+                        "give each user its own page type", x.ops))
         # The remark on a branch: the type is also set outside the user.
         for t, us in by_type.items():
             u = us[0]
             setters = self.types[t]["setters"]
             pat = r"\b(" + "|".join(re.escape(s) for s in sorted(setters)) + r")\s*\("
             hits = self.files_matching(pat)
-            others = [h for h in hits if h not in u["files"]
+            others = [h for h in hits if h not in u.files
                       and h != "include/linux/page-flags.h"]
-            u["type_also_set_in"] = others
-            u["remark"] = bool(others)
+            u.type_also_set_in = others
+            u.remark = bool(others)
 
     def _allocations_typed(self, u, tops, files):
         """Does the user type every page it allocates, right after?
@@ -716,8 +709,6 @@ class Analysis:
         allocates no pages itself.
         """
         alloc_names = {c["func"] for c in self.calls if ALLOC_RE.match(c["func"])}
-        # Allocation wrappers: functions in the user's files that call an
-        # allocator and return something.
         # Allocation wrappers: functions in the user's files that return a
         # page they allocate ('page = alloc_pages(..); return f(page);' or
         # 'return alloc_pages(..);').
@@ -744,8 +735,8 @@ class Analysis:
         evidence = []
         for a in sites:
             lhs = F.norm(a["lhs"])
-            after = {t["type"] for t in tops if t["op"] == "set" and t["file"] == a["file"]
-                     and t["fn"] == a["fn"] and t["line"] > a["line"] and F.norm(t["page"]) == lhs}
+            after = {t.type for t in tops if t.op == "set" and t.file == a["file"]
+                     and t.fn == a["fn"] and t.line > a["line"] and F.norm(t.page) == lhs}
             evidence.append(f"{a['file']}:{a['line']} {a['func']}() in {a['fn']}() -> "
                             + (", ".join(sorted(after)) if after else "no type set"))
             common = after if common is None else common & after
@@ -756,14 +747,11 @@ class Analysis:
         covering = None
         evidence = []
         alloc_typed = None
-        for k in u["marks"]:
-            page = F.norm(k["page"])
-            fn, file = k["fn"], k["file"]
-            if k["via"] and k["fn"] not in self.helpers:
-                # the site is a helper call: the page is the helper's argument
-                pass
-            here = {t["type"] for t in tops if t["op"] == "set" and t["file"] == file
-                    and t["fn"] == fn and t["line"] <= k["line"] and F.norm(t["page"]) == page}
+        for k in u.marks:
+            page = F.norm(k.page)
+            fn, file = k.fn, k.file
+            here = {t.type for t in tops if t.op == "set" and t.file == file
+                    and t.fn == fn and t.line <= k.line and F.norm(t.page) == page}
             how = None
             if here:
                 how = f"set in {fn}() before the mark"
@@ -774,9 +762,9 @@ class Analysis:
                     per = []
                     for c in callers:
                         arg = self._page_arg(c, idx)
-                        per.append({t["type"] for t in tops if t["op"] == "set"
-                                    and t["file"] == c["file"] and t["fn"] == c["fn"]
-                                    and t["line"] <= c["line"] and F.norm(t["page"]) == arg})
+                        per.append({t.type for t in tops if t.op == "set"
+                                    and t.file == c["file"] and t.fn == c["fn"]
+                                    and t.line <= c["line"] and F.norm(t.page) == arg})
                     if callers and all(per):
                         here = set.intersection(*per)
                         how = (f"set by every caller of {fn}() before the call ("
@@ -788,33 +776,33 @@ class Analysis:
                     if typed:
                         here = set(typed)
                         how = "set on every page the user allocates: " + "; ".join(alloc_ev)
-            evidence.append({"mark": f"{file}:{k['line']}", "fn": fn,
-                             "types": sorted(here), "how": how})
+            evidence.append(P.Evidence(mark=f"{file}:{k.line}", fn=fn,
+                                       types=sorted(here), how=how))
             covering = set(here) if covering is None else covering & here
-        u["evidence"] = evidence
+        u.evidence = evidence
         if covering and len(covering) == 1:
             t = covering.pop()
-            u["page_type"] = t
-            u["type_test"] = self.types[t]["test"]
+            u.page_type = t
+            u.type_test = self.types[t]["test"]
             return
-        first = next((e for e in evidence if not e["types"]), evidence[0] if evidence else None)
-        fix = KNOWN_USER_FIXES.get(u["ops"], (
-            f"make {u['defined']['file']} set a page type (PAGE_TYPE_OPS in "
+        first = next((e for e in evidence if not e.types), evidence[0] if evidence else None)
+        fix = KNOWN_USER_FIXES.get(u.ops, (
+            f"make {u.defined.file} set a page type (PAGE_TYPE_OPS in "
             "include/linux/page-flags.h) on every page before __SetPageMovable() and "
             "clear it only with __ClearPageMovable() or when the page is freed"))
         if covering:
-            problem = (f"{u['ops']} pages carry several page types ({', '.join(sorted(covering))}); "
+            problem = (f"{u.ops} pages carry several page types ({', '.join(sorted(covering))}); "
                        "none identifies them alone")
-        elif not any(t["op"] == "set" for t in tops):
-            problem = f"{u['ops']} pages carry no page type: nothing in " \
-                      f"{', '.join(sorted(set(u['files'])))} sets one"
+        elif not any(t.op == "set" for t in tops):
+            problem = f"{u.ops} pages carry no page type: nothing in " \
+                      f"{', '.join(sorted(set(u.files)))} sets one"
         else:
-            problem = (f"the page marked movable at {first['mark']} in {first['fn']}() "
+            problem = (f"the page marked movable at {first.mark} in {first.fn}() "
                        "has no page type set before it")
         # A user that keeps its own data in page->page_type (6.1's zsmalloc
         # keeps the first object's offset there) cannot just be given a
         # type: that data has to move first.
-        for f in sorted(set(u["files"])):
+        for f in sorted(set(u.files)):
             for ln, text in enumerate((self.tree.read(f) or "").splitlines(), 1):
                 if re.search(r"->page_type\s*=[^=]", text):
                     fix += (f"; note that {f}:{ln} stores its own data in page->page_type, "
@@ -823,81 +811,82 @@ class Analysis:
             else:
                 continue
             break
-        mark = first["mark"] if first else f"{u['defined']['file']}:{u['defined']['line']}"
+        mark = first.mark if first else f"{u.defined.file}:{u.defined.line}"
         file, line = mark.rsplit(":", 1)
         self.blockers.append(Blocker(
             "no-page-type", file, int(line), problem,
             "the static dispatch finds a page's movable_ops from its page type; a page "
             "marked movable without one would get no ops, so compaction could no longer "
             "isolate or migrate it",
-            fix, u["ops"]))
+            fix, u.ops))
 
     def _releases(self, files):
         return self._wrappers(sorted(RELEASE_FUNCS), files)
 
     def _agreement(self, u, tops, files):
-        t = u["page_type"]
+        t = u.page_type
         unmarks = [f for f in _by(self.facts, "unmark") if f["file"] in files]
         base = self.types[t]["clearers"]
-        clears = [x for x in tops if x["op"] == "clear" and x["type"] == t
-                  and x["func"] in base]
+        clears = [x for x in tops if x.op == "clear" and x.type == t
+                  and x.func in base]
         releases = self._releases(files)
         ok = []
         for m in unmarks:
             page = F.norm(m["page"])
-            after = [c for c in clears if c["file"] == m["file"] and c["fn"] == m["fn"]
-                     and c["line"] > m["line"] and F.norm(c["page"]) == page]
+            after = [c for c in clears if c.file == m["file"] and c.fn == m["fn"]
+                     and c.line > m["line"] and F.norm(c.page) == page]
             if after:
                 ok.append(f"{m['file']}:{m['line']} {m['fn']}(): __ClearPageMovable() then "
-                          f"{after[0]['func']}() at line {after[0]['line']}")
+                          f"{after[0].func}() at line {after[0].line}")
                 continue
             self.blockers.append(Blocker(
                 "mark-type-disagree", m["file"], m["line"],
                 f"{m['fn']}() un-marks the page (__ClearPageMovable) but does not clear "
                 f"its type {t} after it",
-                f"the dispatch would keep returning {u['ops']} for a page that is no "
+                f"the dispatch would keep returning {u.ops} for a page that is no "
                 "longer movable (PageMovable() would stay true)",
                 f"clear the page type (__ClearPage{t}()) right after __ClearPageMovable()",
-                u["ops"]))
+                u.ops))
         for c in clears:
-            page = F.norm(c["page"])
-            before = [m for m in unmarks if m["file"] == c["file"] and m["fn"] == c["fn"]
-                      and m["line"] < c["line"] and F.norm(m["page"]) == page]
+            page = F.norm(c.page)
+            before = [m for m in unmarks if m["file"] == c.file and m["fn"] == c.fn
+                      and m["line"] < c.line and F.norm(m["page"]) == page]
             if before:
                 continue
-            why = self._released_after(c, page, releases, files)
+            why = self._released_after(c.file, c.fn, c.line, page, releases, files)
             if why:
-                ok.append(f"{c['file']}:{c['line']} {c['fn']}(): {c['func']}() {why}")
+                ok.append(f"{c.file}:{c.line} {c.fn}(): {c.func}() {why}")
                 continue
             self.blockers.append(Blocker(
-                "mark-type-disagree", c["file"], c["line"],
-                f"{c['fn']}() clears the page type {t} ({c['func']}) while the page is "
+                "mark-type-disagree", c.file, c.line,
+                f"{c.fn}() clears the page type {t} ({c.func}) while the page is "
                 "still marked movable and not freed",
                 f"the dispatch would return no ops for a page that is still movable: "
                 "isolation or migration of it would fail or trip the VM checks",
                 "clear the type only after __ClearPageMovable(), or just before the page "
-                "is freed", u["ops"]))
-        u["agreement"] = ok
+                "is freed", u.ops))
+        u.agreement = ok
 
-    def _released_after(self, c, page, releases, files, depth=0):
-        rel = [r for r in self.calls_in(c["file"], c["fn"])
-               if r["line"] >= c["line"] and r["func"] in releases
+    def _released_after(self, file, fn, line, page, releases, files, depth=0):
+        """Why the page PAGE of FN is freed after LINE (every path), or None."""
+        rel = [r for r in self.calls_in(file, fn)
+               if r["line"] >= line and r["func"] in releases
                and self._page_arg(r, releases[r["func"]]) == page]
         if rel:
             return f"just before {rel[0]['func']}() frees it at line {rel[0]['line']}"
-        idx = self.param_index(c["file"], c["fn"], page)
+        idx = self.param_index(file, fn, page)
         if depth < 3 and idx is not None:
-            if not self.calls_of(c["fn"]):
-                return f"in {c['fn']}(), which nothing calls"
-            callers = self.calls_of(c["fn"], files)
+            if not self.calls_of(fn):
+                return f"in {fn}(), which nothing calls"
+            callers = self.calls_of(fn, files)
             if callers and all(self._released_after(
-                    {"file": k["file"], "fn": k["fn"], "line": k["line"]},
-                    self._page_arg(k, idx), releases, files, depth + 1)
+                    k["file"], k["fn"], k["line"], self._page_arg(k, idx), releases, files,
+                    depth + 1)
                     or any(m for m in _by(self.facts, "unmark")
                            if m["file"] == k["file"] and m["fn"] == k["fn"]
                            and m["line"] < k["line"])
                     for k in callers):
-                return (f"and every caller of {c['fn']}() frees the page after it ("
+                return (f"and every caller of {fn}() frees the page after it ("
                         + ", ".join(f"{k['file']}:{k['line']}" for k in callers) + ")")
         return None
 
@@ -951,7 +940,7 @@ class Analysis:
                         f"the decoding is also called outside {host} ({where}): the dispatch "
                         f"is not static and is declared in {decl_header}")
                     self._check_host_built(host, callers)
-        if sanity is None and host and any(u.get("from_dispatch") for u in users.values()):
+        if sanity is None and host and any(u.from_dispatch for u in users.values()):
             sanity = self._existing_sanity(host)
         if any(d["func"] == "folio_movable_ops" for d in decodings):
             self.adaptations.append(
@@ -964,39 +953,39 @@ class Analysis:
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
                 "dispatch, because every user clears its page type together with the mark")
         branches = []
-        for u in sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~")):
-            if not u["guard"] or not u["type_test"]:
+        for u in sorted(users.values(), key=_def_file):
+            if not u.guard or not u.type_test:
                 continue
-            branches.append({"ops": u["ops"], "test": u["type_test"],
-                             "open": u["guard"]["open"], "close": u["guard"]["close"],
-                             "remark": (f"Only {u['name']} sets {u['type_test']} pages movable."
-                                        if u["remark"] else None),
-                             "include": u.get("include")})
+            branches.append(P.Branch(
+                ops=u.ops, test=u.type_test, open=u.guard.open, close=u.guard.close,
+                remark=(f"Only {u.name} sets {u.type_test} pages movable."
+                        if u.remark else None),
+                include=u.include))
         if not branches and not decodings:
             # Already converted (a step run on its own after the ops
             # argument is gone): the dispatch in the tree is the record of
             # the users.
             for f in sorted(_by(self.facts, "dispatch_branch"), key=lambda f: f["line"]):
-                branches.append({"ops": f["ops"], "test": f["test"], "open": None,
-                                 "close": None, "remark": None, "include": None,
-                                 "existing": f"{f['file']}:{f['line']}"})
+                branches.append(P.Branch(ops=f["ops"], test=f["test"], open=None,
+                                         close=None, remark=None, include=None,
+                                         existing=f"{f['file']}:{f['line']}"))
             # A dispatch that returns registered pointers: the ops are the
             # ones registered for the branch's page type.
             registered_branches = [] if branches else _by(self.facts, "dispatch_registered")
             for f in sorted(registered_branches, key=lambda f: f["line"]):
                 ops = self._registered_for(f["test"], registered)
-                branches.append({"ops": ops, "test": f["test"], "var": f["var"],
-                                 "open": None, "close": None, "remark": None,
-                                 "include": None, "existing": f"{f['file']}:{f['line']}"})
+                branches.append(P.Branch(ops=ops, test=f["test"], var=f["var"],
+                                         open=None, close=None, remark=None, include=None,
+                                         existing=f"{f['file']}:{f['line']}"))
         includes = []
         host_text = self.tree.read(host) if host else ""
         for b in branches:
-            inc = b["include"]
+            inc = b.include
             if inc and not re.search(r"#\s*include\s*" + re.escape(inc), host_text or ""):
                 includes.append(inc)
-        if host and any(u.get("from_dispatch") for u in users.values()):
+        if host and any(u.from_dispatch for u in users.values()):
             self.history = self._dispatch_history(host, users)
-            where = ", ".join(f"{u['from_dispatch']['file']}:{u['from_dispatch']['line']}"
+            where = ", ".join(f"{u.from_dispatch.file}:{u.from_dispatch.line}"
                               for u in users.values())
             self.adaptations.append(
                 f"the tree has a static dispatch already ({where}): its branches name the "
@@ -1005,9 +994,9 @@ class Analysis:
                     "made visible" if self.history else
                     "no commit in the tree's history shows what it made visible, so "
                     "their visibility and the #include lines stay"))
-        return {"host": host, "static": static, "decl_header": decl_header,
-                "sanity": sanity, "branches": branches, "includes": includes,
-                "caller_files": files}
+        return P.Dispatch(host=host, static=static, decl_header=decl_header,
+                          sanity=sanity, branches=branches, includes=includes,
+                          caller_files=files)
 
     def _common_local_header(self, host, files):
         common = None
@@ -1107,23 +1096,23 @@ class Analysis:
                 continue
             m = re.fullmatch(r"&(\w+)", args[0])
             if m:
-                out.append({"ops": m.group(1), "type": args[1], "file": c["file"],
-                            "line": c["line"], "fn": c["fn"],
-                            "test": tests.get(args[1]), "defined": defs.get(m.group(1))})
+                out.append(P.Registered(ops=m.group(1), type=args[1], file=c["file"],
+                                        line=c["line"], fn=c["fn"], test=tests.get(args[1]),
+                                        defined=defs.get(m.group(1))))
             elif args[0] == "NULL":
                 unregs.setdefault(args[1], []).append(
-                    {"file": c["file"], "line": c["line"], "fn": c["fn"]})
+                    P.Unregistration(file=c["file"], line=c["line"], fn=c["fn"]))
         for r in out:
-            r["unregistered"] = [u for u in unregs.get(r["type"], []) if u["file"] == r["file"]]
-            r["module"] = self._module_evidence(r["file"])
-            if r["module"] and not r["unregistered"]:
-                self.warnings.append({
-                    "file": r["file"], "line": r["line"],
-                    "warning": f"{r['ops']} is registered for {r['type']} in {r['fn']}() but "
-                               f"never unregistered, and {r['file']} can be a module "
-                               f"({r['module']['why']}): once it is unloaded the dispatch "
-                               f"returns a pointer into freed memory; call "
-                               f"{REGISTER_FUNC}(NULL, {r['type']}) from its module_exit()"})
+            r.unregistered = [x for x in unregs.get(r.type, []) if x.file == r.file]
+            r.module = self._module_evidence(r.file)
+            if r.module and not r.unregistered:
+                self.warnings.append(P.Warning(
+                    file=r.file, line=r.line,
+                    warning=f"{r.ops} is registered for {r.type} in {r.fn}() but "
+                            f"never unregistered, and {r.file} can be a module "
+                            f"({r.module.why}): once it is unloaded the dispatch "
+                            f"returns a pointer into freed memory; call "
+                            f"{REGISTER_FUNC}(NULL, {r.type}) from its module_exit()"))
         return out
 
     def _registered_for(self, test, registered):
@@ -1133,7 +1122,7 @@ class Analysis:
         if t is None:
             return None
         consts = {pattern.format(t["lname"]) for pattern in ("PGTY_{}", "PG_{}")}
-        found = sorted({r["ops"] for r in registered if r["type"] in consts})
+        found = sorted({r.ops for r in registered if r.type in consts})
         return found[0] if len(found) == 1 else None
 
     def _key(self):
@@ -1159,43 +1148,42 @@ class Analysis:
     def _registration(self, users, dispatch, registered=()):
         """Decide whether the dispatch must look up registered ops, and plan
         the registration step."""
-        ordered = sorted(users.values(), key=lambda x: (x["defined"] or {}).get("file", "~"))
-        typed = [u for u in ordered if u["type_test"] and u["guard"]]
+        ordered = sorted(users.values(), key=_def_file)
+        typed = [u for u in ordered if u.type_test and u.guard]
         # Every user whose object can be a module, typed or not: one
         # without a page type is a blocker of its own, but the decision
         # must not claim that everything is built in.
-        modular = [u for u in ordered if u.get("module")]
-        reg = {"mode": self.dispatch_mode, "needed": bool(modular), "applies": False,
-               "decisions": [], "lost": [], "entries": [], "drop_includes": [],
-               "key": None, "decl": None, "reason": "",
-               "modules": [{"ops": u["ops"], "why": u["module"]["why"]} for u in modular]}
+        modular = [u for u in ordered if u.module]
+        reg = P.Registration(
+            mode=self.dispatch_mode, needed=bool(modular),
+            modules=[P.ModuleNote(ops=u.ops, why=u.module.why) for u in modular])
         for u in modular:
-            reg["decisions"].append(f"{u['ops']} can live in a module ({u['module']['why']})")
-            reg["lost"].append({
-                "ops": u["ops"], "config": f"{u['module']['option']}=m",
-                "text": f"{u['module']['option']}=m: {u['ops']} is in a module, which "
-                        f"the static dispatch cannot name; {u['name']} pages lose their "
-                        "movable_ops and compaction no longer migrates them"})
+            reg.decisions.append(f"{u.ops} can live in a module ({u.module.why})")
+            reg.lost.append(P.Lost(
+                ops=u.ops, config=f"{u.module.option}=m",
+                text=f"{u.module.option}=m: {u.ops} is in a module, which "
+                     f"the static dispatch cannot name; {u.name} pages lose their "
+                     "movable_ops and compaction no longer migrates them"))
         if not users:
             if self.pre_v6:
-                reg["reason"] = ("the tree predates struct movable_operations: there is "
-                                 "no dispatch to find users' ops")
+                reg.reason = ("the tree predates struct movable_operations: there is "
+                              "no dispatch to find users' ops")
             elif registered:
-                reg["reason"] = ("the users register their movable_ops with "
-                                 f"{REGISTER_FUNC}() already: "
-                                 + ", ".join(f"{r['ops']} for {r['type']}" for r in registered))
+                reg.reason = ("the users register their movable_ops with "
+                              f"{REGISTER_FUNC}() already: "
+                              + ", ".join(f"{r.ops} for {r.type}" for r in registered))
             else:
-                reg["reason"] = "no movable_ops users in this tree"
+                reg.reason = "no movable_ops users in this tree"
             return reg
         if not modular:
-            reg["reason"] = ("every user's ops object is built into the kernel (no "
-                             "tristate option builds it): the static dispatch names them all")
+            reg.reason = ("every user's ops object is built into the kernel (no "
+                          "tristate option builds it): the static dispatch names them all")
             return reg
         if self.dispatch_mode == "static":
-            reg["reason"] = "--dispatch static: the dispatch names the ops objects"
+            reg.reason = "--dispatch static: the dispatch names the ops objects"
             return reg
-        if self.blockers or not dispatch.get("host"):
-            reg["reason"] = "the tree has blockers"
+        if self.blockers or not dispatch.host:
+            reg.reason = "the tree has blockers"
             return reg
         key = self._key()
         u0 = modular[0]
@@ -1204,55 +1192,54 @@ class Analysis:
                 "no-type-key", "include/linux/page-flags.h", None,
                 "include/linux/page-flags.h has neither 'enum pagetype' nor "
                 "PAGE_TYPE_BASE page-type bits to key set_movable_ops() on",
-                f"{u0['ops']} can live in a module ({u0['module']['why']}), so the "
+                f"{u0.ops} can live in a module ({u0.module.why}), so the "
                 "dispatch must look up ops the users register by page type",
                 "use '--dispatch static' and accept that such a build loses the user, or "
-                "backport the page-type scheme first", u0["ops"]))
+                "backport the page-type scheme first", u0.ops))
             return reg
         ktype, pattern, kwhere = key
-        reg["key"] = {"type": ktype, "where": kwhere}
-        decl = self._registration_decl(dispatch["host"])
+        reg.key = P.Key(type=ktype, where=kwhere)
+        decl = self._registration_decl(dispatch.host)
         if decl is None:
             return reg
-        reg["decl"] = decl
-        host = self.tree.read(dispatch["host"]) or ""
-        by_ops = {b["ops"]: b for b in dispatch["branches"]}
+        reg.decl = decl
+        host = self.tree.read(dispatch.host) or ""
+        by_ops = {b.ops: b for b in dispatch.branches}
         for u in typed:
-            const = self._key_const(pattern, u["page_type"])
-            d = u["defined"]
+            const = self._key_const(pattern, u.page_type)
+            d = u.defined
             if const is None:
                 self.blockers.append(Blocker(
-                    "no-type-key", d["file"], d["line"],
-                    f"page type {u['page_type']} of {u['ops']} has no constant "
-                    f"{pattern.format(self.types[u['page_type']]['lname'])} in "
+                    "no-type-key", d.file, d.line,
+                    f"page type {u.page_type} of {u.ops} has no constant "
+                    f"{pattern.format(self.types[u.page_type]['lname'])} in "
                     "include/linux/page-flags.h", "set_movable_ops() names the page type "
                     "a user registers its ops for", "define the page type's constant",
-                    u["ops"]))
+                    u.ops))
                 continue
-            var = f"{self.types[u['page_type']]['lname']}_movable_ops"
+            var = f"{self.types[u.page_type]['lname']}_movable_ops"
             if re.search(rf"\b{var}\b", host):
-                var = f"{u['ops']}_registered"
-            entry = {"ops": u["ops"], "type": u["page_type"], "test": u["type_test"],
-                     "const": const, "var": var, "file": d["file"], "def_line": d["line"],
-                     "guard": u["guard"]["in_file"], "module": u.get("module"),
-                     "remark": (by_ops.get(u["ops"]) or {}).get("remark")}
+                var = f"{u.ops}_registered"
             init = self._init_path(u)
             if init is None:
                 continue
-            entry["init"], entry["exit"] = init
-            entry.update(self._undo_visibility(u))
-            reg["entries"].append(entry)
-        reg["drop_includes"] = list(dispatch.get("includes") or [])
+            branch = by_ops.get(u.ops)
+            reg.entries.append(P.Entry(
+                ops=u.ops, type=u.page_type, test=u.type_test, const=const, var=var,
+                file=d.file, def_line=d.line, guard=u.guard.in_file, module=u.module,
+                remark=branch.remark if branch else None, init=init[0], exit=init[1],
+                **self._undo_visibility(u)))
+        reg.drop_includes = list(dispatch.includes or [])
         hist = self.history
-        if any(u.get("from_dispatch") for u in typed):
+        if any(u.from_dispatch for u in typed):
             # The dispatch is there already: what its commit added.
-            reg["drop_includes"] = [i for i in (hist or {}).get("includes", [])
-                                    if re.search(rf"^#\s*include\s*{re.escape(i)}", host, re.M)]
+            reg.drop_includes = [i for i in (hist or {}).get("includes", [])
+                                 if re.search(rf"^#\s*include\s*{re.escape(i)}", host, re.M)]
         if not self.blockers:
-            reg["applies"] = True
-            reg["reason"] = "; ".join(reg["decisions"])
+            reg.applies = True
+            reg.reason = "; ".join(reg.decisions)
         else:
-            reg["reason"] = "the tree has blockers"
+            reg.reason = "the tree has blockers"
         return reg
 
     def _registration_decl(self, host):
@@ -1278,8 +1265,8 @@ class Analysis:
                     elif re.match(r"#\s*endif", t):
                         if depth == 0:
                             if els is not None:
-                                return {"header": rel, "option": opt, "ifdef_line": i + 1,
-                                        "else_line": els + 1, "endif_line": j + 1}
+                                return P.Decl(header=rel, option=opt, ifdef_line=i + 1,
+                                              else_line=els + 1, endif_line=j + 1)
                             break
                         depth -= 1
                     elif re.match(r"#\s*else", t) and depth == 0:
@@ -1294,9 +1281,9 @@ class Analysis:
         return None
 
     def _init_path(self, u):
-        """((init), (exit) or None) where U registers and unregisters its
-        ops, or None (and a blocker)."""
-        f = u["defined"]["file"]
+        """(plan.Init, plan.Exit or None): where U registers and unregisters
+        its ops, or None (and a blocker)."""
+        f = u.defined.file
         calls = {c["macro"]: c for c in _by(self.facts, "initcall") if c["file"] == f}
         text = self.tree.read(f) or ""
         init = calls.get("module_init")
@@ -1304,24 +1291,24 @@ class Analysis:
             ex = calls.get("module_exit")
             nest = kbuild.if_nest(text, init["line"])
             if not nest:
-                return ({"kind": "module_init", "func": init["func"],
-                         "where": f"{f}:{init['line']}"},
-                        {"func": ex["func"], "where": f"{f}:{ex['line']}"} if ex else None)
-        elif not u.get("module"):
+                return (P.Init(kind="module_init", func=init["func"],
+                               where=f"{f}:{init['line']}"),
+                        P.Exit(func=ex["func"], where=f"{f}:{ex['line']}") if ex else None)
+        elif not u.module:
             name = f"{Path(f).stem}_init"
             while re.search(rf"\b{re.escape(name)}\b", text):
                 name = "movable_ops_" + name
-            return ({"kind": "initcall", "func": name, "level": "core_initcall",
-                     "where": f"{f}:{u['defined']['line']}"}, None)
+            return (P.Init(kind="initcall", func=name, level="core_initcall",
+                           where=f"{f}:{u.defined.line}"), None)
         self.blockers.append(Blocker(
-            "no-init-path", f, u["defined"]["line"],
-            f"{u['ops']} can be built into a module, but {f} has no module_init() "
+            "no-init-path", f, u.defined.line,
+            f"{u.ops} can be built into a module, but {f} has no module_init() "
             "at the top level to register it from"
-            + (f" ({u['module']['why']})" if u.get("module") else ""),
+            + (f" ({u.module.why})" if u.module else ""),
             "a module's ops must be registered when it is loaded and unregistered before "
             "it goes; the series will not guess where its init path is",
             f"give {f} a module_init()/module_exit() pair, or use '--dispatch static'",
-            u["ops"]))
+            u.ops))
         return None
 
     def _undo_visibility(self, u):
@@ -1329,37 +1316,37 @@ class Analysis:
         is gone, the object is named in its own file only, unless
         something else still names it: then it is static again and its
         extern declarations go (the one the dispatch step added, and one
-        a header had for inline markers, as balloon_compaction.h did)."""
-        d = u["defined"]
-        marks = {(k["file"], k["line"]) for k in u["marks"]}
-        decls = {(x["file"], x["line"]) for x in u["extern_decls"] + u["forward_decls"]}
-        rx = re.compile(rf"\b{re.escape(u['ops'])}\b")
-        branch = re.compile(rf"\s*return &{re.escape(u['ops'])};\s*")
-        disp = u.get("from_dispatch")
+        a header had for inline markers, as balloon_compaction.h did).
+        Returns those fields of U's plan.Entry."""
+        d = u.defined
+        marks = {(k.file, k.line) for k in u.marks}
+        decls = {(x.file, x.line) for x in u.extern_decls + u.forward_decls}
+        rx = re.compile(rf"\b{re.escape(u.ops)}\b")
+        branch = re.compile(rf"\s*return &{re.escape(u.ops)};\s*")
+        disp = u.from_dispatch
         others = []
-        for f, ls in sorted(getattr(self, "ops_refs", {}).items()):
+        for f, ls in sorted(self.ops_refs.items()):
             for n, t in ls:
                 if not rx.search(t) or (f, n) in marks or (f, n) in decls:
                     continue
-                if disp and f == disp["file"] and branch.fullmatch(t):
+                if disp and f == disp.file and branch.fullmatch(t):
                     continue    # the dispatch's own branch, which the step replaces
                 if re.match(r"\s*(\*|/\*|//)", t) or re.match(r"EXPORT_SYMBOL", t.strip()):
                     continue
-                if f == d["file"] and n >= d["line"]:
+                if f == d.file and n >= d.line:
                     continue
                 others.append(f"{f}:{n}")
-        keep_export = bool(u["exports"]) and not u.get("drop_export")
+        keep_export = bool(u.exports) and not u.drop_export
         free = not others and not keep_export
         why = ("named at " + ", ".join(others[:3]) if others else
                "exported for a module" if keep_export else "")
         # Every extern declaration goes, the one the dispatch step added to
         # U's header (in the tree already when the step runs on its own
         # after it) and one a header had for inline markers.
-        headers = sorted({x["file"] for x in u["extern_decls"]}
-                         | ({u["header"]} if u.get("header") else set()))
+        headers = sorted({x.file for x in u.extern_decls}
+                         | ({u.header} if u.header else set()))
         return {"restore_static": free, "drop_extern": headers if free else [],
                 "stays_visible": why}
-
 
     def _has_dispatch(self):
         text = self.tree.read("mm/migrate.c") or ""
@@ -1367,31 +1354,30 @@ class Analysis:
                     and re.search(r"return &\w+;", text))
 
     def _flag_step(self, users):
+        def no(reason):
+            return P.FlagStep(applies=False, reason=reason)
         if self.pre_v6:
-            return {"applies": False,
-                    "reason": "the tree predates struct movable_operations"}
+            return no("the tree predates struct movable_operations")
         pf = self.tree.read("include/linux/page-flags.h") or ""
         if "PG_movable_ops" in pf:
-            return {"applies": False, "reason": "the tree already has PG_movable_ops"}
+            return no("the tree already has PG_movable_ops")
         unmarks = _by(self.facts, "unmark")
         if unmarks or self.files_matching(r"\b__ClearPageMovable\s*\("):
-            where = ", ".join(f"{u['file']}:{u['line']}" for u in unmarks[:3])
-            return {"applies": False,
-                    "reason": "the tree still un-marks pages with __ClearPageMovable() ("
-                              + where + "); a PG_movable_ops flag is never cleared before "
-                              "the page is freed, so upstream removed those calls first"}
+            where = ", ".join(f"{m['file']}:{m['line']}" for m in unmarks[:3])
+            return no("the tree still un-marks pages with __ClearPageMovable() ("
+                      + where + "); a PG_movable_ops flag is never cleared before "
+                      "the page is freed, so upstream removed those calls first")
         if not re.search(r"bool page_has_movable_ops\(const struct page \*page\)\s*\{\s*return "
                          r"\(\(unsigned long\)page->mapping & PAGE_MAPPING_FLAGS\) ==",
                          pf.replace("\n", " ")):
-            return {"applies": False,
-                    "reason": "include/linux/page-flags.h has no mapping-based "
-                              "page_has_movable_ops() to convert"}
-        return {"applies": True, "reason": "no __ClearPageMovable() left; the movable mark "
-                                           "can become the PG_movable_ops page flag"}
+            return no("include/linux/page-flags.h has no mapping-based "
+                      "page_has_movable_ops() to convert")
+        return P.FlagStep(applies=True, reason="no __ClearPageMovable() left; the movable "
+                                               "mark can become the PG_movable_ops page flag")
 
 
 def analyze(tree, scratch=None, dispatch_mode="auto"):
-    """Analyse TREE (a movops.tree.Tree); return a JSON-able dict."""
+    """Analyse TREE (a movops.tree.Tree); return a plan.Plan."""
     lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
     cand = re.compile(F.CANDIDATE_RE)
     files = sorted(f for f, ls in lines.items() if any(cand.search(t) for _, t in ls))
@@ -1402,13 +1388,11 @@ def analyze(tree, scratch=None, dispatch_mode="auto"):
     if extra:
         facts_list += F.collect(tree, extra, scratch)
     an = Analysis(tree, facts_list, lines, dispatch_mode)
-    result = an.run()
+    plan = an.run()
     # Every file a step may need: the candidates, their local headers, the
     # files naming an ops object or calling a forwarding helper.
-    more = set(files) | set(extra) | set(getattr(an, "ops_refs", {}))
-    more |= getattr(an, "helper_refs", set())
-    result["files"] = sorted(more)
-    return result
+    plan.files = sorted(set(files) | set(extra) | set(an.ops_refs) | an.helper_refs)
+    return plan
 
 
 def _neighbour_headers(tree, files, facts_list):

@@ -82,27 +82,27 @@ def _insert_after(text, index, block):
 
 def edits(plan):
     """({rel: (old, new)}, [(rel, line, message)])."""
-    d = plan["dispatch"]
+    d = plan.dispatch
     out, messages = {}, []
-    host = d.get("host")
-    if host and d.get("includes"):
+    host = d.host
+    if host and d.includes:
         text = read(host)
         if text is not None:
             at = _last_include(text)
             if at is not None:
-                block = "".join(f"#include {inc}\n" for inc in d["includes"])
+                block = "".join(f"#include {inc}\n" for inc in d.includes)
                 out[host] = (text, _insert_after(text, at, block))
-                messages.append((host, at + 1, "include " + ", ".join(d["includes"])
+                messages.append((host, at + 1, "include " + ", ".join(d.includes)
                                  + " for the dispatch by page type"))
     per_header = {}
-    if not d.get("static") and d.get("decl_header"):
-        per_header.setdefault(d["decl_header"], []).append(
+    if not d.static and d.decl_header:
+        per_header.setdefault(d.decl_header, []).append(
             f"/* {Path(host).name} */\n"
             "const struct movable_operations *page_movable_ops(struct page *page);\n")
-    for u in plan["users"]:
-        if u.get("header") and not u.get("header_has_extern") and u.get("type_test"):
-            per_header.setdefault(u["header"], []).append(
-                f"extern const struct movable_operations {u['ops']};\n")
+    for u in plan.users:
+        if u.header and not u.header_has_extern and u.type_test:
+            per_header.setdefault(u.header, []).append(
+                f"extern const struct movable_operations {u.ops};\n")
     for header, blocks in per_header.items():
         text = out.get(header, (read(header),))[-1] if header in out else read(header)
         if text is None:

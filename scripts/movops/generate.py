@@ -23,26 +23,26 @@ def dispatch_function(plan, registered=False):
     """The dispatch: a branch per user under its guard returning the
     user's ops object, or (REGISTERED) returning what the user registered
     for its page type, with no guard (set_movable_ops())."""
-    d = plan["dispatch"]
-    var = {e["ops"]: e["var"] for e in plan["registration"]["entries"]} if registered else {}
+    d = plan.dispatch
+    var = {e.ops: e.var for e in plan.registration.entries} if registered else {}
     lines = []
     head = "const struct movable_operations *page_movable_ops(struct page *page)"
-    lines.append(("static " if d["static"] else "") + head)
+    lines.append(("static " if d.static else "") + head)
     lines.append("{")
-    if d.get("sanity"):
-        lines.append("\t" + d["sanity"])
+    if d.sanity:
+        lines.append("\t" + d.sanity)
         lines.append("")
     lines.append(DISPATCH_COMMENT)
-    for b in d["branches"]:
+    for b in d.branches:
         if not registered:
-            lines.append(b["open"])
-        lines.append(f"\tif ({b['test']}(page))")
-        if b.get("remark"):
-            lines.append(f"\t\t/* {b['remark']} */")
-        lines.append(f"\t\treturn {var[b['ops']]};" if registered
-                     else f"\t\treturn &{b['ops']};")
+            lines.append(b.open)
+        lines.append(f"\tif ({b.test}(page))")
+        if b.remark:
+            lines.append(f"\t\t/* {b.remark} */")
+        lines.append(f"\t\treturn {var[b.ops]};" if registered
+                     else f"\t\treturn &{b.ops};")
         if not registered:
-            lines.append(b["close"])
+            lines.append(b.close)
     lines.append("\treturn NULL;")
     lines.append("}")
     return "\n".join(lines)
@@ -51,20 +51,20 @@ def dispatch_function(plan, registered=False):
 def include_lines(plan):
     # A leading newline: the text is printed right after the #include it
     # follows.
-    return "".join(f"\n#include {inc}" for inc in plan["dispatch"]["includes"])
+    return "".join(f"\n#include {inc}" for inc in plan.dispatch.includes)
 
 
 def dispatch_declaration(plan):
-    host = Path(plan["dispatch"]["host"]).name
+    host = Path(plan.dispatch.host).name
     return (f"/* {host} */\n"
             "const struct movable_operations *page_movable_ops(struct page *page);")
 
 
 def externs_for_header(plan, header):
     """Names of the ops objects HEADER must declare extern."""
-    return [u["ops"] for u in plan["users"]
-            if u.get("header") == header and not u.get("header_has_extern")
-            and u.get("type_test")]
+    return [u.ops for u in plan.users
+            if u.header == header and not u.header_has_extern
+            and u.type_test]
 
 
 def _text(path):

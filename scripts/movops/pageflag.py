@@ -83,7 +83,7 @@ SETMOVABLE_BLOCK_RE = re.compile(
 
 def edits(plan):
     """({rel: (old, new)}, [(rel, line, message)]) or raise Mismatch."""
-    tests = [b["test"] for b in plan["dispatch"]["branches"]]
+    tests = [b.test for b in plan.dispatch.branches]
     if not tests:
         raise Mismatch("the dispatch has no branch, so no page type can carry the flag")
     pf = read(PAGE_FLAGS)

@@ -60,7 +60,7 @@ def _guarded(atoms, body):
 
 
 def _key_param(reg):
-    return f"{reg['key']['type']} type"
+    return f"{reg.key.type} type"
 
 
 # -- include/linux/migrate.h -------------------------------------------------
@@ -68,12 +68,12 @@ def _key_param(reg):
 def header_edit(reg, text):
     """Declare set_movable_ops() at the end of the #ifdef part of the host's
     #ifdef/#else block, and its stub at the end of the #else part."""
-    d = reg["decl"]
+    d = reg.decl
     lines = _lines(text)
-    at_else, at_endif = d["else_line"] - 1, d["endif_line"] - 1
+    at_else, at_endif = d.else_line - 1, d.endif_line - 1
     if not (lines[at_else].startswith("#else") and lines[at_endif].startswith("#endif")):
-        raise Mismatch(f"{HEADER}: expected #else at line {d['else_line']} and #endif at "
-                       f"line {d['endif_line']} (the {d['option']} block)")
+        raise Mismatch(f"{HEADER}: expected #else at line {d.else_line} and #endif at "
+                       f"line {d.endif_line} (the {d.option} block)")
     proto = f"int {FUNC}(const struct movable_operations *ops, {_key_param(reg)});\n"
     # Without the host nothing migrates pages: there is nothing to register
     # with, and no reason to fail a user's init for it.
@@ -103,8 +103,8 @@ def header_edit(reg, text):
 
 def table_and_setter(reg):
     """The registered pointers and set_movable_ops(), before the dispatch."""
-    entries = reg["entries"]
-    out = [f"static const struct movable_operations *{e['var']};\n" for e in entries]
+    entries = reg.entries
+    out = [f"static const struct movable_operations *{e.var};\n" for e in entries]
     out.append("\n")
     out.append(
         "/**\n"
@@ -124,7 +124,7 @@ def table_and_setter(reg):
     out.append(f"int {FUNC}(const struct movable_operations *ops, {_key_param(reg)})\n")
     out.append("{\n\tconst struct movable_operations **slot;\n\n\tswitch (type) {\n")
     for e in entries:
-        out.append(f"\tcase {e['const']}:\n\t\tslot = &{e['var']};\n\t\tbreak;\n")
+        out.append(f"\tcase {e.const}:\n\t\tslot = &{e.var};\n\t\tbreak;\n")
     out.append("\tdefault:\n\t\treturn -EINVAL;\n\t}\n")
     out.append("\tif (ops && *slot)\n\t\treturn -EBUSY;\n\t*slot = ops;\n\treturn 0;\n}\n")
     out.append(f"EXPORT_SYMBOL_GPL({FUNC});\n\n")
@@ -132,8 +132,8 @@ def table_and_setter(reg):
 
 
 def host_edit(plan, text):
-    reg = plan["registration"]
-    host = plan["dispatch"]["host"]
+    reg = plan.registration
+    host = plan.dispatch.host
     span = function_span(text, generate.DISPATCH_NAME)
     if span is None:
         raise Mismatch(f"{host}: no definition of {generate.DISPATCH_NAME}() to turn "
@@ -148,7 +148,7 @@ def host_edit(plan, text):
     new = table_and_setter(reg) + generate.dispatch_function(plan, registered=True) + "\n"
     out = lines[:first] + [new] + lines[last + 1:]
     # The users' headers were included for the dispatch only.
-    drop = {f"#include {inc}\n" for inc in reg["drop_includes"]}
+    drop = {f"#include {inc}\n" for inc in reg.drop_includes}
     missing = drop - set(out)
     if missing:
         raise Mismatch(f"{host}: expected '{sorted(missing)[0].strip()}', which the "
@@ -170,49 +170,49 @@ def _last_return_zero(text, span):
 def user_edits(entry, reg, text):
     """The user's file with its registration (and unregistration) added."""
     lines = _lines(text)
-    ops, const = entry["ops"], entry["const"]
+    ops, const = entry.ops, entry.const
     call = f"{FUNC}(&{ops}, {const})"
-    init = entry["init"]
+    init = entry.init
     inserts = []        # (index, lines) inserted before line index; or replacements
-    if init["kind"] == "initcall":
+    if init.kind == "initcall":
         # A function of its own right after the ops object, inside the
         # block that builds it: it exists exactly when the ops do.  The
         # earlier steps moved lines: the definition is found in the text.
         at = definition_end(text, ops)
         if at is None:
-            raise Mismatch(f"{entry['file']}: no definition of {ops} ending in '}};'")
+            raise Mismatch(f"{entry.file}: no definition of {ops} ending in '}};'")
         if at + 1 < len(lines) and re.match(r"EXPORT_SYMBOL(_GPL)?\(\s*" + re.escape(ops)
                                            + r"\s*\);", lines[at + 1]):
             at += 1
-        fn = init["func"]
+        fn = init.func
         block = ("\n"
                  f"static int __init {fn}(void)\n"
                  "{\n"
                  f"\treturn {call};\n"
                  "}\n"
-                 f"{init['level']}({fn});\n")
+                 f"{init.level}({fn});\n")
         inserts.append((at + 1, [block]))
     else:
-        span = function_span(text, init["func"])
+        span = function_span(text, init.func)
         ret = _last_return_zero(text, span) if span else None
         if ret is None:
-            raise Mismatch(f"{entry['file']}: {init['func']}() does not end its success "
+            raise Mismatch(f"{entry.file}: {init.func}() does not end its success "
                            "path with 'return 0;' to register the movable_ops at")
         # Registered last, on the success path: an init that failed after
         # registering would leave a pointer into an unloaded module behind.
-        if entry["guard"]:
-            opening, _ = kbuild.format_guard(entry["guard"])
+        if entry.guard:
+            opening, _ = kbuild.format_guard(entry.guard)
             repl = f"{opening}\n\treturn {call};\n#else\n\treturn 0;\n#endif\n"
         else:
             repl = f"\treturn {call};\n"
         inserts.append((ret, None, repl))
-    ex = entry.get("exit")
+    ex = entry.exit
     if ex:
-        span = function_span(text, ex["func"])
+        span = function_span(text, ex.func)
         if span is None:
-            raise Mismatch(f"{entry['file']}: no definition of {ex['func']}()")
+            raise Mismatch(f"{entry.file}: no definition of {ex.func}()")
         # Unregistered last, when the module has no page left.
-        body = _guarded(entry["guard"], f"\t{FUNC}(NULL, {const});\n")
+        body = _guarded(entry.guard, f"\t{FUNC}(NULL, {const});\n")
         inserts.append((span[1], [body]))
     out = list(lines)
     for item in sorted(inserts, key=lambda x: x[0], reverse=True):
@@ -254,7 +254,7 @@ def drop_extern(text, ops):
 
 def edits(plan):
     """({rel: (old, new)}, [(rel, line, message)]) of the registration step."""
-    reg = plan["registration"]
+    reg = plan.registration
     out, messages = {}, []
 
     def change(rel, fn, what, line=1):
@@ -265,21 +265,21 @@ def edits(plan):
         messages.append((rel, line, what))
 
     change(HEADER, lambda t: header_edit(reg, t),
-           f"declare {FUNC}() and its stub without {reg['decl']['option']}",
-           reg["decl"]["else_line"])
-    host = plan["dispatch"]["host"]
+           f"declare {FUNC}() and its stub without {reg.decl.option}",
+           reg.decl.else_line)
+    host = plan.dispatch.host
     change(host, lambda t: host_edit(plan, t),
            f"{generate.DISPATCH_NAME}() returns the movable_ops registered for the "
            "page's type")
-    for e in reg["entries"]:
-        init = e["init"]
-        where = (f"{init['func']}() ({init['level']})" if init["kind"] == "initcall"
-                 else f"{init['func']}()")
-        change(e["file"], lambda t, e=e: user_edits(e, reg, t),
-               f"register {e['ops']} for {e['const']} in {where}"
-               + (f", unregister in {e['exit']['func']}()" if e.get("exit") else ""),
-               e["def_line"])
-        for header in e.get("drop_extern") or []:
-            change(header, lambda t, e=e: drop_extern(t, e["ops"]),
-                   f"{e['ops']} is named in its own file only: its extern declaration goes")
+    for e in reg.entries:
+        init = e.init
+        where = (f"{init.func}() ({init.level})" if init.kind == "initcall"
+                 else f"{init.func}()")
+        change(e.file, lambda t, e=e: user_edits(e, reg, t),
+               f"register {e.ops} for {e.const} in {where}"
+               + (f", unregister in {e.exit.func}()" if e.exit else ""),
+               e.def_line)
+        for header in e.drop_extern or []:
+            change(header, lambda t, e=e: drop_extern(t, e.ops),
+                   f"{e.ops} is named in its own file only: its extern declaration goes")
     return out, messages

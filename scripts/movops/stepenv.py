@@ -36,10 +36,11 @@ def tree_root():
 
 
 def load_plan():
-    """The analysis of the tree (movops.analysis.analyze), as a dict."""
+    """The analysis of the tree (movops.analysis.analyze), a plan.Plan."""
     path = os.environ.get("MOVOPS_PLAN")
     if path:
-        return json.loads(Path(path).read_text())
+        from .plan import Plan
+        return Plan.from_dict(json.loads(Path(path).read_text()), f"MOVOPS_PLAN={path}")
     from .analysis import analyze
     from .tree import Tree
     root = tree_root()
@@ -50,11 +51,11 @@ def load_plan():
 
 def refuse_if_blocked(plan, step):
     """Print the blockers and tell the caller to change nothing."""
-    if not plan.get("blockers"):
+    if not plan.blockers:
         return False
     print(f"movops: {step}: the tree has blockers; changing nothing:", file=sys.stderr)
-    for b in plan["blockers"]:
-        print(f"  {b['file']}:{b.get('line') or ''}: {b['problem']}", file=sys.stderr)
+    for b in plan.blockers:
+        print(f"  {b.file}:{b.line or ''}: {b.problem}", file=sys.stderr)
     return True
 
 
