@@ -26,7 +26,7 @@ from pathlib import Path
 from . import facts as F
 from . import kbuild
 from . import plan as P
-from .tree import Tree, TreeError, git
+from .tree import TreeError, git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
 # in a user's files are found from the facts.
@@ -233,7 +233,7 @@ class Analysis:
         dispatch = self._dispatch(users, decodings, registered)
         registration = self._registration(users, dispatch, registered)
         state = self._state(marks, marks1, decodings, dispatch, registered)
-        flag = self._flag_step(users)
+        flag = self._flag_step()
         return P.Plan(
             tree=P.TreeInfo(path=str(self.tree.path), rev=self.tree.rev,
                             commit=self.tree.commit, version=self.tree.version()),
@@ -483,8 +483,6 @@ class Analysis:
 
     def _exports(self, users):
         """Mark exports that no module needs once ops stop being passed."""
-        self.ops_refs = {}
-        self.helper_refs = set()
         names = sorted(users) + sorted(self.helpers)
         if names:
             # One pass over the tree for the ops objects and the forwarding
@@ -629,7 +627,7 @@ class Analysis:
             if name in base:
                 return base[name]
             # find the wrapped call inside the wrapper
-            for (file, fn), d in self.fndefs.items():
+            for (file, fn) in self.fndefs:
                 if fn != name:
                     continue
                 for c in self.calls_in(file, fn):
@@ -716,7 +714,7 @@ class Analysis:
         returns = {}
         for r in _by(self.facts, "return"):
             returns.setdefault((r["file"], r["fn"]), []).append(F.norm(r["expr"]))
-        for (file, fn), d in self.fndefs.items():
+        for (file, fn) in self.fndefs:
             if file not in files:
                 continue
             rets = returns.get((file, fn), [])
@@ -861,7 +859,7 @@ class Analysis:
                 "mark-type-disagree", c.file, c.line,
                 f"{c.fn}() clears the page type {t} ({c.func}) while the page is "
                 "still marked movable and not freed",
-                f"the dispatch would return no ops for a page that is still movable: "
+                "the dispatch would return no ops for a page that is still movable: "
                 "isolation or migration of it would fail or trip the VM checks",
                 "clear the type only after __ClearPageMovable(), or just before the page "
                 "is freed", u.ops))
@@ -1353,7 +1351,7 @@ class Analysis:
         return bool(re.search(r"page_movable_ops\(struct page \*page\)\s*\n\{", text)
                     and re.search(r"return &\w+;", text))
 
-    def _flag_step(self, users):
+    def _flag_step(self):
         def no(reason):
             return P.FlagStep(applies=False, reason=reason)
         if self.pre_v6:
