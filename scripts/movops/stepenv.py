@@ -24,9 +24,24 @@ import sys
 from pathlib import Path
 
 
+def step_kind(cocci_file):
+    """('text', MODULE) for a step whose header says '// Step: text MODULE':
+    a text edit made by MODULE.step(plan) (a movops.textedit.TextEdits),
+    which the driver runs without spatch.  ('smpl', None) otherwise: a
+    semantic patch, which may hand text edits over as well (textedit)."""
+    for line in Path(cocci_file).read_text().splitlines():
+        if line.startswith("// Step:"):
+            words = line[len("// Step:"):].split()
+            if words[:1] == ["text"] and len(words) == 2:
+                return "text", words[1]
+            raise ValueError(f"{cocci_file}: '{line}': expected '// Step: text MODULE'")
+    return "smpl", None
+
+
 def _spatch_dir():
-    """spatch's --dir argument: Python rules are not told the tree they run
-    on, and under 'make coccicheck O=...' it is not the current directory."""
+    """spatch's --dir argument.  Python rules are not told the tree they run
+    on, and it need not be the current directory ('spatch --dir ~/linux',
+    as README.md shows); the one thing read from the command line."""
     try:
         args = Path("/proc/self/cmdline").read_bytes().decode().split("\0")
     except OSError:
@@ -86,16 +101,3 @@ def relpath(p):
     s = str(f)
     return s[2:] if s.startswith("./") else s
 
-
-def step_kind(cocci_file):
-    """('text', MODULE) for a step whose header says '// Step: text MODULE':
-    a text edit made by MODULE.step(plan) (a movops.textedit.TextEdits),
-    which the driver runs without spatch.  ('smpl', None) otherwise: a
-    semantic patch, which may hand text edits over as well (textedit)."""
-    for line in Path(cocci_file).read_text().splitlines():
-        if line.startswith("// Step:"):
-            words = line[len("// Step:"):].split()
-            if words[:1] == ["text"] and len(words) == 2:
-                return "text", words[1]
-            raise ValueError(f"{cocci_file}: '{line}': expected '// Step: text MODULE'")
-    return "smpl", None
