@@ -36,28 +36,17 @@ virtual report
 @initialize:python@
 @@
 import os, sys
-def _movops_scripts():
-    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
-    for i, a in enumerate(args):
-        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
-            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
-        if a.endswith(".cocci"):
-            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
-    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
-sys.path.insert(0, _movops_scripts())
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
 from movops import stepenv, generate, textedit, dispatchtext
 
 plan = stepenv.load_plan()
-blocked = stepenv.refuse_if_blocked(plan, "movable-ops-dispatch")
-if not blocked and not plan.decoding.defs:
-    # A tree that has its dispatch already (converted, or run on its own
-    # after this step): the users in the plan come from that dispatch.
-    print("movops: movable-ops-dispatch: skipped: no pointer decoding to replace",
-          file=sys.stderr)
-    blocked = True
+mode = "patch"
+# Says why the step changes nothing, if so (a blocked tree, or one that has
+# its dispatch already).
+text = dispatchtext.step(plan)
+blocked = text.skip is not None
 dispatch = plan.dispatch
 users = {u.ops: u for u in plan.users}
-edits, messages = ({}, []) if blocked else dispatchtext.edits(plan)
 
 def is_user(name):
     return not blocked and name in users
@@ -66,6 +55,20 @@ def in_file(p, rel):
     return rel is not None and stepenv.relpath(p[0].file) == rel
 
 first_caller = {}   # file -> line of the first function that calls the decoding
+
+// The mode: from the virtual rule the caller defines (-D report, as
+// coccicheck does), in rules that run after the one above.
+@initialize:python depends on report@
+@@
+mode = "report"
+
+@initialize:python depends on context@
+@@
+mode = "context"
+
+@initialize:python depends on org@
+@@
+mode = "org"
 
 // ---------------------------------------------------------------------------
 // A script that keeps one match of many drops the other environments, with
@@ -236,8 +239,7 @@ identifier ops_fwd.X;
 @@
 - static const struct movable_operations X;
 
+// The text edits go out after spatch's own output (textedit.py says how).
 @finalize:python@
 @@
-mode = next((m for m in ("patch", "report", "context", "org")
-             if m in stepenv._spatch_args()), "patch")
-textedit.finish(edits, mode, messages)
+textedit.finish(text, mode)

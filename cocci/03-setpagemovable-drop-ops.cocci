@@ -28,15 +28,7 @@ virtual report
 @initialize:python@
 @@
 import os, sys
-def _movops_scripts():
-    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
-    for i, a in enumerate(args):
-        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
-            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
-        if a.endswith(".cocci"):
-            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
-    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
-sys.path.insert(0, _movops_scripts())
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
 from movops import stepenv
 
 plan = stepenv.load_plan()

@@ -40,39 +40,31 @@ virtual report
 @initialize:python@
 @@
 import os, sys
-def _movops_scripts():
-    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
-    for i, a in enumerate(args):
-        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
-            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
-        if a.endswith(".cocci"):
-            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
-    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
-sys.path.insert(0, _movops_scripts())
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
 from movops import stepenv, textedit, registration
 
 plan = stepenv.load_plan()
+mode = "patch"
 reg = plan.registration
-edits, messages, skip = {}, [], None
-if stepenv.refuse_if_blocked(plan, "movable-ops-registration"):
-    skip = "the tree has blockers"
-elif not reg.applies:
-    skip = reg.reason or "nothing to register"
-else:
-    try:
-        edits, messages = registration.edits(plan)
-    except textedit.Mismatch as e:
-        skip = str(e) + "; nothing changed"
-if skip:
-    print(f"movops: movable-ops-registration: skipped: {skip}", file=sys.stderr)
-else:
-    # Why the step applies: the users that can be modules, with evidence.
-    for d in reg.decisions:
-        print(f"movops: movable-ops-registration: {d}", file=sys.stderr)
-restore = set() if skip else {e.ops for e in reg.entries if e.restore_static}
+text = registration.step(plan)
+restore = set() if text.skip else {e.ops for e in reg.entries if e.restore_static}
 
 def gets_static(name):
     return name in restore
+
+// The mode: from the virtual rule the caller defines (-D report, as
+// coccicheck does), in rules that run after the one above.
+@initialize:python depends on report@
+@@
+mode = "report"
+
+@initialize:python depends on context@
+@@
+mode = "context"
+
+@initialize:python depends on org@
+@@
+mode = "org"
 
 // Every rule names movable_operations, so spatch only reads the files that
 // do.
@@ -109,8 +101,7 @@ position visible.p;
 @@
 * const struct movable_operations X@p = { ... };
 
+// The text edits go out after spatch's own output (textedit.py says how).
 @finalize:python@
 @@
-mode = next((m for m in ("patch", "report", "context", "org")
-             if m in stepenv._spatch_args()), "patch")
-textedit.finish(edits, mode, messages)
+textedit.finish(text, mode)

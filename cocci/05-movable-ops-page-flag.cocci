@@ -29,37 +29,33 @@ virtual report
 @initialize:python@
 @@
 import os, sys
-def _movops_scripts():
-    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
-    for i, a in enumerate(args):
-        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
-            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
-        if a.endswith(".cocci"):
-            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
-    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
-sys.path.insert(0, _movops_scripts())
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
 from movops import stepenv, textedit, pageflag
 
 plan = stepenv.load_plan()
-edits, messages, skip = {}, [], None
-if stepenv.refuse_if_blocked(plan, "movable-ops-page-flag"):
-    skip = "the tree has blockers"
-elif not plan.flag_step.applies:
-    skip = plan.flag_step.reason
-else:
-    try:
-        edits, messages = pageflag.edits(plan)
-    except textedit.Mismatch as e:
-        skip = str(e) + "; nothing changed"
-if skip:
-    print(f"movops: movable-ops-page-flag: skipped: {skip}", file=sys.stderr)
+mode = "patch"
+text = pageflag.step(plan)
 
 def allowed():
-    return skip is None
+    return text.skip is None
 
 def keep_if(cond):
     if not cond:
         cocci.include_match(False)
+
+// The mode: from the virtual rule the caller defines (-D report, as
+// coccicheck does), in rules that run after the one above.
+@initialize:python depends on report@
+@@
+mode = "report"
+
+@initialize:python depends on context@
+@@
+mode = "context"
+
+@initialize:python depends on org@
+@@
+mode = "org"
 
 @call@
 expression P;
@@ -105,7 +101,7 @@ void __SetPageMovable@p(struct page *page) { ... }
 @script:python@
 p << def.p;
 @@
-keep_if(allowed() and stepenv.relpath(p[0].file) not in edits)
+keep_if(allowed() and stepenv.relpath(p[0].file) not in text.edits)
 
 @depends on patch@
 identifier page;
@@ -118,8 +114,7 @@ declarer name EXPORT_SYMBOL;
 @@
 - EXPORT_SYMBOL(__SetPageMovable);
 
+// The text edits go out after spatch's own output (textedit.py says how).
 @finalize:python@
 @@
-mode = next((m for m in ("patch", "report", "context", "org")
-             if m in stepenv._spatch_args()), "patch")
-textedit.finish(edits, mode, messages)
+textedit.finish(text, mode)

@@ -13,8 +13,12 @@
 // Comments: Only where the tree has PG_movable_ops: elsewhere the new text
 //  would describe a flag the tree does not have, so the step says it is
 //  skipped and why.  A comment that differs from the expected one is
-//  reported and left alone.  Comments are not Coccinelle's to edit: the
-//  change is a text edit (scripts/movops/docstep.py).
+//  reported and left alone.  Comments are not Coccinelle's to edit: this
+//  is a text step (the 'Step:' line below), made by
+//  scripts/movops/docstep.py; apply-series.sh runs it without spatch.
+//  Through spatch (coccicheck), the one rule finds the structure the
+//  comment documents, and the edit of its header is handed over there.
+// Step: text movops.docstep
 // Options: --include-headers --no-includes
 
 virtual patch
@@ -25,41 +29,33 @@ virtual report
 @initialize:python@
 @@
 import os, sys
-def _movops_scripts():
-    args = open("/proc/self/cmdline", "rb").read().decode().split("\0")
-    for i, a in enumerate(args):
-        if a in ("--sp-file", "--cocci-file") and i + 1 < len(args):
-            return os.path.join(os.path.dirname(os.path.abspath(args[i + 1])), "..", "scripts")
-        if a.endswith(".cocci"):
-            return os.path.join(os.path.dirname(os.path.abspath(a)), "..", "scripts")
-    return os.environ.get("MOVOPS_SCRIPTS", "scripts")
-sys.path.insert(0, _movops_scripts())
-from movops import stepenv, textedit, docstep
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
+from movops import stepenv, textedit
 
-edits, messages, skip = {}, [], None
-if textedit.read(docstep.HEADER) is None:
-    skip = f"{docstep.HEADER} does not exist"
-elif not docstep.has_flag():
-    skip = ("the tree has no PG_movable_ops flag (include/linux/page-flags.h), and the "
-            "new comment describes it; the comment stays as it is")
-else:
-    try:
-        edits, messages = docstep.edits()
-    except textedit.Mismatch as e:
-        skip = str(e) + "; nothing changed"
-if skip:
-    print(f"movops: balloon-compaction-doc: skipped: {skip}", file=sys.stderr)
+mode = "patch"
+text = textedit.run_text_step(cocci.cocci_file)
 
-// spatch runs a semantic patch only if some rule can transform code; the
-// change of this step is the text edit made in the finalize rule, so the
-// one transformation rule below names a function no tree has (which also
-// tells spatch's file prefilter to read no file).
+// The mode: from the virtual rule the caller defines (-D report, as
+// coccicheck does), in rules that run after the one above.
+@initialize:python depends on report@
 @@
-@@
-- __movops_balloon_compaction_doc_has_no_smpl_change();
+mode = "report"
 
-@finalize:python@
+@initialize:python depends on context@
 @@
-mode = next((m for m in ("patch", "report", "context", "org")
-             if m in stepenv._spatch_args()), "patch")
-textedit.finish(edits, mode, messages)
+mode = "context"
+
+@initialize:python depends on org@
+@@
+mode = "org"
+
+// spatch reads only the files that name the structure.
+@documented@
+position p;
+@@
+struct balloon_dev_info@p { ... };
+
+@script:python@
+p << documented.p;
+@@
+textedit.finish(text, mode, only=stepenv.relpath(p[0].file))

@@ -15,8 +15,8 @@ find).
 import re
 from pathlib import Path
 
-from . import kbuild
-from .textedit import first_line_of, read
+from . import kbuild, stepenv
+from .textedit import TextEdits, first_line_of, read
 
 DECL_END_RE = re.compile(r"\)\s*;\s*$|^\s*extern\b.*;\s*$")
 
@@ -115,3 +115,17 @@ def edits(plan):
         messages.append((header, at + 1, "declare " + "; ".join(b.strip().splitlines()[-1]
                                                                  for b in blocks)))
     return out, messages
+
+
+def step(plan):
+    """The step's TextEdits; skip says why the whole step, SmPL included,
+    changes nothing."""
+    name = "movable-ops-dispatch"
+    if stepenv.refuse_if_blocked(plan, name):
+        return TextEdits(name, skip="the tree has blockers")
+    if not plan.decoding.defs:
+        # A tree that has its dispatch already (converted, or run on its own
+        # after this step): the users in the plan come from that dispatch.
+        return TextEdits.skipped(name, "no pointer decoding to replace")
+    out, messages = edits(plan)
+    return TextEdits(name, out, messages)

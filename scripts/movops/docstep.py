@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The text edit of the balloon-compaction-doc step (cocci/06-*.cocci).
+"""The balloon-compaction-doc step (cocci/06-*.cocci), a text step: comments
+are not Coccinelle's to edit.
 
 The comment at the top of include/linux/balloon_compaction.h describes
 page->mapping holding the ops.  Once the tree marks movable_ops pages with
@@ -9,8 +10,12 @@ reported and left alone rather than guessed at.
 """
 import re
 
-from .textedit import Mismatch, first_line_of, read, replace_once
+from .textedit import Mismatch, TextEdits, first_line_of, read
 
+STEP = "balloon-compaction-doc"
+# The header and the page flags say everything: a run on its own need not
+# analyse the tree.
+NEEDS_PLAN = False
 HEADER = "include/linux/balloon_compaction.h"
 PAGE_FLAGS = "include/linux/page-flags.h"
 
@@ -64,3 +69,18 @@ def edits():
     messages = [(HEADER, first_line_of(text, "page->mapping is used in context"),
                  "comment says page->mapping holds the address space operations")]
     return {HEADER: (text, new)}, messages
+
+
+def step(plan):
+    """The step's TextEdits (PLAN is unused, see NEEDS_PLAN)."""
+    if read(HEADER) is None:
+        return TextEdits.skipped(STEP, f"{HEADER} does not exist")
+    if not has_flag():
+        return TextEdits.skipped(
+            STEP, "the tree has no PG_movable_ops flag (include/linux/page-flags.h), and the "
+            "new comment describes it; the comment stays as it is")
+    try:
+        out, messages = edits()
+    except Mismatch as e:
+        return TextEdits.skipped(STEP, str(e) + "; nothing changed")
+    return TextEdits(STEP, out, messages)

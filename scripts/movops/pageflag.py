@@ -8,7 +8,8 @@ page_has_movable_ops() accepts are the dispatch's, from the plan.
 """
 import re
 
-from .textedit import Mismatch, first_line_of, read, replace_once
+from . import stepenv
+from .textedit import Mismatch, TextEdits, first_line_of, read, replace_once
 
 PAGE_FLAGS = "include/linux/page-flags.h"
 MIGRATE_H = "include/linux/migrate.h"
@@ -122,3 +123,17 @@ def edits(plan):
         messages.append((PAGE_FLAGS, first_line_of(pf, "struct movable_operations."),
                          "comment says folio->mapping points to movable_operations"))
     return {PAGE_FLAGS: (pf, new), MIGRATE_H: (mh, mnew)}, messages
+
+
+def step(plan):
+    """The step's TextEdits, or why it does not apply."""
+    name = "movable-ops-page-flag"
+    if stepenv.refuse_if_blocked(plan, name):
+        return TextEdits.skipped(name, "the tree has blockers")
+    if not plan.flag_step.applies:
+        return TextEdits.skipped(name, plan.flag_step.reason)
+    try:
+        out, messages = edits(plan)
+    except Mismatch as e:
+        return TextEdits.skipped(name, str(e) + "; nothing changed")
+    return TextEdits(name, out, messages)

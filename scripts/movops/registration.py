@@ -16,9 +16,10 @@ dispatch, statements around #ifdef lines inside init and exit functions.
 The one change SmPL makes is giving the ops objects back their 'static'.
 """
 import re
+import sys
 
-from . import generate, kbuild
-from .textedit import Mismatch, read
+from . import generate, kbuild, stepenv
+from .textedit import Mismatch, TextEdits, read
 
 HEADER = "include/linux/migrate.h"
 FUNC = "set_movable_ops"
@@ -283,3 +284,21 @@ def edits(plan):
             change(header, lambda t, e=e: drop_extern(t, e.ops),
                    f"{e.ops} is named in its own file only: its extern declaration goes")
     return out, messages
+
+
+def step(plan):
+    """The step's TextEdits, or why it does not apply; when it applies, the
+    users that can be modules, with evidence, go to stderr."""
+    name = "movable-ops-registration"
+    reg = plan.registration
+    if stepenv.refuse_if_blocked(plan, name):
+        return TextEdits.skipped(name, "the tree has blockers")
+    if not reg.applies:
+        return TextEdits.skipped(name, reg.reason or "nothing to register")
+    try:
+        out, messages = edits(plan)
+    except Mismatch as e:
+        return TextEdits.skipped(name, str(e) + "; nothing changed")
+    for d in reg.decisions:
+        print(f"movops: {name}: {d}", file=sys.stderr)
+    return TextEdits(name, out, messages)

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import analysis as A
 from . import facts as F
 from . import report
+from . import stepenv
 from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, GitError, Stage, pin_config
 from .prereqs import PREREQS, PrereqMismatch
 from .tree import Tree, TreeError
@@ -59,6 +60,7 @@ class Step:
         m = re.match(r"(\d+)-(.*)\.cocci$", self.path.name)
         self.number = int(m.group(1))
         self.name = m.group(2)
+        self.kind, _ = stepenv.step_kind(self.path)
         desc = [l[4:] if l.startswith("/// ") else l[3:].strip()
                 for l in self.path.read_text().splitlines() if l.startswith("///")]
         while desc and not desc[-1].strip():
@@ -226,25 +228,36 @@ class Run:
 
     # -- the steps ----------------------------------------------------------
     def run_step(self, step, plan_path):
+        """Run STEP on the scratch tree and return its notes.  A semantic
+        patch runs in spatch, which writes its changes in place; a text step
+        ('// Step: text') runs without it.  Either way, standard output is
+        the step's text edits as a diff (movops/textedit.py), applied last."""
         env = F.spatch_env()
         env["MOVOPS_PLAN"] = str(plan_path)
-        text_patch = self.work / f"text-{step.number:02d}.patch"
-        env["MOVOPS_TEXT_PATCH"] = str(text_patch)
-        cmd = ["spatch", "--very-quiet", "-D", "patch", "--sp-file", str(step.path),
-               "--include-headers", "--no-includes", "--in-place", "--timeout", "120",
-               "--jobs", str(self.args.jobs), "--chunksize", "1", "--dir", "."]
+        if step.kind == "text":
+            env["PYTHONPATH"] = str(REPO / "scripts")
+            cmd = [sys.executable, "-m", "movops.textedit", "-D", "patch", str(step.path)]
+        else:
+            # --no-show-diff: what spatch writes in place is not repeated on
+            # standard output, which is left to the text edits.
+            cmd = ["spatch", "--very-quiet", "-D", "patch", "--sp-file", str(step.path),
+                   "--include-headers", "--no-includes", "--in-place", "--no-show-diff",
+                   "--timeout", "120", "--jobs", str(self.args.jobs), "--chunksize", "1",
+                   "--dir", "."]
         res = subprocess.run(cmd, cwd=self.scratch, env=env, text=True,
+                             errors="surrogateescape",
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         notes = [l[len("movops: "):] for l in res.stderr.splitlines()
                  if l.startswith("movops: ")]
         if res.returncode != 0:
-            raise Refusal(f"step {step.path.name} failed (spatch exit {res.returncode}): "
+            what = "spatch" if step.kind != "text" else "text step"
+            raise Refusal(f"step {step.path.name} failed ({what} exit {res.returncode}): "
                           + (res.stderr.strip().splitlines() or ["no message"])[-1])
-        # The step's text edits, on top of what spatch wrote.
-        if text_patch.exists() and text_patch.stat().st_size:
+        if res.stdout:
             p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-d",
-                                str(self.scratch), "-i", str(text_patch)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                str(self.scratch)], input=res.stdout,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               errors="surrogateescape")
             if p.returncode != 0:
                 raise Refusal(f"step {step.path.name}: its text edits do not apply on top of "
                               f"its SmPL changes (a bug in the step): {p.stdout.strip()}")

@@ -7,6 +7,16 @@ ops pointer, where the dispatch lives.  Each step's initialize rule calls
 load_plan(): apply-series.sh computes the analysis once and passes it in the
 environment (MOVOPS_PLAN=file.json); run on its own, for example through
 'make coccicheck', the step analyses the tree it is run on.
+
+A step's Python rules import this package after one line that puts the
+scripts/ directory beside the step's cocci/ on sys.path, found from the
+step's own path (cocci.cocci_file):
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(cocci.cocci_file)), "..", "scripts"))
+    from movops import stepenv
+
+and learn the mode from initialize rules that depend on the virtual rules
+(@initialize:python depends on report@), not from spatch's arguments.
 """
 import json
 import os
@@ -14,20 +24,40 @@ import sys
 from pathlib import Path
 
 
-def _spatch_args():
+def step_kind(cocci_file):
+    """('text', MODULE) for a step whose header says '// Step: text MODULE':
+    a text edit made by MODULE.step(plan) (a movops.textedit.TextEdits),
+    which the driver runs without spatch.  ('smpl', None) otherwise: a
+    semantic patch, which may hand text edits over as well (textedit)."""
+    for line in Path(cocci_file).read_text().splitlines():
+        if line.startswith("// Step:"):
+            words = line[len("// Step:"):].split()
+            if words[:1] == ["text"] and len(words) == 2:
+                return "text", words[1]
+            raise ValueError(f"{cocci_file}: '{line}': expected '// Step: text MODULE'")
+    return "smpl", None
+
+
+def _spatch_dir():
+    """spatch's --dir argument.  Python rules are not told the tree they run
+    on, and it need not be the current directory ('spatch --dir ~/linux',
+    as README.md shows); the one thing read from the command line."""
     try:
-        return Path("/proc/self/cmdline").read_bytes().decode().split("\0")
+        args = Path("/proc/self/cmdline").read_bytes().decode().split("\0")
     except OSError:
-        return []
+        return None
+    for i, a in enumerate(args):
+        if a == "--dir" and i + 1 < len(args):
+            return Path(args[i + 1]).resolve()
+    return None
 
 
 def tree_root():
     """The tree spatch works on: its --dir argument, or the directory that
     holds the files it was given, or the current directory."""
-    args = _spatch_args()
-    for i, a in enumerate(args):
-        if a == "--dir" and i + 1 < len(args):
-            return Path(args[i + 1]).resolve()
+    d = _spatch_dir()
+    if d:
+        return d
     here = Path.cwd()
     for p in [here, *here.parents]:
         if (p / "mm").is_dir() and (p / "Makefile").is_file():
@@ -71,3 +101,4 @@ def relpath(p):
             return str(f)
     s = str(f)
     return s[2:] if s.startswith("./") else s
+
