@@ -7,6 +7,8 @@
 # Debian's python3-pytest.
 PY      := /usr/bin/python3
 PYTEST  := $(PY) -m pytest -p no:cacheprovider
+# Debian's python3 with scripts/ on its import path, for what is not in scripts/.
+SPY     := scripts/py
 export MOVOPS_CACHE ?= $(HOME)/.cache/movops
 
 KDIR    ?=
@@ -113,7 +115,7 @@ demo: deps
 	exit $$rc
 
 bench: deps
-	$(PY) bench/bench-series.py
+	$(SPY) bench/bench-series.py
 	@tree=$$(scripts/prepare-tree.sh -q --pinned 6.12) || exit 1; \
 	rm -rf $(MOVOPS_CACHE)/bench/linux-6.12; mkdir -p $(MOVOPS_CACHE)/bench; \
 	git clone -q --shared "$$tree" $(MOVOPS_CACHE)/bench/linux-6.12 && \
@@ -121,9 +123,9 @@ bench: deps
 	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.email "movops-bench@localhost" && \
 	scripts/apply-series.sh -q --prereq drop-z3fold $(MOVOPS_CACHE)/bench/linux-6.12 && \
 	cloud=$$(scripts/debian-config.sh --pinned cloud-amd64) && \
-	$(PY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
-	$(PY) bench/bench-verify.py --config $$cloud $(MOVOPS_CACHE)/bench/linux-6.12 && \
-	$(PY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
+	$(SPY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(SPY) bench/bench-verify.py --config $$cloud $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	$(SPY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
 
 expected: deps
 	$(PY) scripts/make-expected.py

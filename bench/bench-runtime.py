@@ -3,7 +3,7 @@
 """bench-runtime.py - what the runtime check costs, per guest, and what it
 sees on the unconverted base and on the converted branch.
 
-Usage: bench/bench-runtime.py [--rev REV] [--base REV] [--modules both|no|only]
+Usage: scripts/py bench/bench-runtime.py [--rev REV] [--base REV] [--modules both|no|only]
                               [--cache DIR] [--no-base] [--json FILE] KDIR
 
 Three runs of scripts/runtime-check's check, in a cache directory of the
@@ -37,12 +37,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from bootcheck import BadInput, run  # noqa: E402
-from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
-from bootcheck.report import GUEST_LABELS, counter_rows, table  # noqa: E402
-from bootcheck.source import resolve  # noqa: E402
+from bootcheck import BadInput, run
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+from bootcheck.report import GUEST_LABELS, counter_rows, table
+from bootcheck.source import resolve
 
 
 def git(kdir, *args):

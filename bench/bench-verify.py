@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """bench-verify.py - how long scripts/verify.py takes, against a full build.
 
-Usage: bench/bench-verify.py [--branch NAME] [--base REV] [--runs N]
+Usage: scripts/py bench/bench-verify.py [--branch NAME] [--base REV] [--runs N]
                              [--config FILE]... [--no-full] [--rebuild-full]
                              [--keep] KDIR
 
@@ -42,10 +42,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO / "scripts"))
 
-from verifier.configs import fingerprint  # noqa: E402
-from verifier.util import cache_root  # noqa: E402
+from verifier.configs import fingerprint
+from verifier.util import cache_root
 
 VERIFY = REPO / "scripts" / "verify.py"
 TARGET_COLD = 180.0

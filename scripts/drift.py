@@ -44,11 +44,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
 
-from movops.tree import Tree  # noqa: E402
-from verifier import content, golden  # noqa: E402
-from verifier.util import cache_root  # noqa: E402
+from movops.tree import Tree
+from verifier import content, golden
+from verifier.util import cache_root
 
 PREPARE = REPO / "scripts" / "prepare-tree.sh"
 PINNED = REPO / "scripts" / "pinned-deb.sh"

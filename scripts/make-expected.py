@@ -41,10 +41,9 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
 
-from movops.series import working_set  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from movops.series import working_set
+from movops.tree import Tree
 
 GOLDEN_IDENTITY = ("Movops Tester", "tester@example.org")
 APPLY = REPO / "scripts" / "apply-series.sh"

@@ -27,11 +27,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bootcheck import BadInput, run  # noqa: E402
-from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
-from bootcheck.report import render  # noqa: E402
+from bootcheck import BadInput, run
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+from bootcheck.report import render
 
 
 def main(argv=None):

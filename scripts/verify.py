@@ -20,11 +20,9 @@ Exit: 0 every check passed or was skipped, 1 a check failed (or the
 verifier could not do its work), 2 bad input.
 """
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from verifier.cli import main  # noqa: E402
+from verifier.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,6 @@ work on clones that share its objects.
 import json
 import os
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -20,7 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
 
-sys.path.insert(0, str(SCRIPTS))
 from movops.tree import Tree  # noqa: E402
 from verifier import content, golden  # noqa: E402
 

@@ -6,7 +6,6 @@ written here: no compiler, no kernel tree.
 The trees are plain directories read through movops.tree.Tree (grep -r),
 the same path a plain kernel tree takes.
 """
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 
 from conftest import SCRIPTS
 
-sys.path.insert(0, str(SCRIPTS))
 from movops import kbuild  # noqa: E402
 from movops import kexpr as K  # noqa: E402
 from movops.tree import Tree  # noqa: E402

@@ -9,13 +9,11 @@ line numbers and the base; its content is equal.  A changed hunk is a
 difference that fails the check, never a skip.
 """
 import json
-import sys
 
 import pytest
 
 from conftest import SCRIPTS, golden_unavailable, run
 
-sys.path.insert(0, str(SCRIPTS))
 from verifier import content, golden, report  # noqa: E402
 
 PATCH = """\

@@ -25,7 +25,6 @@ import pytest
 
 from conftest import CACHE, REPO, SCRIPTS, clone_tree, run
 
-sys.path.insert(0, str(SCRIPTS))
 
 from bootcheck import callbacks, check, initramfs, modules, negctl, verdict  # noqa: E402
 from bootcheck.report import render, verify_rows  # noqa: E402

@@ -14,9 +14,6 @@ SCRIPTS = HERE.parent
 REPO = SCRIPTS.parent
 RUNTIME_SRC = REPO / "tests" / "runtime"
 
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
 
 class BadInput(Exception):
     """The caller gave something unusable (not a kernel tree, unknown rev)."""

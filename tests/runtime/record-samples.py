@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """record-samples.py - record tests/runtime/samples/ from real guest runs.
 
-Usage: tests/runtime/record-samples.py [--rev REV] [--out DIR] [--cache DIR] [KDIR]
+Usage: scripts/py tests/runtime/record-samples.py [--rev REV] [--out DIR] [--cache DIR] [KDIR]
 
 KDIR is the converted 6.12 tree (default: the one the runtime test keeps,
 $MOVOPS_CACHE/runtime/series/linux-6.12, branch movable-ops), with the
@@ -37,9 +37,8 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 
-from bootcheck import run  # noqa: E402
+from bootcheck import run
 
 CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
 # What zs_exit() does to give up zsmalloc's registration (the registration
