@@ -30,18 +30,17 @@ Exit: 0 every run passes (and each control fails), 1 otherwise, 2 bad input.
 """
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-
 from bootcheck import BadInput, run
 from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
 from bootcheck.report import GUEST_LABELS, counter_rows, table
 from bootcheck.source import resolve
+from core import cache as cache_layout
 
 
 def git(kdir, *args):
@@ -154,8 +153,7 @@ def main(argv=None):
     def log(msg):
         print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
 
-    cache = Path(args.cache or Path(os.environ.get(
-        "MOVOPS_CACHE", Path.home() / ".cache" / "movops")) / "bench" / "runtime")
+    cache = Path(args.cache or cache_layout.path("bench", "runtime"))
     try:
         resolve(args.kdir, args.rev)        # the runtime check's own messages
         if args.base:

@@ -33,10 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
 from movops import facts as F
 from movops.series import series_steps
+
+REPO = Path(__file__).resolve().parents[1]
+
 
 APPLY = REPO / "scripts" / "apply-series.sh"
 TARGET_RATIO = 3.0

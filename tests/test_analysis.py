@@ -9,10 +9,8 @@ import textwrap
 
 import pytest
 
-from conftest import SCRIPTS
-
-from movops import analysis  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from movops import analysis
+from movops.tree import Tree
 
 BASE = {
     "Makefile": "VERSION = 6\nPATCHLEVEL = 99\n",

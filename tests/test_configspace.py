@@ -7,16 +7,13 @@ The trees are plain directories read through movops.tree.Tree (grep -r),
 the same path a plain kernel tree takes.
 """
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS
-
-from movops import kbuild  # noqa: E402
-from movops import kexpr as K  # noqa: E402
-from movops.tree import Tree  # noqa: E402
-from verifier import configspace as C  # noqa: E402
+from movops import kbuild
+from movops import kexpr as K
+from movops.tree import Tree
+from verifier import configspace as C
 
 
 # -- preprocessor conditions ------------------------------------------------------

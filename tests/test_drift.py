@@ -7,7 +7,7 @@ import importlib.util
 
 from conftest import SCRIPTS, run
 
-from verifier import content  # noqa: E402
+from verifier import content
 
 spec = importlib.util.spec_from_file_location("drift", SCRIPTS / "drift.py")
 drift = importlib.util.module_from_spec(spec)

@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from conftest import SCRIPTS, golden_unavailable, run
+from conftest import golden_unavailable, run
 
-from verifier import content, golden, report  # noqa: E402
+from verifier import content, golden, report
 
 PATCH = """\
 From 1b92e47eb68fef8059bd58515de494314b2111fe Mon Sep 17 00:00:00 2001

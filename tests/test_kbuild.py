@@ -8,10 +8,8 @@ import textwrap
 
 import pytest
 
-from conftest import SCRIPTS
-
-from movops import kbuild  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from movops import kbuild
+from movops.tree import Tree
 
 
 def write(root, files):

@@ -8,7 +8,9 @@ zsmalloc pages, and judge the counters and the kernel log.
 
 See check.run() for the result; scripts/runtime-check.py is the CLI.
 """
-from .common import BadInput, CheckError
+from core.errors import BadInput
+
+from .commands import CheckError
 from .check import run
 
 __all__ = ["run", "BadInput", "CheckError"]

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Running commands and git: one function each, one error (CommandError)."""
+import os
 import subprocess
 
 from .errors import CommandError
@@ -36,3 +37,18 @@ def git(repo, *args, check=True, input=None, env=None, timeout=None, text=True,
               timeout=timeout, text=text,
               what="git " + " ".join(str(a) for a in args[:4]) + f" in {repo}")
     return res if full else res.stdout
+
+
+# Prefix of the commands that run beside the main work (checkpatch, the
+# old-API spatch of verify): they are not on the way to the result, so they
+# take the cores the main work leaves idle instead of slowing it.
+BACKGROUND = ["nice", "-n", "19"]
+
+
+def c_env():
+    """Environment for tools whose messages are parsed: English, no colour."""
+    env = dict(os.environ)
+    env["LC_ALL"] = "C"
+    for k in ("LANG", "LANGUAGE", "GCC_COLORS"):
+        env.pop(k, None)
+    return env

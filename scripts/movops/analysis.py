@@ -23,9 +23,11 @@ so next to each judgement.
 import re
 from pathlib import Path
 
+from core.errors import CommandError
+
 from . import facts as F
 from . import kbuild
-from .tree import Tree, TreeError, git
+from .tree import Tree, git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
 # in a user's files are found from the facts.
@@ -419,13 +421,13 @@ class Analysis:
         try:
             shas = git(self.tree.path, "log", "-n20", "--format=%H", "-G",
                        rf"return &({names});", rev, "--", host, env=env).split()
-        except TreeError:
+        except CommandError:
             return None
         for sha in shas:
             try:
                 diff = git(self.tree.path, "show", "--format=", "--unified=0",
                            "--no-renames", sha, env=env)
-            except TreeError:
+            except CommandError:
                 return None
             out = self._dispatch_commit(sha, diff, host, users)
             if out:

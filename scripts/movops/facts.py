@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from core.errors import EnvironmentFailure
+
 REPO = Path(__file__).resolve().parents[2]
 FACTS_COCCI = REPO / "cocci" / "analysis" / "movable-ops-facts.cocci"
 
@@ -25,7 +27,7 @@ CODE_PATHSPECS = ["*.c", "*.h", ":!Documentation/", ":!tools/", ":!scripts/",
                   ":!samples/"]
 
 
-class SpatchError(Exception):
+class SpatchError(EnvironmentFailure):
     pass
 
 

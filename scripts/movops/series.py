@@ -10,7 +10,6 @@ repository and the branch created.  The user's branch, index and working
 tree are never touched, and an interrupted run leaves no trace.
 """
 import argparse
-import fcntl
 import json
 import os
 import re
@@ -22,12 +21,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from core import cache
+from core.errors import (EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
+                         MovopsError, Refusal)
+from core.locks import Lock, Locked
+from core import proc
+from core.proc import git
+
 from . import analysis as A
 from . import facts as F
 from . import report
-from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, GitError, Stage, pin_config
+from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, Stage, pin_config
 from .prereqs import PREREQS, PrereqMismatch
-from .tree import Tree, TreeError
+from .tree import Tree
 
 REPO = Path(__file__).resolve().parents[2]
 COCCI = REPO / "cocci"
@@ -39,13 +45,8 @@ DEFAULT_BRANCH = "movable-ops"
 # regenerates patches with the same options to compare them with expected/.
 FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12", *FORMAT_PATCH_RESET]
 FORMAT_PATCH_CONFIG = CANONICAL_CONFIG
-CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
-
-EXIT_OK, EXIT_FAIL, EXIT_BLOCKED = 0, 1, 2
-
-
-class Refusal(Exception):
-    """Bad input or a failed run: one line naming the problem and the fix."""
+# Blockers: the answer is no (core.errors).
+EXIT_BLOCKED = EXIT_NO
 
 
 class Interrupted(Exception):
@@ -95,8 +96,7 @@ def series_steps():
 
 def spatch_version():
     try:
-        out = subprocess.run(["spatch", "--version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True).stdout
+        out = proc.run(["spatch", "--version"], stderr=subprocess.STDOUT).stdout
     except FileNotFoundError:
         return None
     m = re.search(r"spatch version (\d+)\.(\d+)\.(\d+)", out)
@@ -120,43 +120,42 @@ class Run:
     def check_input(self):
         a = self.args
         if not self.kdir.is_dir():
-            raise Refusal(f"{a.kdir}: no such directory; give the top of a kernel tree")
+            raise BadInput(f"{a.kdir}: no such directory; give the top of a kernel tree")
         if not (self.kdir / "Makefile").is_file() or not (self.kdir / "mm").is_dir():
-            raise Refusal(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
+            raise BadInput(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
                           "give the top directory of a Linux source tree")
-        res = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--show-toplevel"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        res = git(self.kdir, "rev-parse", "--show-toplevel", check=False, full=True)
         if res.returncode != 0 or Path(res.stdout.strip()).resolve() != self.kdir:
-            raise Refusal(f"{a.kdir}: not a git tree; make a baseline commit first with "
+            raise BadInput(f"{a.kdir}: not a git tree; make a baseline commit first with "
                           f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
         v = spatch_version()
         if v is None:
-            raise Refusal("spatch not found; install Coccinelle: apt-get install coccinelle")
+            raise EnvironmentFailure("spatch not found; install Coccinelle: apt-get install coccinelle")
         if v < MIN_SPATCH:
-            raise Refusal(f"spatch {'.'.join(map(str, v))} is older than "
+            raise EnvironmentFailure(f"spatch {'.'.join(map(str, v))} is older than "
                           f"{'.'.join(map(str, MIN_SPATCH))}, which the series needs; "
                           "install a newer coccinelle")
         for p in a.prereq:
             if p not in PREREQS:
-                raise Refusal(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
+                raise BadInput(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
         try:
             self.base = Tree(self.kdir, a.base)
-        except TreeError:
-            raise Refusal(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
+        except CommandError:
+            raise BadInput(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
         if not self.base.is_kernel_tree():
-            raise Refusal(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
+            raise BadInput(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
                           "or no mm/Makefile)")
         if not (a.analyze or a.dry_run):
             self.identity = self._identity()
             ref = f"refs/heads/{a.branch}"
-            if subprocess.run(["git", "-C", str(self.kdir), "check-ref-format", ref]).returncode:
-                raise Refusal(f"'{a.branch}' is not a valid branch name; choose another with --branch")
+            if git(self.kdir, "check-ref-format", ref, check=False, full=True).returncode:
+                raise BadInput(f"'{a.branch}' is not a valid branch name; choose another with --branch")
             self.old = self._ref(ref)
             if self.old and not a.force:
-                raise Refusal(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
+                raise BadInput(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
                               "--branch NAME or replace it with --force")
             if self.old and self._checked_out(ref):
-                raise Refusal(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
+                raise BadInput(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
                               "another branch or choose another --branch")
         else:
             self.identity = self._identity(required=False)
@@ -164,41 +163,34 @@ class Run:
 
     def _identity(self, required=True):
         def cfg(key):
-            r = subprocess.run(["git", "-C", str(self.kdir), "config", key],
-                               stdout=subprocess.PIPE, text=True)
-            return r.stdout.strip()
+            return git(self.kdir, "config", key, check=False).strip()
         name, email = cfg("user.name"), cfg("user.email")
         if required and not (name and email):
-            raise Refusal("no git identity for the Signed-off-by; set it with "
+            raise BadInput("no git identity for the Signed-off-by; set it with "
                           "'git config user.name ...' and 'git config user.email ...'")
         return (name or "movops", email or "movops@localhost")
 
     def _ref(self, ref):
-        r = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--verify", "-q", ref],
-                           stdout=subprocess.PIPE, text=True)
-        return r.stdout.strip() or None
+        return git(self.kdir, "rev-parse", "--verify", "-q", ref, check=False).strip() or None
 
     def _checked_out(self, ref):
-        out = subprocess.run(["git", "-C", str(self.kdir), "worktree", "list", "--porcelain"],
-                             stdout=subprocess.PIPE, text=True).stdout
+        out = git(self.kdir, "worktree", "list", "--porcelain", check=False)
         return f"branch {ref}" in out.splitlines()
 
     def take_lock(self):
-        gitdir = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--git-common-dir"],
-                                stdout=subprocess.PIPE, text=True).stdout.strip()
-        path = (self.kdir / gitdir / "movops-apply-series.lock").resolve()
-        self.lock = open(path, "w")
+        gitdir = git(self.kdir, "rev-parse", "--git-common-dir", check=False).strip()
+        self.lock = Lock((self.kdir / gitdir / "movops-apply-series.lock").resolve(), timeout=0)
         try:
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Refusal(f"another apply-series run is working on {self.args.kdir}; "
-                          "wait for it to finish")
+            self.lock.__enter__()
+        except Locked:
+            self.lock = None
+            raise EnvironmentFailure(f"another apply-series run is working on "
+                                     f"{self.args.kdir}; wait for it to finish")
 
     def date(self):
         if os.environ.get("SOURCE_DATE_EPOCH"):
             return f"@{int(os.environ['SOURCE_DATE_EPOCH'])} +0000"
-        out = subprocess.run(["git", "-C", str(self.kdir), "log", "-1", "--format=%ct",
-                              self.base.commit], stdout=subprocess.PIPE, text=True).stdout
+        out = git(self.kdir, "log", "-1", "--format=%ct", self.base.commit, check=False)
         return f"@{out.strip()} +0000"
 
     # -- scratch files ------------------------------------------------------
@@ -239,7 +231,7 @@ class Run:
         notes = [l[len("movops: "):] for l in res.stderr.splitlines()
                  if l.startswith("movops: ")]
         if res.returncode != 0:
-            raise Refusal(f"step {step.path.name} failed (spatch exit {res.returncode}): "
+            raise EnvironmentFailure(f"step {step.path.name} failed (spatch exit {res.returncode}): "
                           + (res.stderr.strip().splitlines() or ["no message"])[-1])
         # The step's text edits, on top of what spatch wrote.
         if text_patch.exists() and text_patch.stat().st_size:
@@ -247,7 +239,7 @@ class Run:
                                 str(self.scratch), "-i", str(text_patch)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if p.returncode != 0:
-                raise Refusal(f"step {step.path.name}: its text edits do not apply on top of "
+                raise EnvironmentFailure(f"step {step.path.name}: its text edits do not apply on top of "
                               f"its SmPL changes (a bug in the step): {p.stdout.strip()}")
         return notes
 
@@ -392,7 +384,7 @@ class Run:
         if self.args.output:
             d = Path(self.args.output)
         else:
-            d = CACHE / "reports" / f"{self.kdir.name}-{self.base.commit[:12]}"
+            d = cache.path("reports", f"{self.kdir.name}-{self.base.commit[:12]}")
         d.mkdir(parents=True, exist_ok=True)
         (d / "analysis.txt").write_text(text)
         (d / "analysis.json").write_text(json.dumps(plan, indent=1) + "\n")
@@ -415,7 +407,7 @@ class Run:
         elif self.work and self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
         if self.lock:
-            self.lock.close()
+            self.lock.release()
 
 
 def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
@@ -471,8 +463,9 @@ def parse_args(argv):
         description="Turn the semantic patches of cocci/ into a git commit series on "
                     "the kernel tree KDIR, on a new branch; the checked-out branch, "
                     "index and working tree are never modified.",
-        epilog="Exit status: 0 done or nothing to do, 1 bad input or failure, "
-               "2 stopped on blockers before any commit (report printed and written).")
+        epilog="Exit status: 0 done or nothing to do, 1 stopped on blockers before any "
+               "commit (report printed and written) or a prerequisite that does not fit, "
+               "2 bad input, 3 a tool or command failed.")
     p.add_argument("kdir", metavar="KDIR", help="top of a git kernel tree")
     p.add_argument("--branch", default=DEFAULT_BRANCH,
                    help=f"branch to create (default: {DEFAULT_BRANCH})")
@@ -510,15 +503,12 @@ def main(argv=None):
     signal.signal(signal.SIGHUP, on_term)
     try:
         return run.main()
-    except Refusal as e:
+    except MovopsError as e:
         print(f"apply-series: {e}", file=sys.stderr)
-        return EXIT_FAIL
+        return e.status
     except (KeyboardInterrupt, Interrupted):
         print("apply-series: interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (GitError, F.SpatchError, TreeError) as e:
-        print(f"apply-series: {e}", file=sys.stderr)
-        return EXIT_FAIL
     finally:
         run.cleanup()
 

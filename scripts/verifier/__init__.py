@@ -16,6 +16,6 @@ shared between the checks, and each check's module says how it works:
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
 from .runner import verify
-from .util import BadInput, VerifyError
+from core.errors import BadInput, EnvironmentFailure
 
-__all__ = ["verify", "BadInput", "VerifyError"]
+__all__ = ["verify", "BadInput", "EnvironmentFailure"]

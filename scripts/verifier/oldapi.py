@@ -12,9 +12,8 @@ sees uses spatch cannot parse (inside macros, unparsable code).
 import re
 from pathlib import Path
 
+from core.proc import BACKGROUND, c_env, run
 from movops.tree import Tree
-
-from .util import BACKGROUND, c_env, run
 
 COCCI = Path(__file__).resolve().parent / "old-api.cocci"
 REPORT_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): (?P<msg>movops-old-api: .*)$")

@@ -28,7 +28,8 @@ import shutil
 import threading
 from pathlib import Path
 
-from .util import VerifyError, git, run
+from core.errors import EnvironmentFailure
+from core.proc import git, run
 
 NOSPARSE = ["-c", "core.sparseCheckout=false"]
 MARK = "movops-partial"     # in the worktree's admin directory while partial
@@ -50,7 +51,7 @@ class Worktree:
     def _git(self, *args, input=None):
         res = run(["git", "-C", self.path, *NOSPARSE, *args], input=input)
         if res.returncode != 0:
-            raise VerifyError(f"git {' '.join(args[:3])} in {self.path}: {res.stderr.strip()}")
+            raise EnvironmentFailure(f"git {' '.join(args[:3])} in {self.path}: {res.stderr.strip()}")
         return res.stdout
 
     def _ours(self):
@@ -103,7 +104,7 @@ class Worktree:
         res = run(["git", "-C", self.kdir, "worktree", "add", "-f", "--detach",
                    "--no-checkout", self.path, commit])
         if res.returncode != 0:
-            raise VerifyError(f"git worktree add {self.path}: {res.stderr.strip()}")
+            raise EnvironmentFailure(f"git worktree add {self.path}: {res.stderr.strip()}")
         self._git("read-tree", commit)
         self._partial = False
         files = [f for f in self._git("ls-files", "-z").split("\0") if f]
@@ -207,7 +208,7 @@ class Worktree:
         res = run(["git", "-C", self.path, *NOSPARSE, "-c", "checkout.workers=4", "checkout",
                    "-q", "-f", "--detach", commit])
         if res.returncode != 0:
-            raise VerifyError(f"git checkout {commit[:12]} in {self.path}: {res.stderr.strip()}")
+            raise EnvironmentFailure(f"git checkout {commit[:12]} in {self.path}: {res.stderr.strip()}")
         self.head = commit
 
     def write(self, rel, text):
