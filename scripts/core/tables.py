@@ -6,7 +6,7 @@ def table(header, rows, align="", indent="", strip=True, free_last=None):
     """Lines of a table whose columns are two spaces apart.
 
     ALIGN: one letter per column, 'l' (the default) or 'r'.  INDENT
-    starts every line.  STRIP drops the padding at the end of a line.
+    starts every line.  STRIP drops the padding at the end of a line (never the indent).
     FREE_LAST: the last column is not padded (a free-text summary) and
     its rule is that many dashes.
     """
@@ -18,8 +18,8 @@ def table(header, rows, align="", indent="", strip=True, free_last=None):
                  for i, (c, w) in enumerate(zip(r, widths))]
         if free_last is not None:
             cells.append(str(r[-1]))
-        text = indent + "  ".join(cells)
-        return text.rstrip() if strip else text
+        text = "  ".join(cells)
+        return indent + (text.rstrip() if strip else text)
 
     rule = indent + "  ".join("-" * w for w in widths)
     if free_last is not None:
