@@ -141,15 +141,14 @@ def main():
     ap.add_argument("--expected", default=str(REPO / "expected"),
                     help="where to write (default: expected/ of this repository)")
     args = ap.parse_args()
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
-        for name in args.only or ENTRIES:
-            try:
-                ok &= make(name, Path(args.expected), Path(tmp))
-            except MovopsError as e:
-                print(f"make-expected: {name}: {e}", file=sys.stderr)
-                ok = False
-    return EXIT_OK if ok else EXIT_ENV
+    try:
+        with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
+            # Every entry, even after one that failed.
+            done = [make(name, Path(args.expected), Path(tmp)) for name in args.only or ENTRIES]
+    except MovopsError as e:
+        print(f"make-expected: {e}", file=sys.stderr)
+        return e.status
+    return EXIT_OK if all(done) else EXIT_ENV
 
 
 if __name__ == "__main__":

@@ -38,18 +38,6 @@ def candidate_files(tree, extra_names=()):
     return tree.grep(pattern, CODE_PATHSPECS)
 
 
-def materialize(tree, files, dest):
-    """Write FILES of TREE under DEST (for a revision); return DEST."""
-    texts = tree.read_many(files)
-    for rel, text in texts.items():
-        if text is None:
-            continue
-        p = Path(dest) / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, errors="surrogateescape")
-    return Path(dest)
-
-
 def spatch_env():
     env = dict(os.environ)
     # spatch's Python rules must run on Debian's python3, whatever is first
@@ -89,7 +77,7 @@ def collect(tree, files, scratch=None):
         Path(scratch).mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="facts-", dir=scratch))
     try:
-        materialize(tree, files, root)
+        tree.write_files(files, root)
         out, _ = run_spatch(FACTS_COCCI, root, defines=["report"])
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -194,17 +194,6 @@ class Run:
         return f"@{out.strip()} +0000"
 
     # -- scratch files ------------------------------------------------------
-    def materialize(self, tree, files):
-        texts = tree.read_many(files)
-        self.originals = {}
-        for rel, text in texts.items():
-            if text is None:
-                continue
-            p = self.scratch / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, errors="surrogateescape")
-            self.originals[rel] = text
-
     def changed_files(self):
         changed = []
         for rel, old in self.originals.items():
@@ -334,7 +323,7 @@ class Run:
                      "cannot name an ops object built into a module; registering them")
 
         files = working_set(tree, plan)
-        self.materialize(tree, files)
+        self.originals = tree.write_files(files, self.scratch)
         steps = series_steps()
         for i, step in enumerate(steps, 1):
             t0 = time.time()

@@ -71,6 +71,20 @@ class Tree:
                 pos += size + 1
         return {r: self.read(r) for r in wanted}
 
+    def write_files(self, rels, dest):
+        """Write the files RELS of the tree under DEST (spatch and the steps
+        work on such a copy of a few files, never on the tree); returns
+        {rel: text} of those written (the tree has the others not)."""
+        written = {}
+        for rel, text in self.read_many(rels).items():
+            if text is None:
+                continue
+            p = Path(dest) / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, errors="surrogateescape")
+            written[rel] = text
+        return written
+
     def exists(self, rel):
         return self.read(rel) is not None
 
