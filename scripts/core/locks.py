@@ -27,7 +27,8 @@ class Lock:
         self.waiting = waiting
         self.fd = None
 
-    def __enter__(self):
+    def acquire(self):
+        """Take the lock (see the class); returns self."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
@@ -45,10 +46,17 @@ class Lock:
                     self.waiting(self.path)
                     told = True
                 if deadline is None:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX)
+                    except BaseException:
+                        os.close(fd)
+                        raise
                     self.fd = fd
                     return self
                 time.sleep(min(1, max(0.05, deadline - time.monotonic())))
+
+    def __enter__(self):
+        return self.acquire()
 
     def __exit__(self, *exc):
         self.release()

@@ -179,11 +179,10 @@ class Run:
 
     def take_lock(self):
         gitdir = git(self.kdir, "rev-parse", "--git-common-dir", check=False).strip()
-        self.lock = Lock((self.kdir / gitdir / "movops-apply-series.lock").resolve(), timeout=0)
         try:
-            self.lock.__enter__()
+            self.lock = Lock((self.kdir / gitdir / "movops-apply-series.lock").resolve(),
+                             timeout=0).acquire()
         except Locked:
-            self.lock = None
             raise EnvironmentFailure(f"another apply-series run is working on "
                                      f"{self.args.kdir}; wait for it to finish")
 
