@@ -5,8 +5,8 @@ A cached result is only as good as the code that made it: its key carries
 a hash of the source of every module of this repository that code runs,
 found by following the import lines from the modules named.
 """
-import ast
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,12 @@ def _source(module):
     return None
 
 
+# Import lines, also inside functions; a parenthesised list may span lines.
+# A docstring that looks like one only adds a module to hash.
+IMPORT_RE = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)$", re.M)
+FROM_RE = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+
+
 @lru_cache(maxsize=None)
 def _imports(module):
     """Modules of this repository that MODULE imports (and its packages)."""
@@ -31,20 +37,22 @@ def _imports(module):
     if path is None:
         return ()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    text = path.read_text(errors="replace")
     found = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            found += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")
-                parts = parts[:len(parts) - node.level + 1]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module
-            found.append(base)
-            # 'from pkg import mod' imports a module as well as a name.
-            found += [f"{base}.{a.name}" for a in node.names]
+    for m in IMPORT_RE.finditer(text):
+        found += [n.split()[0] for n in m.group(1).split(",") if n.strip()]
+    for m in FROM_RE.finditer(text):
+        dots, name, names = m.groups()
+        if dots:
+            parts = package.split(".")
+            parts = parts[:len(parts) - len(dots) + 1]
+            base = ".".join(parts + ([name] if name else []))
+        else:
+            base = name
+        found.append(base)
+        # 'from pkg import mod' imports a module as well as a name.
+        found += [f"{base}.{n.split()[0]}" for n in names.strip("()").split(",")
+                  if n.split() and not n.split()[0].startswith("#")]
     out = set()
     for name in found:
         parts = name.split(".")
@@ -82,6 +90,12 @@ def fingerprint(modules, files=()):
     """16 hex digits over the sources of closure(MODULES) and the FILES
     (paths or glob patterns relative to the repository, for the data the
     code reads: .cocci files)."""
+    return _fingerprint(tuple(modules), tuple(files))
+
+
+# The sources do not change while a run uses them.
+@lru_cache(maxsize=None)
+def _fingerprint(modules, files):
     h = hashlib.sha256()
     paths = [_source(m) for m in closure(modules)]
     for pattern in files:

@@ -15,6 +15,8 @@ def run(argv, cwd=None, env=None, input=None, check=False, timeout=None,
     argv = [str(a) for a in argv]
     if text and isinstance(input, bytes):
         text = False
+    elif not text and isinstance(input, str):
+        input = input.encode("utf-8", "surrogateescape")
     try:
         res = subprocess.run(argv, cwd=cwd, env=env, input=input, timeout=timeout,
                              stdout=stdout, stderr=stderr,

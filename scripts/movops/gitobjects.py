@@ -82,9 +82,8 @@ class Stage:
         """git in the repository itself, outside the stage."""
         return git(self.kdir, *args, input=input)
 
-    def git(self, *args, input=None, env=None, binary=False):
-        return git(self.kdir, *args, input=input, env=dict(self.env, **(env or {})),
-                   text=not binary)
+    def git(self, *args, input=None, env=None):
+        return git(self.kdir, *args, input=input, env=dict(self.env, **(env or {})))
 
     def hash_blobs(self, root, rels):
         """Write the files REL (under ROOT) as blobs; {rel: sha}."""

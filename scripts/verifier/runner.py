@@ -42,6 +42,7 @@ from .progress import Progress
 from .store import ResultStore, sha256_text, tool_versions
 from .worktree import Worktree
 
+
 def default_root(kdir):
     h = hashlib.sha256(str(Path(kdir).resolve()).encode()).hexdigest()[:12]
     return cache.path("verify", h)
