@@ -270,12 +270,12 @@ def main(argv=None):
         tj = entry_dir / "tree.json"
         if not tj.is_file() or not golden.golden_patches(entry_dir):
             raise BadInput(f"{entry_dir}: no golden series there; give --entry the name of an "
-                          "expected/ entry with patches")
+                           "expected/ entry with patches")
         meta = json.loads(tj.read_text())
         source = meta.get("source", "")
         if not source.startswith("debian:"):
             raise BadInput(f"expected/{args.entry} was made from {source or 'no source'}, not "
-                          "a Debian package; give an entry with source debian:X.Y")
+                           "a Debian package; give an entry with source debian:X.Y")
         line = source.split(":", 1)[1]
         pkg = f"linux-source-{line}"
         found, pinned, installed = releases(pkg)

@@ -21,11 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import cache
+from core import cache, proc
 from core.errors import (EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
                          MovopsError, Refusal)
 from core.locks import Lock, Locked
-from core import proc
 from core.proc import git
 
 from . import analysis as A
@@ -123,18 +122,19 @@ class Run:
             raise BadInput(f"{a.kdir}: no such directory; give the top of a kernel tree")
         if not (self.kdir / "Makefile").is_file() or not (self.kdir / "mm").is_dir():
             raise BadInput(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
-                          "give the top directory of a Linux source tree")
+                           "give the top directory of a Linux source tree")
         res = git(self.kdir, "rev-parse", "--show-toplevel", check=False, full=True)
         if res.returncode != 0 or Path(res.stdout.strip()).resolve() != self.kdir:
             raise BadInput(f"{a.kdir}: not a git tree; make a baseline commit first with "
-                          f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
+                           f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
         v = spatch_version()
         if v is None:
-            raise EnvironmentFailure("spatch not found; install Coccinelle: apt-get install coccinelle")
+            raise EnvironmentFailure("spatch not found; install Coccinelle: "
+                                     "apt-get install coccinelle")
         if v < MIN_SPATCH:
             raise EnvironmentFailure(f"spatch {'.'.join(map(str, v))} is older than "
-                          f"{'.'.join(map(str, MIN_SPATCH))}, which the series needs; "
-                          "install a newer coccinelle")
+                                     f"{'.'.join(map(str, MIN_SPATCH))}, which the series "
+                                     "needs; install a newer coccinelle")
         for p in a.prereq:
             if p not in PREREQS:
                 raise BadInput(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
@@ -144,19 +144,20 @@ class Run:
             raise BadInput(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
         if not self.base.is_kernel_tree():
             raise BadInput(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
-                          "or no mm/Makefile)")
+                           "or no mm/Makefile)")
         if not (a.analyze or a.dry_run):
             self.identity = self._identity()
             ref = f"refs/heads/{a.branch}"
             if git(self.kdir, "check-ref-format", ref, check=False, full=True).returncode:
-                raise BadInput(f"'{a.branch}' is not a valid branch name; choose another with --branch")
+                raise BadInput(f"'{a.branch}' is not a valid branch name; choose another "
+                               "with --branch")
             self.old = self._ref(ref)
             if self.old and not a.force:
                 raise BadInput(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
-                              "--branch NAME or replace it with --force")
+                               "--branch NAME or replace it with --force")
             if self.old and self._checked_out(ref):
                 raise BadInput(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
-                              "another branch or choose another --branch")
+                               "another branch or choose another --branch")
         else:
             self.identity = self._identity(required=False)
             self.old = None
@@ -167,7 +168,7 @@ class Run:
         name, email = cfg("user.name"), cfg("user.email")
         if required and not (name and email):
             raise BadInput("no git identity for the Signed-off-by; set it with "
-                          "'git config user.name ...' and 'git config user.email ...'")
+                           "'git config user.name ...' and 'git config user.email ...'")
         return (name or "movops", email or "movops@localhost")
 
     def _ref(self, ref):
@@ -219,16 +220,18 @@ class Run:
         notes = [l[len("movops: "):] for l in res.stderr.splitlines()
                  if l.startswith("movops: ")]
         if res.returncode != 0:
-            raise EnvironmentFailure(f"step {step.path.name} failed (spatch exit {res.returncode}): "
-                          + (res.stderr.strip().splitlines() or ["no message"])[-1])
+            raise EnvironmentFailure(f"step {step.path.name} failed "
+                                     f"(spatch exit {res.returncode}): "
+                                     + (res.stderr.strip().splitlines() or ["no message"])[-1])
         # The step's text edits, on top of what spatch wrote.
         if text_patch.exists() and text_patch.stat().st_size:
             p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-d",
                                 str(self.scratch), "-i", str(text_patch)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if p.returncode != 0:
-                raise EnvironmentFailure(f"step {step.path.name}: its text edits do not apply on top of "
-                              f"its SmPL changes (a bug in the step): {p.stdout.strip()}")
+                raise EnvironmentFailure(f"step {step.path.name}: its text edits do not apply "
+                                         "on top of its SmPL changes (a bug in the step): "
+                                         f"{p.stdout.strip()}")
         return notes
 
     def message(self, subject, body, extra=None):
