@@ -7,21 +7,21 @@
 # Debian's python3-pytest.
 PY      := /usr/bin/python3
 PYTEST  := $(PY) -m pytest -p no:cacheprovider
-export MOVOPS_CACHE ?= $(HOME)/.cache/movops
+# Debian's python3 with scripts/ on its import path, for what is not in scripts/.
+SPY     := scripts/py
+# The cache and its parts are defined in scripts/core/cache.py ($MOVOPS_CACHE).
+CACHE     := $(shell $(SPY) -m core.cache)
+DEMO_DIR  := $(shell $(SPY) -m core.cache demo)
+BENCH_DIR := $(shell $(SPY) -m core.cache bench)
 
 KDIR    ?=
 BRANCH  ?= movable-ops
 PREREQ  ?=
 OUT     ?=
-DEMO_DIR := $(MOVOPS_CACHE)/demo
 
-ENSURE  := scripts/ensure-deps.sh
-# What the series and its tests need; kernel builds (verify, runtime) need
-# the build packages too.
-DEPS_SERIES  := coccinelle sparse python3-pytest git patch gcc make perl
-DEPS_BUILD   := flex bison bc libelf-dev libssl-dev libc6-dev
-DEPS_RUNTIME := qemu-system-x86 busybox-static ccache cpio gzip kmod
-DEPS_ALL     := $(DEPS_SERIES) $(DEPS_BUILD) $(DEPS_RUNTIME)
+# Installs what is missing of a purpose's Debian packages (scripts/core/deps.py:
+# series, tests, build, runtime; verify, runtime-check, check-fast, all).
+ENSURE  := $(SPY) -m core.deps
 
 prereq_args = $(foreach p,$(PREREQ),--prereq $(p))
 
@@ -46,7 +46,7 @@ help:
 	@echo "                          golden: a report for maintainers, not part of make check"
 
 deps:
-	@$(ENSURE) $(DEPS_ALL)
+	@$(ENSURE) all
 
 # The fast layer first: a broken step shows in seconds, before any real tree
 # is unpacked.
@@ -56,7 +56,7 @@ check: deps
 	$(PYTEST) -v -m "runtime" tests
 
 check-fast:
-	@$(ENSURE) $(DEPS_SERIES)
+	@$(ENSURE) check-fast
 	$(PYTEST) -v -m "not realtree and not runtime" tests
 
 check-realtree: deps
@@ -69,22 +69,22 @@ need-kdir = @test -n "$(KDIR)" || { echo "make $@: no tree given; run 'make $@ K
 
 analyze:
 	$(need-kdir)
-	@$(ENSURE) $(DEPS_SERIES)
+	@$(ENSURE) series
 	scripts/apply-series.sh --analyze $(if $(OUT),--output $(OUT)) $(prereq_args) $(KDIR)
 
 apply:
 	$(need-kdir)
-	@$(ENSURE) $(DEPS_SERIES)
+	@$(ENSURE) series
 	scripts/apply-series.sh --branch $(BRANCH) $(prereq_args) $(if $(OUT),--output $(OUT)) $(KDIR)
 
 verify:
 	$(need-kdir)
-	@$(ENSURE) $(DEPS_SERIES) $(DEPS_BUILD)
+	@$(ENSURE) verify
 	$(PY) scripts/verify.py --branch $(BRANCH) $(if $(RUNTIME),--runtime) $(KDIR)
 
 runtime-check:
 	$(need-kdir)
-	@$(ENSURE) $(DEPS_ALL)
+	@$(ENSURE) all
 	$(PY) scripts/runtime-check.py --rev $(BRANCH) $(if $(MODULES),--modules $(MODULES)) $(KDIR)
 
 # The demo works on its own clone of the cached, baselined 6.12 tree, made
@@ -113,26 +113,26 @@ demo: deps
 	exit $$rc
 
 bench: deps
-	$(PY) bench/bench-series.py
+	$(SPY) bench/bench-series.py
 	@tree=$$(scripts/prepare-tree.sh -q --pinned 6.12) || exit 1; \
-	rm -rf $(MOVOPS_CACHE)/bench/linux-6.12; mkdir -p $(MOVOPS_CACHE)/bench; \
-	git clone -q --shared "$$tree" $(MOVOPS_CACHE)/bench/linux-6.12 && \
-	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.name "movops bench" && \
-	git -C $(MOVOPS_CACHE)/bench/linux-6.12 config user.email "movops-bench@localhost" && \
-	scripts/apply-series.sh -q --prereq drop-z3fold $(MOVOPS_CACHE)/bench/linux-6.12 && \
+	rm -rf $(BENCH_DIR)/linux-6.12; mkdir -p $(BENCH_DIR); \
+	git clone -q --shared "$$tree" $(BENCH_DIR)/linux-6.12 && \
+	git -C $(BENCH_DIR)/linux-6.12 config user.name "movops bench" && \
+	git -C $(BENCH_DIR)/linux-6.12 config user.email "movops-bench@localhost" && \
+	scripts/apply-series.sh -q --prereq drop-z3fold $(BENCH_DIR)/linux-6.12 && \
 	cloud=$$(scripts/debian-config.sh --pinned cloud-amd64) && \
-	$(PY) bench/bench-verify.py $(MOVOPS_CACHE)/bench/linux-6.12 && \
-	$(PY) bench/bench-verify.py --config $$cloud $(MOVOPS_CACHE)/bench/linux-6.12 && \
-	$(PY) bench/bench-runtime.py $(MOVOPS_CACHE)/bench/linux-6.12
+	$(SPY) bench/bench-verify.py $(BENCH_DIR)/linux-6.12 && \
+	$(SPY) bench/bench-verify.py --config $$cloud $(BENCH_DIR)/linux-6.12 && \
+	$(SPY) bench/bench-runtime.py $(BENCH_DIR)/linux-6.12
 
 expected: deps
 	$(PY) scripts/make-expected.py
 
 # A report, not a gate: it downloads and unpacks every point release
-# (about 1.5 GB each in $(MOVOPS_CACHE)/src), so 'make check' never runs it.
+# (about 1.5 GB each in $MOVOPS_CACHE/src), so 'make check' never runs it.
 drift:
-	@$(ENSURE) $(DEPS_SERIES)
+	@$(ENSURE) series
 	$(PY) scripts/drift.py
 
 clean-cache:
-	rm -rf $(MOVOPS_CACHE)
+	rm -rf $(CACHE)

@@ -3,7 +3,7 @@
 """bench-runtime.py - what the runtime check costs, per guest, and what it
 sees on the unconverted base and on the converted branch.
 
-Usage: bench/bench-runtime.py [--rev REV] [--base REV] [--modules both|no|only]
+Usage: scripts/py bench/bench-runtime.py [--rev REV] [--base REV] [--modules both|no|only]
                               [--cache DIR] [--no-base] [--json FILE] KDIR
 
 Three runs of scripts/runtime-check's check, in a cache directory of the
@@ -30,19 +30,17 @@ Exit: 0 every run passes (and each control fails), 1 otherwise, 2 bad input.
 """
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-from bootcheck import BadInput, run  # noqa: E402
-from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
-from bootcheck.report import GUEST_LABELS, counter_rows, table  # noqa: E402
-from bootcheck.source import resolve  # noqa: E402
+from bootcheck import BadInput, run
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+from bootcheck.report import GUEST_LABELS, counter_rows, table
+from bootcheck.source import resolve
+from core import cache as cache_layout
 
 
 def git(kdir, *args):
@@ -155,8 +153,7 @@ def main(argv=None):
     def log(msg):
         print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
 
-    cache = Path(args.cache or Path(os.environ.get(
-        "MOVOPS_CACHE", Path.home() / ".cache" / "movops")) / "bench" / "runtime")
+    cache = Path(args.cache or cache_layout.path("bench", "runtime"))
     try:
         resolve(args.kdir, args.rev)        # the runtime check's own messages
         if args.base:

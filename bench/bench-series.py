@@ -3,7 +3,7 @@
 """bench-series.py - how long scripts/apply-series.sh takes on the full
 Debian 6.12 tree, against what it cannot avoid doing.
 
-Usage: bench/bench-series.py [--runs N] [--json FILE] [--keep]
+Usage: scripts/py bench/bench-series.py [--runs N] [--json FILE] [--keep]
 
 On a clone of the cached, baselined linux-source-6.12 tree (made by
 scripts/prepare-tree.sh; the one-time baseline commit is not measured):
@@ -33,11 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+from movops import facts as F
+from movops.series import series_steps
 
-from movops import facts as F  # noqa: E402
-from movops.series import series_steps  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+
 
 APPLY = REPO / "scripts" / "apply-series.sh"
 TARGET_RATIO = 3.0

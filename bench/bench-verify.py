@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """bench-verify.py - how long scripts/verify.py takes, against a full build.
 
-Usage: bench/bench-verify.py [--branch NAME] [--base REV] [--runs N]
+Usage: scripts/py bench/bench-verify.py [--branch NAME] [--base REV] [--runs N]
                              [--config FILE]... [--no-full] [--rebuild-full]
                              [--keep] KDIR
 
@@ -40,12 +40,12 @@ import sys
 import time
 from pathlib import Path
 
+from core import cache
+from verifier.configs import fingerprint
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO / "scripts"))
 
-from verifier.configs import fingerprint  # noqa: E402
-from verifier.util import cache_root  # noqa: E402
 
 VERIFY = REPO / "scripts" / "verify.py"
 TARGET_COLD = 180.0
@@ -86,7 +86,7 @@ def full_build(root, rebuild, log):
     if not cfg.exists():
         return None, "no 'full' configuration in the verify directory"
     fp = fingerprint(cfg.read_text())
-    store = cache_root() / "bench-verify" / "full-build.json"
+    store = cache.path("bench-verify", "full-build.json")
     store.parent.mkdir(parents=True, exist_ok=True)
     known = json.loads(store.read_text()) if store.exists() else {}
     if fp in known and not rebuild:
@@ -157,7 +157,7 @@ def main():
     # slower for minutes afterwards (its inode allocator skips and
     # re-reads the recently deleted inodes: recently_deleted()), which
     # would slow each run down by the one before it.
-    roots = [cache_root() / "bench-verify" / f"run-{os.getpid()}-{i}"
+    roots = [cache.path("bench-verify", f"run-{os.getpid()}-{i}")
              for i in range(1, args.runs + 1)]
     for root in roots:
         if root.exists():

@@ -11,5 +11,4 @@
 # use as well.
 
 here=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
-export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
-exec /usr/bin/python3 -m movops.series "$@"
+exec "$here/py" -m movops.series "$@"

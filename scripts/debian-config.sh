@@ -34,7 +34,7 @@ done
 flavour=$1
 pkg=linux-config-$series
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
+cache=$("$here/py" -m core.cache)
 
 src=""
 if [ -n "$pinned" ]; then
@@ -57,7 +57,7 @@ if [ -n "$pinned" ]; then
 	fi
 fi
 if [ -z "$src" ]; then
-	"$here/ensure-deps.sh" "$pkg" >&2
+	"$here/py" -m core.deps "$pkg" >&2
 	version=$(dpkg-query -W -f='${Version}' "$pkg")
 	src=/usr/src/$pkg
 fi

@@ -30,25 +30,28 @@ with each release's patches in DIR/<version>/.
 
 Exit: 0 no drift (every release fetched, the series applied and its
 content equals the golden), 1 drift (on some release the series did not
-apply or its content differs), 2 bad input or a failure of drift.py
-itself, 3 no drift, but some release could not be fetched.
+apply or its content differs), 2 bad input, 3 drift.py could not do its
+work (a command failed) or, with no drift, some release could not be
+fetched (README.md, "Exit status").
 """
 import argparse
 import functools
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+from core import cache
+from core.errors import (EXIT_ENV, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput,
+                         EnvironmentFailure, MovopsError)
+from core.proc import git, run
+from core.tables import table
+from movops.tree import Tree
+from verifier import content, golden
 
-from movops.tree import Tree  # noqa: E402
-from verifier import content, golden  # noqa: E402
-from verifier.util import cache_root  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 PREPARE = REPO / "scripts" / "prepare-tree.sh"
 PINNED = REPO / "scripts" / "pinned-deb.sh"
@@ -56,19 +59,6 @@ APPLY = REPO / "scripts" / "apply-series.sh"
 # The identity scripts/make-expected.py makes the goldens with: the byte
 # comparison on the pinned release needs it.
 IDENTITY = ("Movops Tester", "tester@example.org")
-
-
-class Failure(Exception):
-    """drift.py cannot do its work; one line naming the problem and the fix."""
-
-
-def sh(cmd, check=True, cwd=None):
-    res = subprocess.run([str(c) for c in cmd], cwd=cwd, text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if check and res.returncode != 0:
-        raise Failure(f"{' '.join(map(str, cmd[:3]))} exited {res.returncode}: "
-                      f"{(res.stderr or res.stdout).strip().splitlines()[-1:]}")
-    return res
 
 
 class Progress:
@@ -89,19 +79,17 @@ def debian_sort(versions):
     def cmp(a, b):
         if a == b:
             return 0
-        return -1 if subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode \
-            == 0 else 1
+        return -1 if run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0 else 1
     return sorted(set(versions), key=functools.cmp_to_key(cmp))
 
 
 def releases(pkg):
     """(every version of PKG to run, oldest first; the pinned version; the
     installed version or '')."""
-    pinned = sh([PINNED, "--version", pkg]).stdout.strip()
-    res = sh(["apt-cache", "madison", pkg], check=False)
+    pinned = run([PINNED, "--version", pkg], check=True).stdout.strip()
+    res = run(["apt-cache", "madison", pkg])
     known = [l.split("|")[1].strip() for l in res.stdout.splitlines() if l.count("|") >= 2]
-    installed = sh(["dpkg-query", "-W", "-f=${Status} ${Version}", pkg],
-                   check=False).stdout
+    installed = run(["dpkg-query", "-W", "-f=${Status} ${Version}", pkg]).stdout
     installed = installed.split()[-1] if installed.startswith("install ok installed") else ""
     return debian_sort(known + [pinned] + ([installed] if installed else [])), pinned, installed
 
@@ -110,18 +98,18 @@ def releases(pkg):
 
 def prepare(line, version):
     """(cached tree, '') or (None, why it cannot be fetched)."""
-    res = sh([PREPARE, "-q", "--deb-version", version, line], check=False)
+    res = run([PREPARE, "-q", "--deb-version", version, line])
     if res.returncode == 0:
         return Path(res.stdout.strip().splitlines()[-1]), ""
     why = (res.stderr.strip().splitlines() or [f"exit {res.returncode}"])[-1]
     if res.returncode == 3:
         return None, why
-    raise Failure(f"prepare-tree.sh --deb-version {version} {line}: {why}")
+    raise EnvironmentFailure(f"prepare-tree.sh --deb-version {version} {line}: {why}")
 
 
 def blobs(tree, files):
     """{file: blob id or None} at the cached tree's baseline."""
-    out = sh(["git", "-C", tree, "ls-tree", "HEAD", "--", *files]).stdout
+    out = git(tree, "ls-tree", "HEAD", "--", *files)
     ids = {l.split("\t", 1)[1]: l.split()[2] for l in out.splitlines()}
     return {f: ids.get(f) for f in files}
 
@@ -129,11 +117,11 @@ def blobs(tree, files):
 def clone(tree, dest):
     """A sparse clone (mm/ checked out: apply-series reads the base through
     git) with the golden's identity."""
-    sh(["git", "clone", "-q", "--shared", "--no-checkout", tree, dest])
-    sh(["git", "-C", dest, "sparse-checkout", "set", "--cone", "mm"])
-    sh(["git", "-C", dest, "checkout", "-q"])
-    sh(["git", "-C", dest, "config", "user.name", IDENTITY[0]])
-    sh(["git", "-C", dest, "config", "user.email", IDENTITY[1]])
+    run(["git", "clone", "-q", "--shared", "--no-checkout", tree, dest], check=True)
+    git(dest, "sparse-checkout", "set", "--cone", "mm")
+    git(dest, "checkout", "-q")
+    git(dest, "config", "user.name", IDENTITY[0])
+    git(dest, "config", "user.email", IDENTITY[1])
 
 
 def compare(entry_dir, meta, kdir, out):
@@ -179,7 +167,7 @@ def run_release(args, version, line, meta, entry_dir, pinned_blobs, work, say):
     t = time.monotonic()
     clone(tree, kdir)
     pre = [a for p in meta.get("prereqs", []) for a in ("--prereq", p)]
-    res = sh([APPLY, "-q", *pre, "--output", out, kdir], check=False)
+    res = run([APPLY, "-q", *pre, "--output", out, kdir])
     r["seconds"]["series"] = round(time.monotonic() - t, 1)
     r["exit"] = res.returncode
     if res.returncode != 0:
@@ -218,14 +206,6 @@ def content_cell(r):
     return "DIFFERS: " + "; ".join(parts)
 
 
-def table(rows, header):
-    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    return lines
-
-
 def report_text(rep, results):
     pinned, n_files = rep["pinned"], len(rep["files"])
     since = rep["pinned_linux"]
@@ -246,8 +226,8 @@ def report_text(rep, results):
         secs = sum(r["seconds"].values())
         rows.append((name, r["linux"], f"{len(r['files_changed'])}/{n_files}", applied,
                      content_cell(r), f"{secs:.0f}s"))
-    lines = head + table(rows, ("release", "linux", f"files changed since {since}",
-                                "series applied", "content vs golden", "time"))
+    lines = head + table(("release", "linux", f"files changed since {since}",
+                          "series applied", "content vs golden", "time"), rows)
     lines.append("")
     for r in results:
         if not r["fetched"]:
@@ -281,21 +261,21 @@ def main(argv=None):
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:
-        return 2 if e.code else 0
-    args.output = str(Path(args.output or cache_root() / "drift").resolve())
+        return EXIT_USAGE if e.code else EXIT_OK
+    args.output = str(Path(args.output or cache.path("drift")).resolve())
     say = Progress(args.quiet)
     t0 = time.monotonic()
     try:
         entry_dir = golden.expected_dir() / args.entry
         tj = entry_dir / "tree.json"
         if not tj.is_file() or not golden.golden_patches(entry_dir):
-            raise Failure(f"{entry_dir}: no golden series there; give --entry the name of an "
-                          "expected/ entry with patches")
+            raise BadInput(f"{entry_dir}: no golden series there; give --entry the name of an "
+                           "expected/ entry with patches")
         meta = json.loads(tj.read_text())
         source = meta.get("source", "")
         if not source.startswith("debian:"):
-            raise Failure(f"expected/{args.entry} was made from {source or 'no source'}, not "
-                          "a Debian package; give an entry with source debian:X.Y")
+            raise BadInput(f"expected/{args.entry} was made from {source or 'no source'}, not "
+                           "a Debian package; give an entry with source debian:X.Y")
         line = source.split(":", 1)[1]
         pkg = f"linux-source-{line}"
         found, pinned, installed = releases(pkg)
@@ -303,8 +283,8 @@ def main(argv=None):
         say(f"{len(todo)} releases of {pkg}: {', '.join(todo)}")
         ptree, why = prepare(line, pinned)
         if ptree is None:
-            raise Failure(f"the pinned {pkg}={pinned} cannot be fetched ({why}); move the "
-                          "pin (README, 'Pinned trees')")
+            raise EnvironmentFailure(f"the pinned {pkg}={pinned} cannot be fetched ({why}); "
+                                     "move the pin (README, 'Pinned trees')")
         pinned_blobs = blobs(ptree, meta["files"])
         Path(args.output).mkdir(parents=True, exist_ok=True)
         results = []
@@ -312,9 +292,9 @@ def main(argv=None):
             for v in todo:
                 results.append(run_release(args, v, line, meta, entry_dir, pinned_blobs,
                                            Path(work), say))
-    except Failure as e:
+    except MovopsError as e:
         print(f"drift: {e}", file=sys.stderr)
-        return 2
+        return e.status
     rep = {"entry": args.entry, "line": line, "golden_version": meta.get("version"),
            "prereqs": meta.get("prereqs", []), "files": meta["files"], "pinned": pinned,
            "pinned_linux": Tree(ptree, "HEAD").version(),
@@ -335,10 +315,10 @@ def exit_status(results):
     """1 drift (a release where the series did not apply or its content
     differs), else 3 where a release could not be fetched, else 0."""
     if any(r["fetched"] and not (r["applied"] and r["content_equal"]) for r in results):
-        return 1
+        return EXIT_NO
     if any(not r["fetched"] for r in results):
-        return 3
-    return 0
+        return EXIT_ENV
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ same tree gives the same bytes.  The clone's path is written as <KDIR>.
 The goldens are only as good as their review: read every line of the diff
 before committing it.
 
-Exit: 0 written, 1 a run failed.
+Exit: 0 written, 3 a run did not end as expected or a command failed
+(README.md, "Exit status").
 """
 import argparse
 import json
@@ -40,12 +41,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+from core.errors import EXIT_ENV, EXIT_NO, EXIT_OK, MovopsError
+from core.proc import git, run
+from movops.plan import Plan
+from movops.series import working_set
+from movops.tree import Tree
 
-from movops.plan import Plan  # noqa: E402
-from movops.series import working_set  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 GOLDEN_IDENTITY = ("Movops Tester", "tester@example.org")
 APPLY = REPO / "scripts" / "apply-series.sh"
@@ -55,19 +57,14 @@ PREPARE = REPO / "scripts" / "prepare-tree.sh"
 ENTRIES = {
     "mainline-fixture": ("fixture:mainline", [], 0),
     "6.12-drop-z3fold": ("debian:6.12", ["drop-z3fold"], 0),
-    "6.12": ("debian:6.12", [], 2),
-    "6.1": ("debian:6.1", [], 2),
+    "6.12": ("debian:6.12", [], EXIT_NO),
+    "6.1": ("debian:6.1", [], EXIT_NO),
     "6.1-drop-z3fold-zsmalloc-page-type": ("debian:6.1", ["drop-z3fold", "zsmalloc-page-type"], 0),
 }
 
 # Read by the analysis (Kconfig symbols, obj- lines) besides the files the
 # steps read (movops.series.working_set()).
 KBUILD_READ = ["mm/Kconfig", "mm/Makefile"]
-
-
-def git(cwd, *args):
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, text=True,
-                          stdout=subprocess.PIPE).stdout
 
 
 def set_identity(kdir):
@@ -86,11 +83,10 @@ def clone(source, dest):
         env = dict(os.environ, GIT_AUTHOR_DATE="@0 +0000", GIT_COMMITTER_DATE="@0 +0000",
                    GIT_AUTHOR_NAME="Fixture", GIT_AUTHOR_EMAIL="fixture@example.org",
                    GIT_COMMITTER_NAME="Fixture", GIT_COMMITTER_EMAIL="fixture@example.org")
-        subprocess.run(["git", "-C", str(dest), "commit", "-q", "-m", "fixture base"],
-                       check=True, env=env)
+        git(dest, "commit", "-q", "-m", "fixture base", env=env)
     else:
-        tree = subprocess.run([str(PREPARE), "-q", "--pinned", what], check=True, text=True,
-                              stdout=subprocess.PIPE).stdout.strip().splitlines()[-1]
+        tree = run([PREPARE, "-q", "--pinned", what], check=True,
+                   stderr=None).stdout.strip().splitlines()[-1]
         Path(dest).parent.mkdir(parents=True, exist_ok=True)
         git(Path(dest).parent, "clone", "-q", "--shared", tree, str(dest))
     set_identity(dest)
@@ -111,10 +107,9 @@ def make(name, dest_root, work):
     out = work / name / "out"
     pre = [a for p in prereqs for a in ("--prereq", p)]
     analysis = work / name / "analysis.json"
-    subprocess.run([str(APPLY), "-q", "--analyze", "--json", str(analysis), *pre, str(kdir)],
-                   stdout=subprocess.DEVNULL)
-    res = subprocess.run([str(APPLY), "-q", *pre, "--output", str(out), str(kdir)],
-                         text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run([APPLY, "-q", "--analyze", "--json", analysis, *pre, kdir],
+        stdout=subprocess.DEVNULL, stderr=None)
+    res = run([APPLY, "-q", *pre, "--output", out, kdir])
     if res.returncode != want:
         print(f"make-expected: {name}: apply-series exited {res.returncode}, "
               f"expected {want}:\n{res.stderr}", file=sys.stderr)
@@ -146,11 +141,14 @@ def main():
     ap.add_argument("--expected", default=str(REPO / "expected"),
                     help="where to write (default: expected/ of this repository)")
     args = ap.parse_args()
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
-        for name in args.only or ENTRIES:
-            ok &= make(name, Path(args.expected), Path(tmp))
-    return 0 if ok else 1
+    try:
+        with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
+            # Every entry, even after one that failed.
+            done = [make(name, Path(args.expected), Path(tmp)) for name in args.only or ENTRIES]
+    except MovopsError as e:
+        print(f"make-expected: {e}", file=sys.stderr)
+        return e.status
+    return EXIT_OK if all(done) else EXIT_ENV
 
 
 if __name__ == "__main__":

@@ -13,23 +13,21 @@ status of the run is checked against case.json's "exit".
 after/ is only as good as its review: read every line of the diff before
 committing it.
 
-Exit: 0 written, 1 a run did not exit as its case.json says.
+Exit: 0 written, 2 bad usage, 3 a run did not exit as its case.json says or
+a command failed (README.md, "Exit status").
 """
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from core.errors import EXIT_ENV, EXIT_OK, EXIT_USAGE, MovopsError
+from core.proc import git, run
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 APPLY = REPO / "scripts" / "apply-series.sh"
-
-
-def git(cwd, *args):
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, text=True,
-                          stdout=subprocess.PIPE).stdout
 
 
 def regenerate(case, work):
@@ -42,14 +40,13 @@ def regenerate(case, work):
         "commit", "-q", "-m", "fixture base")
     git(k, "config", "user.name", "Movops Tester")
     git(k, "config", "user.email", "tester@example.org")
-    res = subprocess.run([str(APPLY), "-q", *data["args"], str(k)], text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    res = run([APPLY, "-q", *data["args"], k])
     if res.returncode != data["exit"]:
         print(f"make-fixture-after: {case}: apply-series exited {res.returncode}, "
               f"case.json says {data['exit']}:\n{res.stdout}{res.stderr}", file=sys.stderr)
         return False
-    if subprocess.run(["git", "-C", str(k), "rev-parse", "-q", "--verify",
-                       "refs/heads/movable-ops"], stdout=subprocess.DEVNULL).returncode == 0:
+    if git(k, "rev-parse", "-q", "--verify", "refs/heads/movable-ops",
+           check=False, full=True).returncode == 0:
         git(k, "checkout", "-q", "movable-ops")
     shutil.rmtree(k / ".git")
     after = FIXTURES / case / "after"
@@ -63,17 +60,21 @@ def main():
     cases = sys.argv[1:] or sorted(p.parent.name for p in FIXTURES.glob("*/case.json"))
     if any(a.startswith("-") for a in cases):
         print(__doc__)
-        return 0 if cases in (["-h"], ["--help"]) else 1
+        return EXIT_OK if cases in (["-h"], ["--help"]) else EXIT_USAGE
     unknown = [c for c in cases if not (FIXTURES / c / "case.json").exists()]
     if unknown:
         print(f"make-fixture-after: no case {', '.join(unknown)} in {FIXTURES}",
               file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     ok = True
     with tempfile.TemporaryDirectory(prefix="movops-fixtures-") as tmp:
         for case in cases:
-            ok &= regenerate(case, Path(tmp))
-    return 0 if ok else 1
+            try:
+                ok &= regenerate(case, Path(tmp))
+            except MovopsError as e:
+                print(f"make-fixture-after: {case}: {e}", file=sys.stderr)
+                ok = False
+    return EXIT_OK if ok else EXIT_ENV
 
 
 if __name__ == "__main__":

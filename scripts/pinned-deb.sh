@@ -48,7 +48,7 @@ case "$1" in
      [ -n "$pkg" ] && [ -n "$version" ] || { echo "pinned-deb: '$1': give PACKAGE=VERSION" >&2; exit 1; } ;;
 *)   pkg=$1; version=$("$0" --version "$pkg") || exit 1 ;;
 esac
-cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
+cache=$("$here/py" -m core.cache) || exit 3
 debs=$cache/debs
 unavailable() {
 	if [ -n "$try" ]; then echo "$1"; else echo "pinned-deb: $1" >&2; fi

@@ -48,7 +48,7 @@ done
 version=$1
 pkg=linux-source-$version
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${MOVOPS_CACHE:-$HOME/.cache/movops}
+cache=$("$here/py" -m core.cache)
 mkdir -p "$cache/src"
 
 # '~' and ':' are legal in Debian versions and awkward in paths.
@@ -82,7 +82,7 @@ fi
 if [ -n "$deb" ]; then
 	full=$want
 else
-	"$here/ensure-deps.sh" "$pkg" >&2
+	"$here/py" -m core.deps "$pkg" >&2
 	full=$(dpkg-query -W -f='${Version}' "$pkg")
 fi
 tarball=/usr/src/$pkg.tar.xz

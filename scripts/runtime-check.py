@@ -19,7 +19,8 @@ dispatch broken on purpose in a private copy (the negative control), and
 the modular guest built at the series' commit before its registration
 step (the static-dispatch control).  KDIR is never written to.
 
-Exit: 0 pass, 1 fail, 2 bad input.
+Exit: 0 pass, 1 fail, 2 bad input, 3 the check could not be carried out at
+all (README.md, "Exit status").
 """
 import argparse
 import json
@@ -27,11 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bootcheck import BadInput, run  # noqa: E402
-from bootcheck.check import DEFAULT_MODULES, MODULES_MODES  # noqa: E402
-from bootcheck.report import render  # noqa: E402
+from bootcheck import run
+from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
+from bootcheck.report import render
+from core.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, MovopsError
 
 
 def main(argv=None):
@@ -39,7 +39,8 @@ def main(argv=None):
         prog="runtime-check.py",
         description="Boot a kernel built from KDIR at REV and prove balloon and "
                     "zsmalloc pages still migrate through the movable_ops dispatch.",
-        epilog="Exit: 0 pass (and each control fails), 1 fail, 2 bad input.")
+        epilog="Exit: 0 pass (and each control fails), 1 fail, 2 bad input, 3 the check "
+               "could not be carried out at all.")
     ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
     ap.add_argument("--rev", default="movable-ops", help="revision to check (default: %(default)s)")
     ap.add_argument("--json", metavar="FILE", help="write the full result as JSON to FILE")
@@ -55,7 +56,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.smp < 1:
         print("runtime-check: --smp must be at least 1", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     t0 = time.monotonic()
 
     def log(msg):
@@ -65,14 +66,14 @@ def main(argv=None):
         result = run(args.kdir, rev=args.rev, cache_dir=args.cache,
                      negative_control=not args.no_negative_control, smp=args.smp, log=log,
                      modules=args.modules, static_control=not args.no_static_control)
-    except BadInput as e:
+    except MovopsError as e:
         print(f"runtime-check: {e}", file=sys.stderr)
-        return 2
+        return e.status
     print()
     print(render(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
-    return 0 if result["ok"] else 1
+    return EXIT_OK if result["ok"] else EXIT_NO
 
 
 if __name__ == "__main__":

@@ -16,15 +16,13 @@ with --runtime also the QEMU boot check of scripts/bootcheck, one row per
 guest (built-in, modular; --modules chooses).  Prints one
 row per check; --json writes the same with a top-level "ok".
 
-Exit: 0 every check passed or was skipped, 1 a check failed (or the
-verifier could not do its work), 2 bad input.
+Exit: 0 every check passed or was skipped, 1 a check failed, 2 bad input,
+3 the verifier could not do its work (README.md, "Exit status").
 """
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from verifier.cli import main  # noqa: E402
+from verifier.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,21 +8,17 @@ commit by scripts/prepare-tree.sh.  Tests never touch that cached tree; they
 work on clones that share its objects.
 """
 import json
-import os
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
+from movops.tree import Tree
+from verifier import content, golden
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
-CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
-
-sys.path.insert(0, str(SCRIPTS))
-from movops.tree import Tree  # noqa: E402
-from verifier import content, golden  # noqa: E402
 
 
 def run(cmd, cwd=None, check=True, env=None, timeout=None, input=None):

@@ -5,16 +5,11 @@ the mark, by every caller, or on every page it allocates), whether type
 and mark agree when pages are un-marked or freed, release wrappers, and
 whether its object can be a module.  The facts come from the real
 cocci/analysis/movable-ops-facts.cocci (spatch), on a plain directory."""
-import sys
 import textwrap
 
-import pytest
 
-from conftest import SCRIPTS
-
-sys.path.insert(0, str(SCRIPTS))
-from movops import analysis  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from movops import analysis
+from movops.tree import Tree
 
 BASE = {
     "Makefile": "VERSION = 6\nPATCHLEVEL = 99\n",

@@ -28,7 +28,8 @@ import pytest
 
 from conftest import (SCRIPTS, assert_report_equals_golden, assert_series_equals_golden,
                       change_one_added_line, clone_tree, run)
-from verifier import golden  # noqa: E402  (conftest puts scripts/ on the path)
+from core.errors import EXIT_ENV, EXIT_NO, EXIT_USAGE
+from verifier import golden
 
 pytestmark = pytest.mark.realtree
 
@@ -187,7 +188,7 @@ def test_reproducible(s612, tmp_path):
 
 def test_branch_exists_then_force(s612):
     res = apply(s612.kdir, "--prereq", "drop-z3fold")
-    assert res.returncode == 1
+    assert res.returncode == EXIT_USAGE
     err = res.stderr.strip().splitlines()
     assert len(err) == 1 and "branch 'movable-ops' exists" in err[0] and "--force" in err[0]
     tip = git(s612.kdir, "rev-parse", "movable-ops")
@@ -275,7 +276,7 @@ def test_second_concurrent_run_refuses(s612):
     second = apply(k, "--prereq", "drop-z3fold", "--branch", "second")
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    assert second.returncode == 1
+    assert second.returncode == EXIT_ENV
     assert second.stderr.strip() == \
         f"apply-series: another apply-series run is working on {k}; wait for it to finish"
     assert "second" not in git(k, "branch", "--list", "second")
@@ -364,7 +365,7 @@ def test_stock_tree_stops_on_blockers(version, tmp_path):
     k = clone_tree(version, tmp_path / "linux", sparse=["mm", "include", "drivers/virtio"])
     before = user_state(k)
     res = apply(k, "--output", tmp_path / "out")
-    assert res.returncode == 2, res.stdout + res.stderr
+    assert res.returncode == EXIT_NO, res.stdout + res.stderr
     assert user_state(k) == before
     assert git(k, "branch", "--list").strip() == "* master"
     report = (tmp_path / "out" / "analysis.txt").read_text()
@@ -447,7 +448,7 @@ def test_plain_tree_refused_then_baselined(tmp_path):
     subprocess.run(["tar", "-x", "-C", str(plain)], input=archive, check=True)
     assert "/*" in (plain / ".gitignore").read_text().splitlines()
     res = apply(plain, "--analyze")
-    assert res.returncode == 1
+    assert res.returncode == EXIT_USAGE
     err = res.stderr.strip().splitlines()
     assert len(err) == 1 and "not a git tree" in err[0] and "baseline-tree.sh" in err[0]
     assert not (plain / ".git").exists()
@@ -462,5 +463,5 @@ def test_plain_tree_refused_then_baselined(tmp_path):
     run(["git", "-C", str(plain), "config", "user.name", "Movops Tester"])
     run(["git", "-C", str(plain), "config", "user.email", "tester@example.org"])
     res = apply(plain, "--analyze")
-    assert res.returncode == 2
+    assert res.returncode == EXIT_NO
     assert "mm/z3fold.c:1053: z3fold_mops pages carry no page type" in res.stdout

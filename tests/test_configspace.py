@@ -6,19 +6,14 @@ written here: no compiler, no kernel tree.
 The trees are plain directories read through movops.tree.Tree (grep -r),
 the same path a plain kernel tree takes.
 """
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS
-
-sys.path.insert(0, str(SCRIPTS))
-from movops import kbuild  # noqa: E402
-from movops import kexpr as K  # noqa: E402
-from movops.tree import Tree  # noqa: E402
-from verifier import configspace as C  # noqa: E402
+from movops import kbuild
+from movops import kexpr as K
+from movops.tree import Tree
+from verifier import configspace as C
 
 
 # -- preprocessor conditions ------------------------------------------------------

@@ -4,12 +4,10 @@ Debian versions, the report's rows and its exit status.  The drift run
 itself (every point release of 6.12) is 'make drift', a report for
 maintainers, not part of the tests."""
 import importlib.util
-import sys
 
 from conftest import SCRIPTS, run
 
-sys.path.insert(0, str(SCRIPTS))
-from verifier import content  # noqa: E402
+from verifier import content
 
 spec = importlib.util.spec_from_file_location("drift", SCRIPTS / "drift.py")
 drift = importlib.util.module_from_spec(spec)

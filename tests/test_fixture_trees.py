@@ -203,7 +203,7 @@ def test_case_json(case):
         f"{case}/case.json keys: {sorted(data)}"
     assert isinstance(data["description"], str) and data["description"]
     assert isinstance(data["args"], list) and all(isinstance(a, str) for a in data["args"])
-    assert data["exit"] in (0, 2)
+    assert data["exit"] in (0, 1)
     assert isinstance(data["output_contains"], list)
     assert all(isinstance(s, str) and s for s in data["output_contains"])
     configs = data["configs"]

@@ -9,14 +9,12 @@ line numbers and the base; its content is equal.  A changed hunk is a
 difference that fails the check, never a skip.
 """
 import json
-import sys
 
 import pytest
 
-from conftest import SCRIPTS, golden_unavailable, run
+from conftest import golden_unavailable, run
 
-sys.path.insert(0, str(SCRIPTS))
-from verifier import content, golden, report  # noqa: E402
+from verifier import content, golden, report
 
 PATCH = """\
 From 1b92e47eb68fef8059bd58515de494314b2111fe Mon Sep 17 00:00:00 2001

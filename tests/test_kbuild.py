@@ -4,16 +4,12 @@ line (#if nest), the obj- lines that build a file, Kconfig's depends and
 selects, and the guard format of a dispatch branch.  derive_config(), which
 runs the kernel's kconfig, is exercised by the real-tree and runtime
 layers."""
-import sys
 import textwrap
 
 import pytest
 
-from conftest import SCRIPTS
-
-sys.path.insert(0, str(SCRIPTS))
-from movops import kbuild  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from movops import kbuild
+from movops.tree import Tree
 
 
 def write(root, files):

@@ -4,16 +4,13 @@ exactly, and a file this code cannot read is refused with one line that
 names the field and the fix, not misread."""
 import json
 import shutil
-import sys
 
 import pytest
 
-from conftest import REPO, SCRIPTS, run
-
-sys.path.insert(0, str(SCRIPTS))
-from movops import analysis  # noqa: E402
-from movops.plan import PLAN_VERSION, Plan, PlanError, User  # noqa: E402
-from movops.tree import Tree  # noqa: E402
+from conftest import REPO, run
+from movops import analysis
+from movops.plan import PLAN_VERSION, Plan, PlanError, User
+from movops.tree import Tree
 
 FIXTURE = REPO / "tests" / "fixtures" / "v6.12-drop-z3fold" / "before"
 

@@ -10,7 +10,6 @@ The converted tree comes from scripts/apply-series.sh --prereq drop-z3fold
 on a clone of the cached 6.12 tree (conftest.clone_tree), kept in the cache
 and converted again when the series' inputs change.
 """
-import fcntl
 import gzip
 import hashlib
 import json
@@ -23,12 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CACHE, REPO, SCRIPTS, clone_tree, run
-
-sys.path.insert(0, str(SCRIPTS))
-
-from bootcheck import callbacks, check, initramfs, modules, negctl, verdict  # noqa: E402
-from bootcheck.report import render, verify_rows  # noqa: E402
+from bootcheck import callbacks, check, initramfs, modules, negctl, verdict
+from bootcheck.report import render, verify_rows
+from conftest import REPO, SCRIPTS, clone_tree, run
+from core import cache
+from core.locks import Lock
 
 SAMPLES = REPO / "tests" / "runtime" / "samples"
 USERS = [
@@ -933,10 +931,8 @@ def converted_tree():
     series inputs changed, so that a warm rerun needs no clone.
     """
     apply = SCRIPTS / "apply-series.sh"
-    dest = CACHE / "runtime" / "series" / "linux-6.12"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(dest.parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    dest = cache.path("runtime", "series", "linux-6.12")
+    with Lock(dest.parent / ".lock"):
         if not (dest / ".git").exists():
             if dest.exists():
                 shutil.rmtree(dest)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run
+from core.errors import EXIT_NO
 import test_fixture_trees as trees
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -69,7 +70,7 @@ def series(case, tmp_path_factory):
 
 
 CASES = trees.cases()
-# The cases that make a series: the others are refused (exit status 2) or
+# The cases that make a series: the others are refused (exit status 1) or
 # are already converted (after/ is before/); test_exit_and_output and
 # test_after_tree judge those.
 SERIES_CASES = [c for c in CASES if trees.case_json(c)["exit"] == 0
@@ -240,7 +241,7 @@ def test_doc_step_runs_after_flag_step(tmp_path_factory):
 def test_blocked_case_makes_no_branch(tmp_path_factory):
     for case in ("v6.12", "v6.1", "mark-type-disagree"):
         repo, res, _ = series(case, tmp_path_factory)
-        assert res.returncode == 2
+        assert res.returncode == EXIT_NO
         assert len(git(repo, "branch", "--list").splitlines()) == 1, case
         assert git(repo, "status", "--porcelain") == ""
 
@@ -304,7 +305,7 @@ def test_address_space_era_one_blocker(tmp_path):
     """Before v6.0 there is no ops pointer to stop storing: one blocker that
     says so, not one per __SetPageMovable(page, mapping) call."""
     res, a = _analysis("address-space-era", tmp_path)
-    assert res.returncode == 2, res.stdout + res.stderr
+    assert res.returncode == EXIT_NO, res.stdout + res.stderr
     assert [(b["kind"], b["file"], b["line"]) for b in a["blockers"]] == \
         [("no-movable-operations", "include/linux/migrate.h", 40)]
     assert "predates struct movable_operations (v6.0)" in a["blockers"][0]["problem"]

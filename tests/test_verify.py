@@ -25,19 +25,14 @@ import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import SCRIPTS, change_one_added_line, clone_tree, debian_config, run
-
-sys.path.insert(0, str(SCRIPTS))
-
-from verifier import clines, diag, golden, report  # noqa: E402
-from verifier import checkpatch as cp  # noqa: E402
-from verifier import oldapi  # noqa: E402
-from verifier import series as ser  # noqa: E402
+from verifier import checkpatch as cp
+from verifier import clines, diag, golden, oldapi, report
+from verifier import commits as ser
 
 VERIFY = SCRIPTS / "verify.py"
 PY = "/usr/bin/python3"

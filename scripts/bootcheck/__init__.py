@@ -8,14 +8,9 @@ zsmalloc pages, and judge the counters and the kernel log.
 
 See check.run() for the result; scripts/runtime-check.py is the CLI.
 """
-import sys as _sys
-from pathlib import Path as _Path
+from core.errors import BadInput
 
-_scripts = str(_Path(__file__).resolve().parent.parent)
-if _scripts not in _sys.path:
-    _sys.path.insert(0, _scripts)
-
-from .common import BadInput, CheckError  # noqa: E402
-from .check import run  # noqa: E402
+from .commands import CheckError
+from .check import run
 
 __all__ = ["run", "BadInput", "CheckError"]

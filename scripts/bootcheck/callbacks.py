@@ -16,18 +16,17 @@ ops object is still defined in the revision itself.
 Each analysis takes several seconds of spatch; results are kept in the
 cache by commit and by a digest of the analysis code.
 """
-import hashlib
 import json
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from .common import REPO, BadInput
-
+from core import fingerprint as code
+from core.errors import BadInput
+from core.proc import git
 from movops import analysis
-from movops.tree import Tree, TreeError
+from movops.tree import Tree
 
 # How far back a converted revision's users are looked for: a series is a
 # handful of commits; a tree with no user in this many is not one of ours.
@@ -36,12 +35,7 @@ MAX_ANCESTORS = 32
 
 def _code_digest():
     """Changes when the analysis could give another answer."""
-    h = hashlib.sha256()
-    files = sorted((REPO / "scripts" / "movops").glob("*.py"))
-    files += sorted((REPO / "cocci" / "analysis").glob("*.cocci"))
-    for f in files:
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:16]
+    return code.fingerprint(["movops.analysis"], ["cocci/analysis/*.cocci"])
 
 
 def _analyze(kdir, commit, cache):
@@ -69,12 +63,7 @@ def _analyze(kdir, commit, cache):
 
 
 def _first_parents(kdir, commit, n):
-    res = subprocess.run(["git", "-C", str(kdir), "rev-list", "--first-parent",
-                          f"--max-count={n}", commit], text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if res.returncode != 0:
-        raise TreeError(res.stderr.strip())
-    return res.stdout.split()
+    return git(kdir, "rev-list", "--first-parent", f"--max-count={n}", commit).split()
 
 
 def _still_defined(tree, user):
@@ -111,6 +100,6 @@ def migrate_callbacks(kdir, rev, cache=None):
     """{ops name: migrate callback} of the users of REV in KDIR."""
     try:
         found, _ = users(kdir, rev, cache)
-    except Exception as e:          # TreeError, spatch and git failures alike
+    except Exception as e:          # spatch and git failures alike
         raise BadInput(f"cannot read the movable_ops users of {kdir} at {rev}: {e}")
     return {u["ops"]: u["migrate_page"] for u in found if u["migrate_page"]}

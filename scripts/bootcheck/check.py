@@ -16,14 +16,17 @@ Two controls, each a kernel that must FAIL the same check:
     (apply-series.sh --dispatch static) has nothing to compare with, and
     the result says so.
 """
-import subprocess
 import time
 from pathlib import Path
 
-from . import callbacks, guest, initramfs, kernel, modules, negctl, source, verdict
-from .common import BadInput, CheckError, Lock, cache_root, ensure_deps
-
+from core import cache as cache_layout
+from core import deps
+from core.errors import BadInput, EnvironmentFailure
+from core.locks import Lock
+from core.proc import git
 from movops.tree import Tree
+
+from . import callbacks, guest, initramfs, kernel, modules, negctl, source, verdict
 
 # --modules: which guests run.
 MODULES_MODES = {"both": ("builtin", "modular"), "no": ("builtin",), "only": ("modular",)}
@@ -66,8 +69,10 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
     if modules not in MODULES_MODES:
         raise BadInput(f"--modules {modules}: give one of {', '.join(MODULES_MODES)}")
     kdir, commit = source.resolve(kdir, rev)
-    ensure_deps(log)
-    cache = cache_root(cache_dir)
+    if not deps.ensure("runtime-check", log=log):
+        log("some packages could not be installed; the check may fail for that reason")
+    cache = Path(cache_dir) if cache_dir is not None else cache_layout.path("runtime")
+    cache.mkdir(parents=True, exist_ok=True)
     t_all = time.monotonic()
     version = Tree(kdir, commit).version()
     slot = version
@@ -113,7 +118,8 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
                    mem_mb=mem_mb, src=cache / "src" / slot, rundir=cache / "runs" / slot)
     builds = {"builtin": cache / "build" / slot, "modular": cache / "build" / f"{slot}-modular"}
     timings = result["timings"]
-    with Lock(cache / "locks" / f"{slot}.lock", log=log, what=f"cache slot {slot}"):
+    with Lock(cache / "locks" / f"{slot}.lock", timeout=3600,
+              waiting=lambda p: log(f"waiting for another run using the cache slot {slot} ({p})")):
         try:
             t = time.monotonic()
             source.export(kdir, commit, ctx.src, log)
@@ -121,7 +127,7 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
             t = time.monotonic()
             ctx.base_initrd = initramfs.make(cache, log)
             timings["initramfs_s"] = round(time.monotonic() - t, 1)
-        except CheckError as e:
+        except EnvironmentFailure as e:
             result["errors"].append(str(e))
             log(f"  ERROR: {e}")
         else:
@@ -217,7 +223,7 @@ def _check_guest(ctx, name, commit, build_dir, logdir):
         ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
                 + (", modules" if b["plan"] else "") + ")")
         run = _guest_run(ctx, b, smp, logdir)
-    except CheckError as e:
+    except EnvironmentFailure as e:
         g["errors"].append(str(e))
         g["reasons"].append(f"the {name} guest could not be checked: {str(e).splitlines()[0]}")
         ctx.log(f"  ERROR: {e}")
@@ -297,7 +303,7 @@ def _negative_control(ctx, name, commit, good_build, mode):
         out["rebuilt"] = b["rebuilt"]
         ctx.log("  booting it")
         run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "negctl")
-    except CheckError as e:
+    except EnvironmentFailure as e:
         out["reasons"] = [f"the negative control could not be run: {e}"]
         ctx.log(f"  negative control not run: {e}")
         return out
@@ -321,13 +327,12 @@ def _negative_control(ctx, name, commit, good_build, mode):
 def registration_commit(kdir, tip):
     """(commit of the registration step in TIP's series, its parent: the
     static-dispatch commit), or (None, None)."""
-    from verifier.series import step_commit
+    from verifier.commits import step_commit
     reg = step_commit(kdir, tip, REGISTRATION_STEP)
     if reg is None:
         return None, None
-    res = subprocess.run(["git", "-C", str(kdir), "rev-parse", "--verify", "-q", f"{reg}^"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return reg, (res.stdout.strip() or None)
+    return reg, (git(kdir, "rev-parse", "--verify", "-q", f"{reg}^", check=False).strip()
+                 or None)
 
 
 def static_outcome(run, users):
@@ -375,7 +380,7 @@ def _static_control(ctx, tip, tip_build):
         out["objects_compiled"] = b["objects_compiled"]
         ctx.log("  booting it")
         run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "modular-static")
-    except CheckError as e:
+    except EnvironmentFailure as e:
         out["ok"] = False
         out["reasons"] = [f"the static-dispatch control could not be run: {e}"]
         ctx.log(f"  static-dispatch control not run: {e}")

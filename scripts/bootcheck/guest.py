@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import CheckError, kill_group
+from .commands import CheckError, kill_group
 
 MEM_MB = 512
 # Phase deadlines in seconds under TCG; KVM is much faster and uses them too.

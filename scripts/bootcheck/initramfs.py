@@ -18,7 +18,9 @@ import stat
 import subprocess
 from pathlib import Path
 
-from .common import RUNTIME_SRC, CheckError, run_cmd
+from .commands import CheckError, run_cmd
+
+RUNTIME_SRC = Path(__file__).resolve().parents[2] / "tests" / "runtime"
 
 BUSYBOX = Path("/bin/busybox")
 TEST_SOURCE = RUNTIME_SRC / "movtest.c"

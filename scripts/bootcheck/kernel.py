@@ -13,10 +13,11 @@ import shutil
 import time
 from pathlib import Path
 
-from .common import CheckError, run_cmd
-
+from core import fingerprint as code
 from movops import kbuild
 from movops.tree import Tree
+
+from .commands import CheckError, run_cmd
 
 # What a booting guest needs, and why tinyconfig lacks it.
 GUEST_OPTIONS = [
@@ -130,14 +131,13 @@ def make_args(jobs=None):
 
 
 def config_key(src, commit, guest="builtin"):
-    """Changes when the options or any Kconfig file of the revision change."""
+    """Changes when the options, any Kconfig file of the revision or the
+    code that derives the configuration (kbuild.derive_config) change."""
     tree = Tree(src, commit)
     kconfigs = [f for f in tree.ls_files() if Path(f).name.startswith("Kconfig")]
     h = hashlib.sha256()
-    spec = [BASE_TARGET, OPTIONS, DISABLE, ARCH_ARGS]
+    spec = [BASE_TARGET, OPTIONS, DISABLE, ARCH_ARGS, code.fingerprint(["movops.kbuild"])]
     if guest != "builtin":
-        # The built-in guest's key stays what it was: its stored
-        # configurations remain valid.
         spec.append(list(guest_options(guest)))
     h.update(json.dumps(spec).encode())
     h.update(tree.content_hash(kconfigs).encode())

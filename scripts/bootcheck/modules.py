@@ -24,7 +24,7 @@ Pure functions but stage() and plan_for_build(), which only read files.
 """
 from pathlib import Path
 
-from .common import CheckError
+from .commands import CheckError
 
 
 def parse_dep(text):

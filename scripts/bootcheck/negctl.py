@@ -30,7 +30,7 @@ import re
 from pathlib import Path
 
 from . import kernel
-from .common import CheckError
+from .commands import CheckError
 
 DISPATCH_FILE = "mm/migrate.c"
 DISPATCH_FUNC = "page_movable_ops"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Text tables of a runtime-check result (used by the CLI, verify and the
 bench)."""
+from core import tables
 
 VMSTAT_ROWS = [
     ("vmstat:balloon_migrate", "balloon_migrate (vmstat)"),
@@ -32,12 +33,10 @@ def _fmt(v):
 
 
 def table(rows, header):
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
-                               for i, (c, w) in enumerate(zip(r, widths)))
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
+    """The runtime report's tables: labels left, numbers right, padded to
+    the end of the line."""
+    return "\n".join(tables.table(header, rows, align="l" + "r" * (len(header) - 1),
+                                  strip=False))
 
 
 def counters_table(result, counters):

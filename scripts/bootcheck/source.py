@@ -10,22 +10,16 @@ or a switch between related revisions (base, converted) rebuilds only what
 the change touches.
 """
 import shutil
-import subprocess
 from pathlib import Path
 
-from .common import BadInput, CheckError
+from core.errors import BadInput, EnvironmentFailure
+from core.proc import git
+
+from .commands import CheckError
 
 
 def _git(where, *args, timeout=600, check=True):
-    try:
-        res = subprocess.run(["git", "-C", str(where), *args], text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise CheckError(f"git {' '.join(args[:2])} in {where}: no result after {timeout} s")
-    if check and res.returncode != 0:
-        raise CheckError(f"git {' '.join(args)} in {where}: {res.stderr.strip()}")
-    return res
+    return git(where, *args, timeout=timeout, check=check, full=True)
 
 
 def resolve(kdir, rev):
@@ -57,7 +51,7 @@ def export(kdir, commit, dest, log):
     dest = Path(dest)
     try:
         return _export(kdir, commit, dest, log)
-    except CheckError as e:
+    except EnvironmentFailure as e:
         if not dest.exists():
             raise
         log(f"the private copy {dest} is unusable ({str(e).splitlines()[0]}); "

@@ -23,10 +23,12 @@ so next to each judgement.
 import re
 from pathlib import Path
 
+from core.errors import CommandError
+
 from . import facts as F
 from . import kbuild
 from . import plan as P
-from .tree import TreeError, git
+from .tree import git
 
 # The kernel's page-release and page-allocation API.  Wrappers around them
 # in a user's files are found from the facts.
@@ -420,13 +422,13 @@ class Analysis:
         try:
             shas = git(self.tree.path, "log", "-n20", "--format=%H", "-G",
                        rf"return &({names});", rev, "--", host, env=env).split()
-        except TreeError:
+        except CommandError:
             return None
         for sha in shas:
             try:
                 diff = git(self.tree.path, "show", "--format=", "--unified=0",
                            "--no-renames", sha, env=env)
-            except TreeError:
+            except CommandError:
                 return None
             out = self._dispatch_commit(sha, diff, host, users)
             if out:
@@ -799,7 +801,7 @@ class Analysis:
                        "has no page type set before it")
         # A user that keeps its own data in page->page_type (6.1's zsmalloc
         # keeps the first object's offset there) cannot just be given a
-        # type: that data has to move first.
+        # type, because that data has to move first.
         for f in sorted(set(u.files)):
             for ln, text in enumerate((self.tree.read(f) or "").splitlines(), 1):
                 if re.search(r"->page_type\s*=[^=]", text):

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from . import kbuild, stepenv
-from .textedit import TextEdits, first_line_of, read
+from .textedit import TextEdits, read
 
 DECL_END_RE = re.compile(r"\)\s*;\s*$|^\s*extern\b.*;\s*$")
 

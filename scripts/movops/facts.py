@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from core.errors import EnvironmentFailure
+
 REPO = Path(__file__).resolve().parents[2]
 FACTS_COCCI = REPO / "cocci" / "analysis" / "movable-ops-facts.cocci"
 
@@ -25,7 +27,7 @@ CODE_PATHSPECS = ["*.c", "*.h", ":!Documentation/", ":!tools/", ":!scripts/",
                   ":!samples/"]
 
 
-class SpatchError(Exception):
+class SpatchError(EnvironmentFailure):
     pass
 
 
@@ -34,18 +36,6 @@ def candidate_files(tree, extra_names=()):
     if extra_names:
         pattern += "|" + "|".join(re.escape(n) for n in extra_names)
     return tree.grep(pattern, CODE_PATHSPECS)
-
-
-def materialize(tree, files, dest):
-    """Write FILES of TREE under DEST (for a revision); return DEST."""
-    texts = tree.read_many(files)
-    for rel, text in texts.items():
-        if text is None:
-            continue
-        p = Path(dest) / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, errors="surrogateescape")
-    return Path(dest)
 
 
 def spatch_env():
@@ -87,7 +77,7 @@ def collect(tree, files, scratch=None):
         Path(scratch).mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="facts-", dir=scratch))
     try:
-        materialize(tree, files, root)
+        tree.write_files(files, root)
         out, _ = run_spatch(FACTS_COCCI, root, defines=["report"])
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -9,13 +9,9 @@ An interrupted run therefore leaves the repository exactly as it was.
 """
 import os
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
-
-class GitError(Exception):
-    pass
+from core.proc import git
 
 
 # What the series' commits and patch text must not inherit from the user's
@@ -83,23 +79,11 @@ class Stage:
             self.env.pop(k, None)
 
     def _plain(self, *args, input=None):
-        res = subprocess.run(["git", "-C", str(self.kdir), *args], input=input,
-                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        if res.returncode != 0:
-            raise GitError(f"git {' '.join(args)}: {res.stderr.strip()}")
-        return res.stdout
+        """git in the repository itself, outside the stage."""
+        return git(self.kdir, *args, input=input)
 
-    def git(self, *args, input=None, env=None, binary=False):
-        e = dict(self.env)
-        if env:
-            e.update(env)
-        res = subprocess.run(["git", "-C", str(self.kdir), *args], input=input,
-                             text=not binary, env=e,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        if res.returncode != 0:
-            err = res.stderr if isinstance(res.stderr, str) else res.stderr.decode()
-            raise GitError(f"git {' '.join(args)}: {err.strip()}")
-        return res.stdout
+    def git(self, *args, input=None, env=None):
+        return git(self.kdir, *args, input=input, env=dict(self.env, **(env or {})))
 
     def hash_blobs(self, root, rels):
         """Write the files REL (under ROOT) as blobs; {rel: sha}."""

@@ -12,7 +12,6 @@ Only conjunctions of options are modelled, because that is what a guard of a
 dispatch branch or a build configuration needs; anything else is reported as
 not derivable rather than guessed.
 """
-import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -377,9 +376,8 @@ class Kconfig:
             if m:
                 sym.type = m.group(1).replace("def_", "")
                 rest = m.group(2)
-                if m.group(1).startswith("def_"):
-                    pass
-                elif rest.startswith('"'):
+                # A def_bool's argument is its default, not a prompt.
+                if not m.group(1).startswith("def_") and rest.startswith('"'):
                     sym.has_prompt = True
                     pm = re.search(r'"\s+if\s+(.*)$', rest)
                     if pm:

@@ -9,7 +9,7 @@ page_has_movable_ops() accepts are the dispatch's, from the plan.
 import re
 
 from . import stepenv
-from .textedit import Mismatch, TextEdits, first_line_of, read, replace_once
+from .textedit import Mismatch, TextEdits, first_line_of, read
 
 PAGE_FLAGS = "include/linux/page-flags.h"
 MIGRATE_H = "include/linux/migrate.h"

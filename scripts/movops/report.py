@@ -1,14 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """The analysis, for people: tables of users, preconditions and blockers."""
+from core import tables
 
 
 def _table(rows, header):
-    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    out = ["  " + "  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
-    out.append("  " + "  ".join("-" * w for w in widths))
-    for r in rows:
-        out.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    return out
+    return tables.table(header, rows, indent="  ")
 
 
 def _guard(u):

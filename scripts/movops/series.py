@@ -10,7 +10,6 @@ repository and the branch created.  The user's branch, index and working
 tree are never touched, and an interrupted run leaves no trace.
 """
 import argparse
-import fcntl
 import os
 import re
 import shutil
@@ -21,13 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from core import cache, proc
+from core.errors import (EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
+                         MovopsError, Refusal)
+from core.locks import Lock, Locked
+from core.proc import git
+
 from . import analysis as A
 from . import facts as F
 from . import report
 from . import stepenv
-from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, GitError, Stage, pin_config
+from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, Stage, pin_config
 from .prereqs import PREREQS, PrereqMismatch
-from .tree import Tree, TreeError
+from .tree import Tree
 
 REPO = Path(__file__).resolve().parents[2]
 COCCI = REPO / "cocci"
@@ -39,13 +44,8 @@ DEFAULT_BRANCH = "movable-ops"
 # regenerates patches with the same options to compare them with expected/.
 FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12", *FORMAT_PATCH_RESET]
 FORMAT_PATCH_CONFIG = CANONICAL_CONFIG
-CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
-
-EXIT_OK, EXIT_FAIL, EXIT_BLOCKED = 0, 1, 2
-
-
-class Refusal(Exception):
-    """Bad input or a failed run: one line naming the problem and the fix."""
+# Blockers: the answer is no (core.errors).
+EXIT_BLOCKED = EXIT_NO
 
 
 class Interrupted(Exception):
@@ -96,8 +96,7 @@ def series_steps():
 
 def spatch_version():
     try:
-        out = subprocess.run(["spatch", "--version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True).stdout
+        out = proc.run(["spatch", "--version"], stderr=subprocess.STDOUT).stdout
     except FileNotFoundError:
         return None
     m = re.search(r"spatch version (\d+)\.(\d+)\.(\d+)", out)
@@ -121,99 +120,81 @@ class Run:
     def check_input(self):
         a = self.args
         if not self.kdir.is_dir():
-            raise Refusal(f"{a.kdir}: no such directory; give the top of a kernel tree")
+            raise BadInput(f"{a.kdir}: no such directory; give the top of a kernel tree")
         if not (self.kdir / "Makefile").is_file() or not (self.kdir / "mm").is_dir():
-            raise Refusal(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
-                          "give the top directory of a Linux source tree")
-        res = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--show-toplevel"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            raise BadInput(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
+                           "give the top directory of a Linux source tree")
+        res = git(self.kdir, "rev-parse", "--show-toplevel", check=False, full=True)
         if res.returncode != 0 or Path(res.stdout.strip()).resolve() != self.kdir:
-            raise Refusal(f"{a.kdir}: not a git tree; make a baseline commit first with "
-                          f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
+            raise BadInput(f"{a.kdir}: not a git tree; make a baseline commit first with "
+                           f"'{REPO}/scripts/baseline-tree.sh {a.kdir}'")
         v = spatch_version()
         if v is None:
-            raise Refusal("spatch not found; install Coccinelle: apt-get install coccinelle")
+            raise EnvironmentFailure("spatch not found; install Coccinelle: "
+                                     "apt-get install coccinelle")
         if v < MIN_SPATCH:
-            raise Refusal(f"spatch {'.'.join(map(str, v))} is older than "
-                          f"{'.'.join(map(str, MIN_SPATCH))}, which the series needs; "
-                          "install a newer coccinelle")
+            raise EnvironmentFailure(f"spatch {'.'.join(map(str, v))} is older than "
+                                     f"{'.'.join(map(str, MIN_SPATCH))}, which the series "
+                                     "needs; install a newer coccinelle")
         for p in a.prereq:
             if p not in PREREQS:
-                raise Refusal(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
+                raise BadInput(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
         try:
             self.base = Tree(self.kdir, a.base)
-        except TreeError:
-            raise Refusal(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
+        except CommandError:
+            raise BadInput(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
         if not self.base.is_kernel_tree():
-            raise Refusal(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
-                          "or no mm/Makefile)")
+            raise BadInput(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
+                           "or no mm/Makefile)")
         if not (a.analyze or a.dry_run):
             self.identity = self._identity()
             ref = f"refs/heads/{a.branch}"
-            if subprocess.run(["git", "-C", str(self.kdir), "check-ref-format", ref]).returncode:
-                raise Refusal(f"'{a.branch}' is not a valid branch name; choose another with --branch")
+            if git(self.kdir, "check-ref-format", ref, check=False, full=True).returncode:
+                raise BadInput(f"'{a.branch}' is not a valid branch name; choose another "
+                               "with --branch")
             self.old = self._ref(ref)
             if self.old and not a.force:
-                raise Refusal(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
-                              "--branch NAME or replace it with --force")
+                raise BadInput(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
+                               "--branch NAME or replace it with --force")
             if self.old and self._checked_out(ref):
-                raise Refusal(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
-                              "another branch or choose another --branch")
+                raise BadInput(f"branch '{a.branch}' is checked out in {a.kdir}; check out "
+                               "another branch or choose another --branch")
         else:
             self.identity = self._identity(required=False)
             self.old = None
 
     def _identity(self, required=True):
         def cfg(key):
-            r = subprocess.run(["git", "-C", str(self.kdir), "config", key],
-                               stdout=subprocess.PIPE, text=True)
-            return r.stdout.strip()
+            return git(self.kdir, "config", key, check=False).strip()
         name, email = cfg("user.name"), cfg("user.email")
         if required and not (name and email):
-            raise Refusal("no git identity for the Signed-off-by; set it with "
-                          "'git config user.name ...' and 'git config user.email ...'")
+            raise BadInput("no git identity for the Signed-off-by; set it with "
+                           "'git config user.name ...' and 'git config user.email ...'")
         return (name or "movops", email or "movops@localhost")
 
     def _ref(self, ref):
-        r = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--verify", "-q", ref],
-                           stdout=subprocess.PIPE, text=True)
-        return r.stdout.strip() or None
+        return git(self.kdir, "rev-parse", "--verify", "-q", ref, check=False).strip() or None
 
     def _checked_out(self, ref):
-        out = subprocess.run(["git", "-C", str(self.kdir), "worktree", "list", "--porcelain"],
-                             stdout=subprocess.PIPE, text=True).stdout
+        out = git(self.kdir, "worktree", "list", "--porcelain", check=False)
         return f"branch {ref}" in out.splitlines()
 
     def take_lock(self):
-        gitdir = subprocess.run(["git", "-C", str(self.kdir), "rev-parse", "--git-common-dir"],
-                                stdout=subprocess.PIPE, text=True).stdout.strip()
-        path = (self.kdir / gitdir / "movops-apply-series.lock").resolve()
-        self.lock = open(path, "w")
+        gitdir = git(self.kdir, "rev-parse", "--git-common-dir", check=False).strip()
         try:
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Refusal(f"another apply-series run is working on {self.args.kdir}; "
-                          "wait for it to finish")
+            self.lock = Lock((self.kdir / gitdir / "movops-apply-series.lock").resolve(),
+                             timeout=0).acquire()
+        except Locked:
+            raise EnvironmentFailure(f"another apply-series run is working on "
+                                     f"{self.args.kdir}; wait for it to finish")
 
     def date(self):
         if os.environ.get("SOURCE_DATE_EPOCH"):
             return f"@{int(os.environ['SOURCE_DATE_EPOCH'])} +0000"
-        out = subprocess.run(["git", "-C", str(self.kdir), "log", "-1", "--format=%ct",
-                              self.base.commit], stdout=subprocess.PIPE, text=True).stdout
+        out = git(self.kdir, "log", "-1", "--format=%ct", self.base.commit, check=False)
         return f"@{out.strip()} +0000"
 
     # -- scratch files ------------------------------------------------------
-    def materialize(self, tree, files):
-        texts = tree.read_many(files)
-        self.originals = {}
-        for rel, text in texts.items():
-            if text is None:
-                continue
-            p = self.scratch / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, errors="surrogateescape")
-            self.originals[rel] = text
-
     def changed_files(self):
         changed = []
         for rel, old in self.originals.items():
@@ -235,8 +216,8 @@ class Run:
         env = F.spatch_env()
         env["MOVOPS_PLAN"] = str(plan_path)
         if step.kind == "text":
-            env["PYTHONPATH"] = str(REPO / "scripts")
-            cmd = [sys.executable, "-m", "movops.textedit", "-D", "patch", str(step.path)]
+            cmd = [str(REPO / "scripts" / "py"), "-m", "movops.textedit", "-D", "patch",
+                   str(step.path)]
         else:
             # --no-show-diff: what spatch writes in place is not repeated on
             # standard output, which is left to the text edits.
@@ -251,16 +232,17 @@ class Run:
                  if l.startswith("movops: ")]
         if res.returncode != 0:
             what = "spatch" if step.kind != "text" else "text step"
-            raise Refusal(f"step {step.path.name} failed ({what} exit {res.returncode}): "
-                          + (res.stderr.strip().splitlines() or ["no message"])[-1])
+            raise EnvironmentFailure(f"step {step.path.name} failed ({what} exit {res.returncode}): "
+                                     + (res.stderr.strip().splitlines() or ["no message"])[-1])
         if res.stdout:
             p = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", "-d",
                                 str(self.scratch)], input=res.stdout,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                errors="surrogateescape")
             if p.returncode != 0:
-                raise Refusal(f"step {step.path.name}: its text edits do not apply on top of "
-                              f"its SmPL changes (a bug in the step): {p.stdout.strip()}")
+                raise EnvironmentFailure(f"step {step.path.name}: its text edits do not apply "
+                                         "on top of its SmPL changes (a bug in the step): "
+                                         f"{p.stdout.strip()}")
         return notes
 
     def message(self, subject, body, extra=None):
@@ -354,7 +336,7 @@ class Run:
                      "cannot name an ops object built into a module; registering them")
 
         files = working_set(tree, plan)
-        self.materialize(tree, files)
+        self.originals = tree.write_files(files, self.scratch)
         steps = series_steps()
         for i, step in enumerate(steps, 1):
             t0 = time.time()
@@ -404,7 +386,7 @@ class Run:
         if self.args.output:
             d = Path(self.args.output)
         else:
-            d = CACHE / "reports" / f"{self.kdir.name}-{self.base.commit[:12]}"
+            d = cache.path("reports", f"{self.kdir.name}-{self.base.commit[:12]}")
         d.mkdir(parents=True, exist_ok=True)
         (d / "analysis.txt").write_text(text)
         (d / "analysis.json").write_text(plan.to_json() + "\n")
@@ -427,7 +409,7 @@ class Run:
         elif self.work and self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
         if self.lock:
-            self.lock.close()
+            self.lock.release()
 
 
 def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
@@ -483,8 +465,9 @@ def parse_args(argv):
         description="Turn the semantic patches of cocci/ into a git commit series on "
                     "the kernel tree KDIR, on a new branch; the checked-out branch, "
                     "index and working tree are never modified.",
-        epilog="Exit status: 0 done or nothing to do, 1 bad input or failure, "
-               "2 stopped on blockers before any commit (report printed and written).")
+        epilog="Exit status: 0 done or nothing to do, 1 stopped on blockers before any "
+               "commit (report printed and written) or a prerequisite that does not fit, "
+               "2 bad input, 3 a tool or command failed.")
     p.add_argument("kdir", metavar="KDIR", help="top of a git kernel tree")
     p.add_argument("--branch", default=DEFAULT_BRANCH,
                    help=f"branch to create (default: {DEFAULT_BRANCH})")
@@ -522,15 +505,12 @@ def main(argv=None):
     signal.signal(signal.SIGHUP, on_term)
     try:
         return run.main()
-    except Refusal as e:
+    except MovopsError as e:
         print(f"apply-series: {e}", file=sys.stderr)
-        return EXIT_FAIL
+        return e.status
     except (KeyboardInterrupt, Interrupted):
         print("apply-series: interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (GitError, F.SpatchError, TreeError) as e:
-        print(f"apply-series: {e}", file=sys.stderr)
-        return EXIT_FAIL
     finally:
         run.cleanup()
 

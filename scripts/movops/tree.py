@@ -11,18 +11,8 @@ import re
 import subprocess
 from pathlib import Path
 
-
-class TreeError(Exception):
-    """A tree that cannot be used, with a message naming the fix."""
-
-
-def git(gitdir_or_worktree, *args, check=True, input=None, env=None):
-    res = subprocess.run(["git", "-C", str(gitdir_or_worktree), *args],
-                         input=input, env=env, text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if check and res.returncode != 0:
-        raise TreeError(f"git {' '.join(args)}: {res.stderr.strip()}")
-    return res.stdout
+from core.errors import CommandError
+from core.proc import git, run
 
 
 class Tree:
@@ -53,9 +43,8 @@ class Tree:
             p = self.path / rel
             text = p.read_text(errors="surrogateescape") if p.is_file() else None
         else:
-            res = subprocess.run(["git", "-C", str(self.path), "cat-file", "blob",
-                                  f"{self.commit}:{rel}"], env=self.env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            res = git(self.path, "cat-file", "blob", f"{self.commit}:{rel}", env=self.env,
+                      check=False, text=False, full=True)
             text = (res.stdout.decode("utf-8", "surrogateescape")
                     if res.returncode == 0 else None)
         self._cache[rel] = text
@@ -67,9 +56,8 @@ class Tree:
         rels = [r for r in wanted if r not in self._cache]
         if rels and self.rev is not None:
             spec = "".join(f"{self.commit}:{r}\n" for r in rels)
-            res = subprocess.run(["git", "-C", str(self.path), "cat-file", "--batch"],
-                                 input=spec.encode(), stdout=subprocess.PIPE, env=self.env)
-            out = res.stdout
+            out = git(self.path, "cat-file", "--batch", input=spec.encode(), env=self.env,
+                      text=False)
             pos = 0
             for r in rels:
                 nl = out.index(b"\n", pos)
@@ -82,6 +70,20 @@ class Tree:
                 self._cache[r] = out[pos:pos + size].decode("utf-8", "surrogateescape")
                 pos += size + 1
         return {r: self.read(r) for r in wanted}
+
+    def write_files(self, rels, dest):
+        """Write the files RELS of the tree under DEST (spatch and the steps
+        work on such a copy of a few files, never on the tree); returns
+        {rel: text} of those written (the tree has the others not)."""
+        written = {}
+        for rel, text in self.read_many(rels).items():
+            if text is None:
+                continue
+            p = Path(dest) / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, errors="surrogateescape")
+            written[rel] = text
+        return written
 
     def exists(self, rel):
         return self.read(rel) is not None
@@ -130,8 +132,7 @@ class Tree:
         else:
             cmd = ["grep", "-r", *opts, *_grep_filters(pathspecs), *search, "--",
                    *_grep_paths(pathspecs)]
-            res = subprocess.run(cmd, cwd=self.path, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL)
+            res = run(cmd, cwd=self.path, text=False, stderr=subprocess.DEVNULL)
         found = {}
         keep = re.compile(pattern) if fixed else None
         prefix = f"{self.commit}:" if self.rev is not None else ""
@@ -150,14 +151,14 @@ class Tree:
         return found
 
     def _git_grep(self, opts, search, commit, pathspecs):
-        cmd = ["git", "-C", str(self.path), "grep", *opts, *search]
-        if commit is not None:
-            cmd.append(commit)
-        cmd += ["--", *pathspecs]
-        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=self.env if commit is not None else None)
+        args = ["grep", *opts, *search, *([commit] if commit is not None else []),
+                "--", *pathspecs]
+        # Status 1: nothing matched.
+        res = git(self.path, *args, check=False, text=False, full=True,
+                  env=self.env if commit is not None else None)
         if res.returncode not in (0, 1):
-            raise TreeError(f"git grep failed: {res.stderr.decode().strip()}")
+            raise CommandError(["git", "-C", self.path, *args], res.returncode,
+                               res.stderr.decode("utf-8", "replace"), what="git grep")
         return res.stdout
 
     def _differ_from_worktree(self):
@@ -172,9 +173,8 @@ class Tree:
         near = self.near or self.commit
         if (self.path / ".git").exists() and not _is_sparse(self.path):
             # The real index knows which checked-out files match NEAR ...
-            res = subprocess.run(["git", "-C", str(self.path), "diff", "--no-renames",
-                                  "--name-only", near, "--"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            res = git(self.path, "diff", "--no-renames", "--name-only", near, "--",
+                      check=False, full=True)
             if res.returncode == 0:
                 names = set(res.stdout.splitlines())
                 # ... and NEAR differs from the revision in a few files.
@@ -255,9 +255,7 @@ def _grep_paths(pathspecs):
 
 
 def _is_sparse(path):
-    res = subprocess.run(["git", "-C", str(path), "config", "--bool", "core.sparseCheckout"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    return res.stdout.strip() == "true"
+    return git(path, "config", "--bool", "core.sparseCheckout", check=False).strip() == "true"
 
 
 def _pathspec_match(path, spec):

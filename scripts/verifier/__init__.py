@@ -15,14 +15,7 @@ shared between the checks, and each check's module says how it works:
   golden         golden.py
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
-import sys as _sys
-from pathlib import Path as _Path
+from .runner import verify
+from core.errors import BadInput, EnvironmentFailure
 
-_scripts = str(_Path(__file__).resolve().parent.parent)
-if _scripts not in _sys.path:
-    _sys.path.insert(0, _scripts)
-
-from .runner import verify  # noqa: E402
-from .util import BadInput, VerifyError  # noqa: E402
-
-__all__ = ["verify", "BadInput", "VerifyError"]
+__all__ = ["verify", "BadInput", "EnvironmentFailure"]

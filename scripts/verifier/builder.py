@@ -41,11 +41,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import fingerprint as code
+from core.proc import c_env, run
 from movops import kbuild
 
 from . import diag, kconfigdiff
 from .configs import fingerprint
-from .util import Slots, c_env, run, sha256_text
+from .progress import Slots
+from .store import sha256_text
 
 CC_WRAPPER = r"""#!/bin/sh
 # movops verify: run the compiler; keep a copy of the diagnostics of each
@@ -259,7 +262,10 @@ class Builder:
         return {"base": base_key, "tools": self.tools, "vars": self.make_vars}
 
     def config_key(self, plan, base_key):
-        key = dict(self.seed_key(base_key), enable=plan.enable, disable=plan.disable)
+        # A derivation is kbuild.derive_config()'s work: another version of
+        # it may derive another configuration.
+        key = dict(self.seed_key(base_key), enable=plan.enable, disable=plan.disable,
+                   code=code.fingerprint(["movops.kbuild"]))
         if plan.text:
             key["user_config"] = sha256_text(plan.text)
         return key

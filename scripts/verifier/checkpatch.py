@@ -10,7 +10,9 @@ shares patches with one verified before only has its new patches checked.
 import re
 from pathlib import Path
 
-from .util import BACKGROUND, c_env, run, sha256_text
+from core.proc import BACKGROUND, c_env, run
+
+from .store import sha256_text
 
 HEAD_RE = re.compile(r"^(ERROR|WARNING|CHECK):(?:([A-Z0-9_]+):)?\s*(.*)$")
 WHERE_RE = re.compile(r"^#(\d+): FILE: (\S+?):(\d+):")

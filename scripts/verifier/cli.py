@@ -6,12 +6,12 @@ import re
 import sys
 from pathlib import Path
 
+from core.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput, EnvironmentFailure
 from movops.gitobjects import pin_config
 
 from . import report, runtime
+from .commits import DEFAULT_BRANCH
 from .runner import verify
-from .series import DEFAULT_BRANCH
-from .util import BadInput, VerifyError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,28 +68,28 @@ def main(argv=None):
     try:
         args = p.parse_args(argv)
     except SystemExit as e:
-        return 2 if e.code not in (0, None) else 0
+        return EXIT_USAGE if e.code not in (0, None) else EXIT_OK
     if args.jobs is not None and args.jobs < 1:
         print(f"verify: -j {args.jobs}: give a number of jobs of at least 1", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.json:
         # Found out now, not after minutes of building.
         parent = Path(args.json).expanduser().resolve().parent
         if not parent.is_dir() or not os.access(parent, os.W_OK):
             print(f"verify: --json {args.json}: {parent} is not a writable directory",
                   file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     for c in args.config:
         path = Path(c).expanduser()
         if not path.is_file() or not os.access(path, os.R_OK):
             print(f"verify: --config {c}: no such readable file; give a kernel .config",
                   file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         if not re.search(r"^(CONFIG_\w+=|# CONFIG_\w+ is not set)", path.read_text(
                 errors="replace"), re.M):
             print(f"verify: --config {c}: not a kernel configuration (no CONFIG_ lines); "
                   "give a .config file (decompress a config.*.xz first)", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     try:
         extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
@@ -97,10 +97,10 @@ def main(argv=None):
                                         [str(Path(c).expanduser()) for c in args.config])
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
-        return 2
-    except VerifyError as e:
+        return e.status
+    except EnvironmentFailure as e:
         print(f"verify: error: {e}", file=sys.stderr)
-        return 1
+        return e.status
     print(report.table(results, extra.get("time_s")))
     text = report.details_text(results)
     if text:
@@ -108,4 +108,4 @@ def main(argv=None):
         print(text)
     if args.json:
         report.write_json(args.json, report.to_json(series, results, extra))
-    return 0 if all(r.ok for r in results) else 1
+    return EXIT_OK if all(r.ok for r in results) else EXIT_NO

@@ -22,7 +22,7 @@ from pathlib import Path
 from movops import kbuild
 from movops.tree import Tree
 
-from .util import sha256_text
+from .store import sha256_text
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
 STUB_OFF = "CONFIG_COMPACTION"

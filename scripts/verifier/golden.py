@@ -47,14 +47,16 @@ import os
 import re
 from pathlib import Path
 
+from core.proc import git
 from movops.prereqs import PREREQS
 from movops.series import FORMAT_PATCH_CONFIG, FORMAT_PATCH_OPTS
 from movops.tree import Tree
 
 from . import content
+from .commits import GENERATED_RE
 from .report import SKIP
-from .series import GENERATED_RE
-from .util import REPO, git
+
+REPO = Path(__file__).resolve().parents[2]
 
 IDENTITY_RES = [
     (re.compile(r"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$"), "From <sha> Mon Sep 17 00:00:00 2001"),

@@ -12,24 +12,11 @@ sees uses spatch cannot parse (inside macros, unparsable code).
 import re
 from pathlib import Path
 
+from core.proc import BACKGROUND, c_env, run
 from movops.tree import Tree
-
-from .util import BACKGROUND, c_env, run
 
 COCCI = Path(__file__).resolve().parent / "old-api.cocci"
 REPORT_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): (?P<msg>movops-old-api: .*)$")
-
-
-def extract(kdir, rev, files, dest):
-    """Write FILES of REV under DEST (spatch reads them there: no checkout
-    of the whole tree is needed)."""
-    texts = Tree(kdir, rev).read_many(files)
-    for f, text in texts.items():
-        if text is None:
-            continue
-        p = Path(dest) / f
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, errors="surrogateescape")
 
 
 def spatch(workdir, files, jobs=1):
@@ -120,9 +107,10 @@ def grep_check(worktree, files):
 
 def check(kdir, rev, files, workdir, jobs=1):
     """(hits, error) for FILES of revision REV of KDIR (candidates from the
-    git grep prefilter, series.api_files()); hits are (file, line, message,
-    how found).  WORKDIR is an empty scratch directory."""
-    extract(kdir, rev, files, workdir)
+    git grep prefilter, commits.api_files()); hits are (file, line, message,
+    how found).  WORKDIR is an empty scratch directory: spatch reads the
+    files there, no checkout of the whole tree is needed."""
+    Tree(kdir, rev).write_files(files, workdir)
     sp, err = spatch(workdir, files, jobs)
     gr = grep_check(workdir, files)
     merged = {}

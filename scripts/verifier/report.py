@@ -4,6 +4,8 @@ JSON with a top-level "ok"."""
 import json
 from dataclasses import dataclass, field
 
+from core import tables
+
 # The order of the rows; a later check (the runtime boot check) is appended
 # after these by the caller (see runner.verify(extra_checks=...)).
 CHECKS = ("old-api-gone", "configs", "build", "changed-lines", "sparse", "bisect",
@@ -60,14 +62,7 @@ def table(results, total_s=None):
     rows = [("check", "status", "count", "time", "summary")]
     for r in results:
         rows.append((r.name, r.status.upper(), str(r.count), f"{r.time_s:.1f}s", r.summary))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = []
-    for i, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]),
-                 row[2].rjust(widths[2]), row[3].rjust(widths[3]), row[4]]
-        lines.append("  ".join(cells).rstrip())
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 7)
+    lines = tables.table(rows[0], rows[1:], align="llrr", free_last=7)
     ok = all(r.ok for r in results)
     verdict = "OK: every check passed" if ok else \
         "FAILED: " + ", ".join(r.name for r in results if not r.ok)

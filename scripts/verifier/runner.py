@@ -25,33 +25,32 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from core import cache, deps
+from core import fingerprint as code
+from core.errors import BadInput, EnvironmentFailure
+from core.locks import Lock
+from core.proc import git, run
 from movops import kbuild
 from movops.tree import Tree
 
 from . import checkpatch as cp
 from . import clines, configs, configspace, diag, golden, oldapi
-from . import series as ser
+from . import commits as ser
 from .builder import Builder, config_selection, source_selection
 from .report import CHECKS, CheckResult
-from .util import (SCRIPTS, BadInput, Lock, Progress, ResultStore, VerifyError,
-                   cache_root, code_fingerprint, git, run, sha256_text, tool_versions)
+from .progress import Progress
+from .store import ResultStore, sha256_text, tool_versions
 from .worktree import Worktree
-
-DEPS = ["make", "gcc", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "sparse",
-        "coccinelle", "perl", "git"]
 
 
 def default_root(kdir):
     h = hashlib.sha256(str(Path(kdir).resolve()).encode()).hexdigest()[:12]
-    return cache_root() / "verify" / h
+    return cache.path("verify", h)
 
 
 def ensure_deps():
-    res = run([SCRIPTS / "ensure-deps.sh", *DEPS])
-    if res.stdout.strip():
-        print(res.stdout.strip())
-    if res.returncode != 0:
-        raise VerifyError(f"missing build tools: {res.stderr.strip() or res.stdout.strip()}")
+    if not deps.ensure("verify"):
+        raise EnvironmentFailure("missing build tools; see the line above")
 
 
 class Verification:
@@ -65,7 +64,7 @@ class Verification:
         self.jobs = jobs or os.cpu_count() or 2
         self.store = ResultStore(self.root / "results")
         self.tools = tool_versions()
-        self.code = code_fingerprint()
+        self.code = code.fingerprint(["verifier"], ["scripts/verifier/*.cocci"])
         self.wt = Worktree(series.kdir, self.root / "src", progress)
         self.builder = Builder(self.root, self.wt, progress, self.jobs, self.store,
                                self.tools)
@@ -889,7 +888,8 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
         raise BadInput(f"--build-dir {root} is inside {series.kdir}; the tree gets no "
                        "build products: choose a directory outside it")
     claim_root(root)
-    with Lock(root / "lock", progress):
+    with Lock(root / "lock",
+              waiting=lambda p: progress(f"waiting for another verify run using {p.parent}")):
         v = Verification(series, root, progress, jobs, user_configs)
         try:
             v.start_worktree()

@@ -28,7 +28,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from .util import VerifyError, git, run
+from core.proc import git, run
 
 NOSPARSE = ["-c", "core.sparseCheckout=false"]
 MARK = "movops-partial"     # in the worktree's admin directory while partial
@@ -48,10 +48,7 @@ class Worktree:
         self.first_ready = threading.Event()
 
     def _git(self, *args, input=None):
-        res = run(["git", "-C", self.path, *NOSPARSE, *args], input=input)
-        if res.returncode != 0:
-            raise VerifyError(f"git {' '.join(args[:3])} in {self.path}: {res.stderr.strip()}")
-        return res.stdout
+        return git(self.path, *NOSPARSE, *args, input=input)
 
     def _ours(self):
         """True when PATH is a worktree of KDIR's repository."""
@@ -100,10 +97,7 @@ class Worktree:
         workers = f"checkout.workers={2 * (os.cpu_count() or 2)}"
         # -f: PATH may still be registered from a run whose directory was
         # removed since.
-        res = run(["git", "-C", self.kdir, "worktree", "add", "-f", "--detach",
-                   "--no-checkout", self.path, commit])
-        if res.returncode != 0:
-            raise VerifyError(f"git worktree add {self.path}: {res.stderr.strip()}")
+        git(self.kdir, "worktree", "add", "-f", "--detach", "--no-checkout", self.path, commit)
         self._git("read-tree", commit)
         self._partial = False
         files = [f for f in self._git("ls-files", "-z").split("\0") if f]
@@ -204,10 +198,7 @@ class Worktree:
                 self._git("reset", "-q", "--hard")
         if self.head == commit:
             return
-        res = run(["git", "-C", self.path, *NOSPARSE, "-c", "checkout.workers=4", "checkout",
-                   "-q", "-f", "--detach", commit])
-        if res.returncode != 0:
-            raise VerifyError(f"git checkout {commit[:12]} in {self.path}: {res.stderr.strip()}")
+        self._git("-c", "checkout.workers=4", "checkout", "-q", "-f", "--detach", commit)
         self.head = commit
 
     def write(self, rel, text):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """record-samples.py - record tests/runtime/samples/ from real guest runs.
 
-Usage: tests/runtime/record-samples.py [--rev REV] [--out DIR] [--cache DIR] [KDIR]
+Usage: scripts/py tests/runtime/record-samples.py [--rev REV] [--out DIR] [--cache DIR] [KDIR]
 
 KDIR is the converted 6.12 tree (default: the one the runtime test keeps,
 $MOVOPS_CACHE/runtime/series/linux-6.12, branch movable-ops), with the
@@ -29,19 +29,18 @@ as its sample must.
 """
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from bootcheck import run
+from core import cache
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 
-from bootcheck import run  # noqa: E402
 
-CACHE = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops"))
 # What zs_exit() does to give up zsmalloc's registration (the registration
 # step's text); the third run deletes it.
 UNREGISTER_RE = re.compile(r"^\s*set_movable_ops\(NULL, \w+\);\n", re.M)
@@ -89,7 +88,7 @@ def no_unregister_commit(kdir, rev, work):
 
 def main():
     ap = argparse.ArgumentParser(prog="record-samples.py")
-    ap.add_argument("kdir", nargs="?", default=str(CACHE / "runtime" / "series" / "linux-6.12"))
+    ap.add_argument("kdir", nargs="?", default=str(cache.path("runtime", "series", "linux-6.12")))
     ap.add_argument("--rev", default="movable-ops")
     ap.add_argument("--out", default=str(HERE / "samples"))
     ap.add_argument("--cache", help="the runtime check's cache (default: its own default)")

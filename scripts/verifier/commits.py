@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from movops.tree import Tree, TreeError
-
-from .util import BadInput, git, run
+from core.errors import BadInput, CommandError
+from core.proc import git, run
+from movops.tree import Tree
 
 DEFAULT_BRANCH = "movable-ops"
 # Files that mention the API make a tree's "movable_ops users".
@@ -96,7 +96,7 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
     base_tree = git(kdir, "rev-parse", f"{base_sha}^{{tree}}").strip()
     try:
         version = Tree(kdir, base_sha).version()
-    except TreeError:
+    except CommandError:
         version = ""
     return Series(kdir, branch, base_sha, base_tree, commits, base is not None, version)
 

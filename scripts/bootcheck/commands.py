@@ -1,42 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Small helpers shared by the runtime check: cache layout, commands with
-hard timeouts, locks."""
-import fcntl
+"""The runtime check's long commands (builds, the guest): run in their own
+process group, killed whole after a hard timeout, output to a log file."""
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SCRIPTS = HERE.parent
-REPO = SCRIPTS.parent
-RUNTIME_SRC = REPO / "tests" / "runtime"
-
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
+from core.errors import EnvironmentFailure
 
 
-class BadInput(Exception):
-    """The caller gave something unusable (not a kernel tree, unknown rev)."""
-
-
-class CheckError(Exception):
+class CheckError(EnvironmentFailure):
     """The check could not be carried out (build failure, missing tool).
 
     Reported as a failing verdict with this message as the reason.
     """
-
-
-def cache_root(cache_dir=None):
-    """$MOVOPS_CACHE/runtime (default ~/.cache/movops/runtime)."""
-    if cache_dir is not None:
-        root = Path(cache_dir)
-    else:
-        root = Path(os.environ.get("MOVOPS_CACHE", Path.home() / ".cache" / "movops")) / "runtime"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def run_cmd(cmd, timeout, cwd=None, env=None, logfile=None, check=True, what=None,
@@ -114,55 +91,3 @@ def _tail_hint(logfile):
 
 def _last_lines(text, n):
     return "\n".join((text or "").rstrip().splitlines()[-n:])
-
-
-DEPS = ["qemu-system-x86", "busybox-static", "ccache", "gcc", "libc6-dev", "make", "flex",
-        "bison", "bc", "libelf-dev", "libssl-dev", "git",
-        "kmod",             # depmod: modules.dep of the modular guest
-        "coccinelle"]       # the analysis that names the migrate callbacks
-
-
-def ensure_deps(log=print):
-    """Install the Debian packages the check needs, if missing (one line of
-    output when it installs anything)."""
-    script = SCRIPTS / "ensure-deps.sh"
-    res = subprocess.run([str(script), *DEPS], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True)
-    for line in res.stdout.splitlines():
-        log(line)
-    if res.returncode != 0:
-        log("some packages could not be installed; the check may fail for that reason")
-
-
-class Lock:
-    """An exclusive flock on PATH, waited for at most TIMEOUT seconds."""
-
-    def __init__(self, path, timeout=3600, log=None, what="cache"):
-        self.path = Path(path)
-        self.timeout = timeout
-        self.log = log
-        self.what = what
-        self.fd = None
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
-        told = False
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if not told and self.log:
-                    self.log(f"waiting for another run using the {self.what} ({self.path})")
-                    told = True
-                if time.monotonic() > deadline:
-                    os.close(self.fd)
-                    raise CheckError(f"{self.path} stayed locked for {self.timeout} s")
-                time.sleep(1)
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-        self.fd = None

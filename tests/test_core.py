@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/core: the plumbing the three packages share."""
+import subprocess
+
+import pytest
+
+from conftest import SCRIPTS
+from core import cache, deps, fingerprint, tables
+from core.errors import (EXIT_ENV, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput, CommandError,
+                         EnvironmentFailure, MovopsError, Refusal)
+from core.locks import Lock, Locked
+from core.proc import git, run
+
+
+def test_exit_statuses():
+    assert (EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_ENV) == (0, 1, 2, 3)
+    assert BadInput("x").status == EXIT_USAGE
+    assert Refusal("x").status == EXIT_NO
+    assert EnvironmentFailure("x").status == EXIT_ENV
+    assert issubclass(CommandError, EnvironmentFailure)
+    assert all(issubclass(c, MovopsError) for c in (BadInput, Refusal, EnvironmentFailure))
+
+
+def test_command_error_is_one_line(tmp_path):
+    with pytest.raises(CommandError) as e:
+        git(tmp_path, "rev-parse", "HEAD")
+    assert "\n" not in str(e.value)
+    assert str(e.value).startswith(f"git rev-parse HEAD in {tmp_path}: fatal: ")
+    assert e.value.argv[:3] == ["git", "-C", str(tmp_path)]
+    assert e.value.returncode != 0 and "fatal:" in e.value.stderr
+    res = git(tmp_path, "rev-parse", "HEAD", check=False, full=True)
+    assert res.returncode != 0
+
+
+def test_run_text_binary_and_timeout():
+    assert run(["printf", "a\\377b"]).stdout == "a\udcffb"
+    assert run(["printf", "a\\377b"], text=False).stdout == b"a\xffb"
+    assert run(["cat"], input=b"\x00\xff").stdout == b"\x00\xff"
+    assert run(["sh", "-c", "exit 4"]).returncode == 4
+    with pytest.raises(CommandError, match="exit 4"):
+        run(["sh", "-c", "exit 4"], check=True)
+    with pytest.raises(CommandError, match="no result after 0.2 s"):
+        run(["sleep", "5"], timeout=0.2)
+
+
+def test_lock(tmp_path):
+    told = []
+    with Lock(tmp_path / "d" / "lock"):
+        with pytest.raises(Locked):
+            with Lock(tmp_path / "d" / "lock", timeout=0.3, waiting=told.append):
+                pass
+    assert told == [tmp_path / "d" / "lock"]
+    with Lock(tmp_path / "d" / "lock", timeout=0):
+        pass
+
+
+def test_cache_layout(monkeypatch, tmp_path):
+    monkeypatch.setenv("MOVOPS_CACHE", str(tmp_path))
+    assert cache.root() == tmp_path
+    assert cache.path("src", "x") == tmp_path / "src" / "x"
+    with pytest.raises(KeyError):
+        cache.path("nope")
+    monkeypatch.delenv("MOVOPS_CACHE")
+    out = subprocess.run([str(SCRIPTS / "py"), "-m", "core.cache", "runtime"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    assert out.strip().endswith("/.cache/movops/runtime")
+
+
+def test_deps_by_purpose():
+    pkgs = deps.packages("verify")
+    assert pkgs == deps.PACKAGES["series"] + deps.PACKAGES["build"]
+    assert deps.packages("all", "linux-source-6.12")[-1] == "linux-source-6.12"
+    assert len(set(deps.packages("all"))) == len(deps.packages("all"))
+    assert "qemu-system-x86" in deps.packages("runtime-check")
+
+
+def test_tables():
+    assert tables.table(("a", "bb"), [("ccc", "d")], indent="  ") == \
+        ["  a    bb", "  ---  --", "  ccc  d"]
+    assert tables.table(("n", "x"), [("a", 1)], align="lr", strip=False) == \
+        ["n  x", "-  -", "a  1"]
+    assert tables.table(("c", "s"), [("x", "free text")], free_last=7) == \
+        ["c  s", "-  -------", "x  free text"]
+
+
+def test_fingerprint_follows_imports():
+    mods = fingerprint.closure(["movops.kbuild"])
+    assert "movops.kbuild" in mods and "movops.kexpr" in mods
+    assert "verifier.runner" not in mods
+    assert "core.proc" in fingerprint.closure(["movops.tree"])
+    a = fingerprint.fingerprint(["movops.kbuild"])
+    assert a == fingerprint.fingerprint(["movops.kbuild"]) and len(a) == 16
+    assert a != fingerprint.fingerprint(["movops.tree"])
