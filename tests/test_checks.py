@@ -11,7 +11,8 @@ sys.path.insert(0, str(SCRIPTS))
 
 from verifier import clines  # noqa: E402
 from verifier.builder import Config  # noqa: E402
-from verifier.checks import bisect, build, configs, configspace, lines, newdiags, sparse  # noqa: E402
+from verifier.checks import (bisect, build, checkpatch, configs, configspace, lines,  # noqa: E402
+                             newdiags, oldapi, sparse)
 from verifier.configs import STUB_OFF, Plan  # noqa: E402
 from verifier.matrix import Cell, Matrix, Obj  # noqa: E402
 from verifier.series import Commit, FileChange, Series  # noqa: E402
@@ -285,3 +286,30 @@ def test_configspace_check():
     r = configspace.check([verdict()], {"u": {"ok": False, "lines": ["no branch"]}})
     assert not r.ok and r.details == ["[u] disagrees: no branch"]
     assert r.summary.endswith("; u build DISAGREES")
+
+
+# -- old-api-gone and checkpatch ----------------------------------------------------
+
+def test_old_api_check():
+    r = oldapi.check([], ["mm/a.c", "mm/b.c"], "")
+    assert r.ok and r.summary == ("0 uses of the old API in 2 candidate files "
+                                  "(spatch report mode + grep)")
+    r = oldapi.check([("mm/a.c", 3, "two-argument __SetPageMovable()", "spatch")], ["mm/a.c"],
+                     "")
+    assert not r.ok and r.count == 1
+    assert r.details == ["mm/a.c:3: two-argument __SetPageMovable() [spatch]"]
+    assert oldapi.check([], [], "boom").details == ["spatch failed: boom"]
+
+
+def test_checkpatch_check():
+    res = {"0001.patch": [{"where": "0001:10", "level": "WARNING", "type": "LONG_LINE",
+                           "msg": "long"},
+                          {"where": "0001:12", "level": "ERROR", "type": "SPACING",
+                           "msg": "space"}],
+           "0002.patch": []}
+    r = checkpatch.check(res, "")
+    assert not r.ok and r.count == 1
+    assert r.summary == "2 patches: 1 errors, 1 warnings/checks"
+    assert r.details == ["0001:12: ERROR:SPACING: space", "0001:10: WARNING:LONG_LINE: long"]
+    r = checkpatch.check(None, "checkpatch.pl not found")
+    assert not r.ok and r.details == ["checkpatch.pl not found"]

@@ -34,9 +34,11 @@ from . import series as ser
 from .builder import Builder, config_selection, source_selection
 from .checks import bisect as check_bisect
 from .checks import build as check_build
+from .checks import checkpatch as check_checkpatch
 from .checks import configs as check_configs
 from .checks import configspace as check_configspace
 from .checks import lines as check_lines
+from .checks import oldapi as check_oldapi
 from .checks import sparse as check_sparse
 from .matrix import Engine, Matrix
 from .report import CHECKS, CheckResult
@@ -469,15 +471,9 @@ class Verification:
         self._old_api = self.pool.submit(work)
 
     def check_old_api(self):
-        r = self.results["old-api-gone"]
         got, dt = self._old_api.result()
-        for f, l, msg, src in got["hits"]:
-            r.fail(f"{f}:{l}: {msg} [{src}]")
-        if got["err"]:
-            r.fail(f"spatch failed: {got['err']}")
-        r.count = len(got["hits"])
-        r.summary = (f"{len(got['hits'])} uses of the old API in {len(got['files'])} "
-                     "candidate files (spatch report mode + grep)")
+        self.results["old-api-gone"] = r = check_oldapi.check(got["hits"], got["files"],
+                                                              got["err"])
         r.time_s += dt
 
     def patches(self):
@@ -512,24 +508,8 @@ class Verification:
         self._checkpatch = self.pool.submit(work)
 
     def check_checkpatch(self):
-        r = self.results["checkpatch"]
         res, err, dt = self._checkpatch.result()
-        if res is None:
-            r.fail(err)
-        else:
-            n_err = n_warn = 0
-            for name in sorted(res):
-                for f in res[name]:
-                    line = f"{f['where']}: {f['level']}:{f['type']}: {f['msg']}"
-                    if f["level"] == "ERROR":
-                        n_err += 1
-                        r.fail(line)
-                    else:
-                        n_warn += 1
-                        r.details.append(line)
-            r.count = n_err
-            r.summary = f"{len(res)} patches: {n_err} errors, {n_warn} warnings/checks"
-            r.details.sort(key=lambda l: ": ERROR:" not in l)
+        self.results["checkpatch"] = r = check_checkpatch.check(res, err)
         r.time_s += dt
 
     def check_golden(self):
