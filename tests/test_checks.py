@@ -313,3 +313,88 @@ def test_checkpatch_check():
     assert r.details == ["0001:12: ERROR:SPACING: space", "0001:10: WARNING:LONG_LINE: long"]
     r = checkpatch.check(None, "checkpatch.pl not found")
     assert not r.ok and r.details == ["checkpatch.pl not found"]
+
+
+# -- the engine, with a builder that compiles nothing ---------------------------------
+
+class FakeBuilder:
+    """Builder's interface: every object builds, with one warning at the
+    tip; preprocessing returns what the worktree holds (markers and all)."""
+    make_vars = ["CC=cc"]
+
+    def __init__(self, wt, tip):
+        self.wt, self.tip, self.calls = wt, tip, []
+
+    def built_at(self, cfg):
+        return None
+
+    def build(self, cfg, objs, sparse=True, at=None, changed=None):
+        self.calls.append(("build", at, cfg.name, sparse))
+        w = [warn("new")] if at == self.tip else []
+        return {"objects": {o: {"ok": True, "rebuilt": True, "cc": list(w), "sparse": [],
+                                "objtool": []} for o in objs},
+                "make_errors": [], "rc": 0, "sparse": sparse, "how": "make", "why_make": ""}
+
+    def preprocess(self, cfg, objs, built=()):
+        self.calls.append(("preprocess", cfg.name, sorted(built)))
+        return {o: "\n".join(self.wt.files.values()) for o in objs}, ""
+
+
+class FakeWorktree:
+    partial = False
+
+    def __init__(self):
+        self.files, self.restored = {}, []
+
+    def write(self, path, text):
+        self.files[path] = text
+
+    def restore(self, paths):
+        self.restored += paths
+        for p in paths:
+            self.files.pop(p, None)
+
+
+def test_engine_fills_the_matrix_and_reuses_the_store(tmp_path, monkeypatch):
+    from verifier import matrix as mx
+    from verifier.util import ResultStore
+    monkeypatch.setattr(mx.configs, "object_enabled",
+                        lambda tree, o, values, cache: (o != "mm/off.o", "CONFIG_OFF is off"))
+    s = series(2)
+    wt = FakeWorktree()
+    store = ResultStore(tmp_path / "results")
+    visited = []
+
+    def engine():
+        b = FakeBuilder(wt, s.tip)
+        return b, mx.Engine(s, b, store, lambda **kw: kw, lambda m: None, visited.append,
+                            lambda why: None, wt)
+
+    full = cfg("full")
+    objects = ["mm/foo.o", "mm/off.o"]
+    m = Matrix(s.base, [c.sha for c in s.commits], ["full"])
+    spent = []
+    b, e = engine()
+    e.build(m, [full], objects, lambda sha: None, lambda cfgs: None,
+            lambda sha, dt: spent.append(sha))
+    assert [c[1] for c in b.calls] == [s.base] + [c.sha for c in s.commits]
+    assert [c[3] for c in b.calls] == [True, False, True]     # sparse at base and tip
+    assert visited == [s.base] + [c.sha for c in s.commits] and len(spent) == 3
+    assert set(m.cell(s.tip, "full").objects) == {"mm/foo.o"}
+    assert m.cell(s.tip, "full").skipped == {"mm/off.o": "CONFIG_OFF is off"}
+    r = build.check(m, objects, {"mm/foo.o"})
+    assert not r.ok and r.count == 1 and "mm/foo.o: new mm/foo.c:10: warning: new" in r.details[0]
+    # The changed-line proof: line 1 marked, found, the file put back.
+    plan, skipped = lines.select([FileChange("mm/foo.c", "mm/foo.c", "M", added=[1])],
+                                 {"mm/foo.c": SRC}.get)
+    e.mark_lines(m, [full], plan, lines.plan_key(plan))
+    assert m.lines == {"full": {("mm/foo.c", 1)}} and wt.restored == ["mm/foo.c"]
+    assert b.calls[-1] == ("preprocess", "full", ["mm/foo.o"])     # built at the tip here
+    assert lines.check(m, plan, skipped).ok
+    # A second engine finds every cell and the markers in the store.
+    m2 = Matrix(s.base, [c.sha for c in s.commits], ["full"])
+    b2, e2 = engine()
+    e2.build(m2, [full], objects, lambda sha: None, lambda cfgs: None, lambda sha, dt: None)
+    e2.mark_lines(m2, [full], plan, lines.plan_key(plan))
+    assert b2.calls == [] and m2.cells == m.cells and m2.lines == m.lines
+    assert e2.tip_built(m2, full) == []
