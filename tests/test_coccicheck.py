@@ -11,7 +11,6 @@ must produce no change and say why.
 import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 

@@ -11,7 +11,6 @@ mode must find the lines that commit changes, and none may change a file.
 (Patch mode is the series itself: test_series_fixtures.py.)
 """
 import re
-import shutil
 import subprocess
 
 import pytest

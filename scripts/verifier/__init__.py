@@ -8,9 +8,12 @@ scripts/verify.py is the command line; runner.py describes how the work is
 shared between the checks, and each check's module says how it works:
 
   old-api-gone   oldapi.py + old-api.cocci
-  configs        configs.py
-  build, sparse, bisect   builder.py (diagnostics matched by diag.py)
-  changed-lines  runner.Verification.prove_lines + clines.py
+  configs        configs.py, checks/configs.py
+  build, sparse, bisect   matrix.py (builds by builder.py) + checks/build.py,
+                 checks/sparse.py, checks/bisect.py (diagnostics matched by
+                 diag.py, compared by checks/newdiags.py)
+  changed-lines  matrix.Engine.mark_lines + checks/lines.py + clines.py
+  configspace    configspace.py + checks/configspace.py
   checkpatch     checkpatch.py
   golden         golden.py
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)

@@ -7,10 +7,10 @@ oldest first; at each commit every configuration builds the affected
 objects once (in parallel, each in its own build directory; with sparse at
 the base and the tip).  The configurations start from one defconfig, and
 all but the first start their build directory from a copy of the first
-one's after 'make prepare'.  Those builds feed the
-build check (base and tip), the sparse check (base and tip), and the
-bisection check (every commit).  At the tip the changed-line
-proof preprocesses the same objects in the same build directories, spatch
+one's after 'make prepare'.  Those builds fill the build matrix
+(matrix.py), of which the build check (base and tip), the sparse check
+(base and tip) and the bisection check (every commit) are pure functions
+(checks/).  At the tip the changed-line proof preprocesses the same objects in the same build directories, spatch
 looks for the old API and checkpatch reads the patches.  Every step's
 result is stored under a key made of all its inputs, so a second run on the
 same series rebuilds nothing, and a series that shares its base and some
@@ -29,14 +29,23 @@ from core import cache, deps
 from core import fingerprint as code
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
-from core.proc import git, run
+from core.proc import git
 from movops import kbuild
 from movops.tree import Tree
 
 from . import checkpatch as cp
-from . import clines, configs, configspace, diag, golden, oldapi
+from . import configs, configspace, golden, oldapi
 from . import commits as ser
 from .builder import Builder, config_selection, source_selection
+from .checks import bisect as check_bisect
+from .checks import build as check_build
+from .checks import checkpatch as check_checkpatch
+from .checks import configs as check_configs
+from .checks import configspace as check_configspace
+from .checks import lines as check_lines
+from .checks import oldapi as check_oldapi
+from .checks import sparse as check_sparse
+from .matrix import Engine, Matrix
 from .report import CHECKS, CheckResult
 from .progress import Progress
 from .store import ResultStore, sha256_text, tool_versions
@@ -54,7 +63,12 @@ def ensure_deps():
 
 
 class Verification:
-    """State shared by the checks of one run."""
+    """One run: schedules the work (the worktree, the configurations, the
+    build matrix, the background searches) and hands what it gave to the
+    checks (checks/, and the modules of the others), in the order verify()
+    calls its methods: start_*() first, then analyse(), complete_tree(),
+    configure(), build_matrix(), prove_lines(), evaluate_builds() and the
+    check_*() that collect the background work."""
 
     def __init__(self, series, root, progress, jobs=None, user_configs=()):
         self.series = series
@@ -68,17 +82,36 @@ class Verification:
         self.wt = Worktree(series.kdir, self.root / "src", progress)
         self.builder = Builder(self.root, self.wt, progress, self.jobs, self.store,
                                self.tools)
+        self.engine = Engine(series, self.builder, self.store, self.key, progress, self.at,
+                             self.whole_tree, self.wt)
         self.results = {name: CheckResult(name) for name in CHECKS}
-        self.states = {}        # (commit sha, config name) -> build state
-        self.built_here = set()     # the keys of states made by make in this run
-        self.enabled_cache = {}
+        # Seconds spent building for a check, added to its result's.
+        self.spent = {"build": 0.0, "bisect": 0.0}
         self.trees = {}
         self.tree_ready = False
         # Enough workers that no task queued behind ones waiting for it.
         self.pool = ThreadPoolExecutor(max_workers=8)
+        # What analyse() finds.
+        self.changes = []
+        self.objects = []
+        self.reasons = {}
+        self.kconfig = None
+        self.plans = []
+        self.plan_notes = []
+        self.obj_notes = {}
+        # What configure() makes, and the matrix build_matrix() fills.
+        self.configs = []
+        self.matrix = Matrix(series.base, [c.sha for c in series.commits], [])
+        self.patch_dir = None
+        self.patch_files = None
+        # The background work, started by the start_*() methods.
         self._wt_future = None
         self._prepare_future = None
         self._seed_future = None
+        self._api = {}
+        self._configspace = None
+        self._old_api = None
+        self._checkpatch = None
 
     # -- helpers -------------------------------------------------------------
     def tree(self, sha):
@@ -206,7 +239,6 @@ class Verification:
         self.plans += configs.user_plans(self.user_configs)
 
     def configure(self):
-        r = self.results["configs"]
         t0 = time.monotonic()
         self.ensure_tree()
         self.at(self.series.base)
@@ -257,128 +289,32 @@ class Verification:
         for cfg in self.configs:
             cfg.failed += [a for a in cfg.plan.selected if cfg.values.get(a) != "y"
                            and a not in cfg.failed]
-        r.time_s += time.monotonic() - t0
+        dt = time.monotonic() - t0
         obj_opts = set()
         for obj in self.objects:
             try:
                 obj_opts |= set(kbuild.obj_atoms(self.tree(self.series.tip), obj[:-2] + ".c"))
             except kbuild.NotDerivable:
                 pass
-        data = []
-        for cfg in self.configs:
-            p = cfg.plan
-            entry = {"name": p.name, "build_dir": str(cfg.bdir), "enable": p.enable,
-                     "disable": p.disable, "failed": cfg.failed, "dropped": p.dropped,
-                     "fingerprint": cfg.fingerprint, "error": cfg.error}
-            data.append(entry)
-            if cfg.error:
-                r.fail(f"{p.name}: could not make the configuration: {cfg.error}")
-                continue
-            on = " ".join(configs._short(o) for o in p.enable)
-            off = " ".join(configs._short(o) for o in p.disable)
-            if p.text:
-                mods = sum(1 for x in cfg.values.values() if x == "m")
-                r.details.append(f"{p.name}: {p.source}, olddefconfig -[{off}] "
-                                 f"({mods} options =m) in {cfg.bdir}")
-            else:
-                r.details.append(f"{p.name}: defconfig +[{on}] -[{off}] in {cfg.bdir}")
-            for o in cfg.failed:
-                why = "; ".join(p.why.get(o, [])) or "turned off"
-                if o in obj_opts or o in p.disable:
-                    r.fail(f"{p.name}: {o} could not be set ({why})")
-                else:
-                    r.details.append(f"{p.name}: note: {o} could not be set ({why})")
-            for o, why in sorted(p.dropped.items()):
-                r.details.append(f"{p.name}: note: {o} not used: {why}")
-        for n in self.plan_notes:
-            r.details.append(f"note: {n}")
-        r.count = len([c for c in self.configs if not c.error])
-        r.data = {"configs": data, "objects": {o: self.reasons[o] for o in self.objects}}
-        stub = [c for c in self.configs if configs.STUB_OFF in c.plan.disable]
-        if not stub or any(c.values.get(configs.STUB_OFF) not in (None, "n") for c in stub):
-            r.fail(f"no configuration with {configs.STUB_OFF} off could be made")
-        built = sum(1 for c in self.configs if not c.error)
-        users = sum(1 for c in self.configs if not c.error and c.plan.text)
-        r.summary = (f"{built - users} configurations from defconfig"
-                     + (f" and {users} of the user's" if users else "")
-                     + f", {len(self.objects)} affected objects")
+        self.results["configs"] = r = check_configs.check(
+            self.configs, self.objects, self.reasons, self.plan_notes, obj_opts)
+        r.time_s += dt
+        self.matrix = Matrix(self.series.base, [c.sha for c in self.series.commits],
+                             [c.name for c in self.good_configs()])
 
-    def enabled_objects(self, sha, cfg):
-        tree = self.tree(sha)
-        objs, skipped = [], {}
-        for o in self.objects:
-            ok, why = configs.object_enabled(tree, o, cfg.values, self.enabled_cache)
-            if ok:
-                objs.append(o)
-            else:
-                skipped[o] = why
-        return objs, skipped
-
-    def build_all(self):
-        """One build per configuration per commit, base first."""
+    def build_matrix(self):
+        """Every commit in every configuration that could be made, base
+        first (matrix.Engine.build())."""
         s = self.series
-        steps = [("base", s.base, s.base_tree, "base")] + [
-            (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
-            for i, c in enumerate(s.commits, 1)]
-        cfgs = [c for c in self.configs if not c.error]
-        for label, sha, tree_id, subject in steps:
-            t0 = time.monotonic()
-            todo = []
-            # sparse only where the sparse check compares.
-            sparse = sha in (s.base, s.tip)
-            for cfg in cfgs:
-                objs, skipped = self.enabled_objects(sha, cfg)
-                key = self.key(kind="build", tree=tree_id, config=cfg.fingerprint,
-                               objs=objs, vars=self.builder.make_vars, sparse=sparse)
-                got = self.store.get("build", key)
-                if got is not None:
-                    got["skipped"] = skipped
-                    self.states[(sha, cfg.name)] = got
-                else:
-                    todo.append((cfg, objs, skipped, key))
-            if todo:
-                self.at(sha)
-                names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
-                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names}"
-                              f"{', with sparse' if sparse else ''})")
-                self.share_prepare([c for c, _, _, _ in todo])
 
-                def one(item):
-                    cfg, objs, skipped, key = item
-                    return self.builder.build(cfg, objs, sparse=sparse, at=sha,
-                                              changed=self.changed_since(cfg, sha))
+        def spent(sha, dt):
+            self.spent["build" if sha in (s.base, s.tip) else "bisect"] += dt
 
-                def all_of(items):
-                    with ThreadPoolExecutor(max_workers=len(items)) as ex:
-                        return list(ex.map(one, items))
+        self.engine.build(self.matrix, self.good_configs(), self.objects, self.tree,
+                          self.share_prepare, spent)
 
-                was_partial = self.wt.partial
-                got = all_of(todo)
-                bad = [why for st in got for why in [_failure(st)] if why]
-                if was_partial and bad:
-                    self.whole_tree(f"commit {label}: {bad[0]}")
-                    got = all_of(todo)
-                for (cfg, objs, skipped, key), st in zip(todo, got):
-                    if st["rc"] >= 0:      # not when make was killed
-                        self.store.put("build", key, st)
-                    st["skipped"] = skipped
-                    self.states[(sha, cfg.name)] = st
-                    self.built_here.add((sha, cfg.name))
-            dt = time.monotonic() - t0
-            which = "build" if sha in (s.base, s.tip) else "bisect"
-            self.results[which].time_s += dt
-
-    def changed_since(self, cfg, sha):
-        """The files that differ between the commit CFG's build directory
-        was last built at and SHA, or None when that is not known."""
-        last = self.builder.built_at(cfg)
-        if not last:
-            return None
-        res = run(["git", "-C", self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
-                   last, sha])
-        if res.returncode != 0:
-            return None
-        return [f for f in res.stdout.split("\0") if f]
+    def good_configs(self):
+        return [c for c in self.configs if not c.error]
 
     def share_prepare(self, cfgs):
         """When several configurations build for the first time, the first
@@ -407,221 +343,25 @@ class Verification:
                 self.builder.seed(first, c)
 
     def prove_lines(self):
-        """The changed-line proof (JMake's idea: show the compiler sees each
-        changed line).
-
-        Which lines: every line the final diff base..tip adds, in .c and .h
-        files, that has code outside comments and is not part of a
-        preprocessor directive (clines.classify() follows comments, strings
-        and line splices across lines to decide).
-
-        Method: at the tip, each such line gets a unique token
-        __movops_line_<file>_<line> inserted in front of its first code
-        token; then, in every configuration, kbuild's own preprocessing
-        step (the command of make O=<build dir> foo.i, derived from the tip
-        build's foo.o command: Builder.preprocess()) runs for every affected
-        object, with exactly the flags of the real compilation, and the
-        tokens are looked for in the output.  The preprocessor passes an identifier through
-        unchanged exactly when the text around it is compiled: a line inside
-        an #if branch not taken, in a header no built object includes, or
-        dropped by a macro that discards its argument, loses its token; a
-        line whose token survives reaches the compiler proper.  A line is
-        proven when its token survives in at least one configuration; the
-        others are listed as file:line and fail the check.  The marked files
-        are put back afterwards (and on the next run if interrupted).
-        """
-        r = self.results["changed-lines"]
+        """The changed-line proof (checks/lines.py): mark, preprocess at
+        the tip, judge."""
         t0 = time.monotonic()
-        s = self.series
-        tip = self.tree(s.tip)
-        plan, skipped = {}, []
-        for fc in self.changes:
-            if not fc.path or not ser.is_c(fc.path) or not fc.added:
-                continue
-            text = tip.read(fc.path)
-            if text is None:
-                continue
-            info = clines.classify(text)
-            tl = text.split("\n")
-            lines = []
-            for ln in fc.added:
-                if clines.eligible(info, ln):
-                    lines.append(ln)
-                else:
-                    skipped.append((fc.path, ln, clines.why_not(info, ln, tl[ln - 1] if ln <= len(tl) else "")))
-            if lines:
-                plan[fc.path] = (lines, text, info)
-        files = sorted(plan)
-        plan_key = sha256_text(*[f"{f}:{plan[f][0]}" for f in files])
-        cfgs = [c for c in self.configs if not c.error]
-        found = {}
-        todo = []
-        for cfg in cfgs:
-            objs = [o for o, e in self.states[(s.tip, cfg.name)]["objects"].items()]
-            key = self.key(kind="lines", tree=s.commits[-1].tree, config=cfg.fingerprint,
-                           objs=objs, plan=plan_key, vars=self.builder.make_vars)
-            got = self.store.get("lines", key)
-            if got is not None:
-                found[cfg.name] = {tuple(x) for x in got}
-            else:
-                todo.append((cfg, objs, key))
-        if todo and files:
-            self.at(s.tip)
-            self.progress(f"changed-line proof: marking {sum(len(plan[f][0]) for f in files)} "
-                          f"lines in {len(files)} files, preprocessing in "
-                          f"{', '.join(c.name for c, _, _ in todo)}")
-
-            def one(item):
-                cfg, objs, key = item
-                # Objects compiled (or found up to date) by make at the tip
-                # in this run: their command files are the tip's.
-                built = []
-                if (s.tip, cfg.name) in self.built_here:
-                    tip = self.states[(s.tip, cfg.name)]
-                    built = [o for o, e in tip["objects"].items() if e["ok"]]
-                outs, log = self.builder.preprocess(cfg, objs, built)
-                hits = set()
-                for o, text in outs.items():
-                    for fid, ln in clines.found_markers(text or ""):
-                        if fid < len(files):
-                            hits.add((files[fid], ln))
-                missing = [o for o, t in outs.items() if t is None]
-                return cfg, key, hits, missing
-
-            def attempt():
-                try:
-                    for fid, f in enumerate(files):
-                        lines, text, info = plan[f]
-                        self.wt.write(f, clines.mark(text, lines, fid, info))
-                    with ThreadPoolExecutor(max_workers=len(todo)) as ex:
-                        return list(ex.map(one, todo))
-                finally:
-                    self.wt.restore(files)
-
-            was_partial = self.wt.partial
-            got = attempt()
-            if was_partial and any(missing for _, _, _, missing in got):
-                self.whole_tree("preprocessing failed")
-                got = attempt()
-            for cfg, key, hits, missing in got:
-                found[cfg.name] = hits
-                if missing:
-                    r.details.append(f"{cfg.name}: note: no preprocessor output for "
-                                     f"{', '.join(missing)}")
-                else:
-                    self.store.put("lines", key, sorted(hits))
-        elif not files:
-            for cfg, _, key in todo:
-                found[cfg.name] = set()
-        total = [(f, ln) for f in files for ln in plan[f][0]]
-        covered_by = {}
-        for name, hits in found.items():
-            for h in hits:
-                covered_by.setdefault(h, []).append(name)
-        uncovered = [(f, ln) for f, ln in total if (f, ln) not in covered_by]
-        for f, ln in uncovered:
-            text = plan[f][1].split("\n")[ln - 1].strip()
-            r.fail(f"{f}:{ln}: not compiled in any configuration: {text}")
-        r.count = len(uncovered)
-        per_cfg = ", ".join(f"{c.name} {len(found.get(c.name, ()))}" for c in cfgs)
-        r.summary = (f"{len(total) - len(uncovered)}/{len(total)} changed lines compiled "
-                     f"({per_cfg}); {len(skipped)} not code")
-        r.data = {"lines": len(total), "uncovered": [f"{f}:{l}" for f, l in uncovered],
-                  "not_code": [f"{f}:{l} ({why})" for f, l, why in skipped],
-                  "covered_by": {f"{f}:{l}": v for (f, l), v in sorted(covered_by.items())}}
-        if not total:
-            r.summary = f"no changed lines of C code ({len(skipped)} not code)"
+        plan, skipped = check_lines.select(self.changes, self.tree(self.series.tip).read)
+        self.engine.mark_lines(self.matrix, self.good_configs(), plan,
+                               check_lines.plan_key(plan))
+        self.results["changed-lines"] = r = check_lines.check(self.matrix, plan, skipped)
         r.time_s += time.monotonic() - t0
 
     def evaluate_builds(self):
-        s = self.series
-        b, sp, bi = self.results["build"], self.results["sparse"], self.results["bisect"]
-        cfgs = [c for c in self.configs if not c.error]
         t0 = time.monotonic()
-        if not cfgs:
-            for r in (b, sp, bi):
-                r.fail("no configuration could be made (see configs)")
-            return
-        built_anywhere = set()
-        new_warn = errors = new_sparse = 0
-        for cfg in cfgs:
-            base = self.states[(s.base, cfg.name)]["objects"]
-            tip_state = self.states[(s.tip, cfg.name)]
-            tip = tip_state["objects"]
-            for e in tip_state.get("make_errors", []):
-                b.fail(f"[{cfg.name}] make: {e}")
-                errors += 1
-            for o, e in sorted(tip.items()):
-                built_anywhere.add(o)
-                if not e["ok"]:
-                    errors += 1
-                    b.fail(f"[{cfg.name}] {o} does not build at the tip: " + _first_errors(e))
-                    continue
-                bo = base.get(o)
-                if bo is not None and not bo["ok"]:
-                    b.fail(f"[{cfg.name}] {o} does not build at the base either: "
-                           + _first_errors(bo))
-                    continue
-                old = (bo["cc"] + bo["objtool"]) if bo else []
-                for d in diag.new_diags(old, e["cc"] + e["objtool"]):
-                    new_warn += 1
-                    b.fail(f"[{cfg.name}] {o}: new {diag.fmt(d)}")
-                old_sp = bo["sparse"] if bo else []
-                for d in diag.new_diags(old_sp, e["sparse"]):
-                    new_sparse += 1
-                    sp.fail(f"[{cfg.name}] {o}: new {diag.fmt(d)}")
-        tip = self.tree(s.tip)
-        for o in self.objects:
-            # An object only a commit in the middle had is bisection's.
-            if o not in built_anywhere and tip.exists(o[:-2] + ".c"):
-                why = "; ".join(f"{c.name}: {self.states[(s.tip, c.name)]['skipped'].get(o, '?')}"
-                                for c in cfgs)
-                b.fail(f"{o}: built in no configuration ({why})")
-                errors += 1
-        n_objs = len(built_anywhere)
-        b.count = errors + new_warn
-        b.summary = (f"{n_objs} objects x {len(cfgs)} configs at base and tip; "
-                     f"{errors} failing, {new_warn} new warnings")
-        base_sparse = sum(len(e["sparse"]) for c in cfgs
-                          for e in self.states[(s.base, c.name)]["objects"].values())
-        sp.count = new_sparse
-        sp.summary = (f"{new_sparse} new sparse warnings ({base_sparse} at the base, "
-                      "matched without line numbers)")
-        # Bisection: every commit, every configuration.
-        bad_steps = 0
-        for i, c in enumerate(s.commits, 1):
-            for cfg in cfgs:
-                st = self.states[(c.sha, cfg.name)]
-                base = self.states[(s.base, cfg.name)]["objects"]
-                problems = []
-                for e in st.get("make_errors", []):
-                    problems.append(f"make: {e}")
-                for o, e in sorted(st["objects"].items()):
-                    if not e["ok"]:
-                        problems.append(f"{o} does not build: " + _first_errors(e))
-                        continue
-                    bo = base.get(o)
-                    if bo is not None and not bo["ok"]:
-                        continue
-                    old = (bo["cc"] + bo["objtool"]) if bo else []
-                    for d in diag.new_diags(old, e["cc"] + e["objtool"]):
-                        problems.append(f"{o}: new {diag.fmt(d)}")
-                if problems:
-                    bad_steps += 1
-                    bi.fail(f"commit {i}/{len(s.commits)} {c.sha[:12]} {c.subject!r} "
-                            f"[{cfg.name}]:\n  " + "\n  ".join(problems[:8]))
-        bi.count = bad_steps
-        # How each commit was built: make, or its recorded compile commands
-        # (Builder.build()); a build taken from the store says how it was made.
-        builds = [{"commit": c.sha, "config": cfg.name,
-                   "how": self.states[(c.sha, cfg.name)].get("how", "make"),
-                   "why_make": self.states[(c.sha, cfg.name)].get("why_make", "")}
-                  for c in s.commits for cfg in cfgs]
-        direct = sum(1 for b in builds if b["how"].startswith("direct"))
-        bi.data = {"builds": builds}
-        bi.summary = (f"{len(s.commits)} commits x {len(cfgs)} configs; "
-                      f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
-        b.time_s += time.monotonic() - t0
+        tip = self.tree(self.series.tip)
+        at_tip = {o for o in self.objects if tip.exists(o[:-2] + ".c")}
+        for r in (check_build.check(self.matrix, self.objects, at_tip),
+                  check_sparse.check(self.matrix),
+                  check_bisect.check(self.matrix, self.series)):
+            r.time_s += self.spent[r.name]
+            self.results[r.name] = r
+        self.results["build"].time_s += time.monotonic() - t0
 
     def start_configspace(self):
         """The configuration-space proof (configspace.py) at the base and
@@ -663,25 +403,9 @@ class Verification:
         self._configspace = self.pool.submit(work)
 
     def check_configspace(self):
-        r = self.results["configspace"]
         s = self.series
         verdicts, tip, dt = self._configspace.result()
         t0 = time.monotonic()
-        last = verdicts[-1]
-        r.summary = last["summary"]
-        r.count = last["failing"]
-        if not last["ok"]:
-            r.fail()
-            for g in last["groups"]:
-                r.details.append(f"{g['key']}: {g['count']} of {last['valid']} assignments; "
-                                 f"first: {g['first']}: {g['problem']}")
-        for v in verdicts[:-1]:
-            if not v["ok"]:
-                r.details.append(f"note: commit {v['label']} {v['commit'][:12]} "
-                                 f"{v['subject']!r}: {v['summary']}"
-                                 + ("; the tip fixes it" if last["ok"] else ""))
-        for n in last["notes"]:
-            r.details.append(f"note: not modelled: {n}")
         agree = {}
         users = [c for c in self.configs if c.plan.text and not c.error]
         if users and tip is not None:
@@ -689,14 +413,7 @@ class Verification:
             self.at(s.tip)
             for cfg in users:
                 agree[cfg.name] = self._agreement(cfg, f, syms)
-                ok, lines = agree[cfg.name]["ok"], agree[cfg.name]["lines"]
-                if not ok:
-                    r.fail()
-                for line in lines:
-                    r.details.append(f"[{cfg.name}] {'' if ok else 'disagrees: '}{line}")
-            r.summary += "; " + ", ".join(
-                f"{n} build {'agrees' if a['ok'] else 'DISAGREES'}" for n, a in agree.items())
-        r.data = {"commits": verdicts, "agreement": agree}
+        self.results["configspace"] = r = check_configspace.check(verdicts, agree)
         r.time_s += dt + time.monotonic() - t0
 
     def _agreement(self, cfg, f, syms):
@@ -710,10 +427,8 @@ class Verification:
         got = self.store.get("agreement", key)
         if got is not None:
             return got
-        enabled, _ = self.enabled_objects(s.tip, cfg)
-        objs = [o for o in objs if o in enabled]
-        built = [o for o, e in self.states[(s.tip, cfg.name)]["objects"].items() if e["ok"]]
-        texts, _ = self.builder.preprocess(cfg, objs, built)
+        enabled, _ = self.engine.enabled_objects(self.tree(s.tip), self.objects, cfg)
+        texts = self.engine.preprocessed(self.matrix, cfg, [o for o in objs if o in enabled])
         ok, lines = configspace.agreement(
             f, syms, cfg.values, {o[:-2] + ".c": t for o, t in texts.items() if t})
         got = {"ok": ok, "lines": lines}
@@ -755,27 +470,20 @@ class Verification:
         self._old_api = self.pool.submit(work)
 
     def check_old_api(self):
-        r = self.results["old-api-gone"]
         got, dt = self._old_api.result()
-        for f, l, msg, src in got["hits"]:
-            r.fail(f"{f}:{l}: {msg} [{src}]")
-        if got["err"]:
-            r.fail(f"spatch failed: {got['err']}")
-        r.count = len(got["hits"])
-        r.summary = (f"{len(got['hits'])} uses of the old API in {len(got['files'])} "
-                     "candidate files (spatch report mode + grep)")
+        self.results["old-api-gone"] = r = check_oldapi.check(got["hits"], got["files"],
+                                                              got["err"])
         r.time_s += dt
 
     def patches(self):
         """The numbered patches of the series, made the way apply-series.sh
         makes them (its format-patch options, no cover letter: that one is
         apply-series' own text)."""
-        if getattr(self, "_patches", None) is None:
+        if self.patch_files is None:
             s = self.series
-            d = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
-            self._patch_dir = d
-            self._patches = golden.format_patches(s.kdir, s.base, s.tip, d)
-        return self._patches
+            self.patch_dir = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
+            self.patch_files = golden.format_patches(s.kdir, s.base, s.tip, self.patch_dir)
+        return self.patch_files
 
     def start_checkpatch(self):
         """checkpatch.pl of the tree on every patch, in the background.  It
@@ -799,24 +507,8 @@ class Verification:
         self._checkpatch = self.pool.submit(work)
 
     def check_checkpatch(self):
-        r = self.results["checkpatch"]
         res, err, dt = self._checkpatch.result()
-        if res is None:
-            r.fail(err)
-        else:
-            n_err = n_warn = 0
-            for name in sorted(res):
-                for f in res[name]:
-                    line = f"{f['where']}: {f['level']}:{f['type']}: {f['msg']}"
-                    if f["level"] == "ERROR":
-                        n_err += 1
-                        r.fail(line)
-                    else:
-                        n_warn += 1
-                        r.details.append(line)
-            r.count = n_err
-            r.summary = f"{len(res)} patches: {n_err} errors, {n_warn} warnings/checks"
-            r.details.sort(key=lambda l: ": ERROR:" not in l)
+        self.results["checkpatch"] = r = check_checkpatch.check(res, err)
         r.time_s += dt
 
     def check_golden(self):
@@ -829,7 +521,7 @@ class Verification:
 
     def cleanup(self):
         self.pool.shutdown(wait=True)
-        d = getattr(self, "_patch_dir", None)
+        d = self.patch_dir
         if d and d.exists():
             for p in d.iterdir():
                 p.unlink()
@@ -848,25 +540,6 @@ def claim_root(root):
     root.mkdir(parents=True, exist_ok=True)
     (root / MARKER).write_text("verify.py cache directory: worktree, build "
                                "directories and stored results; safe to delete\n")
-
-
-def _failure(state):
-    """What went wrong in a build, in a few words; '' when nothing did."""
-    if state["make_errors"]:
-        return state["make_errors"][0][:200]
-    for o, e in sorted(state["objects"].items()):
-        if not e["ok"]:
-            return f"{o} did not build ({_first_errors(e)[:200]})"
-    if state["rc"] != 0:
-        return f"make exited {state['rc']}"
-    return ""
-
-
-def _first_errors(entry):
-    errs = [d for d in entry["cc"] if d["severity"] == "error"]
-    if errs:
-        return "; ".join(diag.fmt(d) for d in errs[:3])
-    return entry.get("why", "object not produced")
 
 
 def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=False,
@@ -904,7 +577,7 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             # steps (defconfig, conf) leave idle.
             v.start_checkpatch()
             v.configure()
-            v.build_all()
+            v.build_matrix()
             v.prove_lines()
             v.evaluate_builds()
             v.check_old_api()

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+"""bisect: every commit of the series builds in every configuration, with
+no compiler or objtool diagnostic the base does not have."""
+from .. import diag
+from ..report import CheckResult
+from .newdiags import BROKEN, NEW, compare
+from .build import TOOLS
+
+
+def check(matrix, series):
+    r = CheckResult("bisect")
+    if not matrix.configs:
+        r.fail("no configuration could be made (see configs)")
+        return r
+    n = len(series.commits)
+    bad_steps = 0
+    for i, c in enumerate(series.commits, 1):
+        for name in matrix.configs:
+            cell = matrix.cell(c.sha, name)
+            problems = [f"make: {e}" for e in cell.make_errors]
+            # An object the base cannot build either is build's to report.
+            for o, what, x in compare(cell, matrix.cell(matrix.base, name), TOOLS):
+                if what == BROKEN:
+                    problems.append(f"{o} does not build: " + x.first_errors())
+                elif what == NEW:
+                    problems.append(f"{o}: new {diag.fmt(x)}")
+            if problems:
+                bad_steps += 1
+                r.fail(f"commit {i}/{n} {c.sha[:12]} {c.subject!r} "
+                       f"[{name}]:\n  " + "\n  ".join(problems[:8]))
+    r.count = bad_steps
+    # How each commit was built: make, or its recorded compile commands
+    # (Builder.build()); a build taken from the store says how it was made.
+    builds = [{"commit": c.sha, "config": name,
+               "how": matrix.cell(c.sha, name).how,
+               "why_make": matrix.cell(c.sha, name).why_make}
+              for c in series.commits for name in matrix.configs]
+    direct = sum(1 for b in builds if b["how"].startswith("direct"))
+    r.data = {"builds": builds}
+    r.summary = (f"{n} commits x {len(matrix.configs)} configs; "
+                 f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
+    return r

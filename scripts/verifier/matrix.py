@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The build matrix: what the builds of a series gave, per commit x
+configuration x object, as plain data; and the engine that fills it.
+
+The checks (verifier/checks/) are functions of a Matrix and the series
+only, so they are tested on hand-made matrices without a compiler
+(tests/test_checks.py).  The engine is the one place that runs the
+builder for them: each commit once per configuration, base first, reusing
+what the result store holds.
+
+Preprocessed text is large and only two questions are asked of it: which
+changed lines' markers survive (changed-lines) and what the dispatch looks
+like (the configuration-space agreement).  The matrix keeps the answers
+(Matrix.lines), not the text.
+"""
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from . import clines, configs, diag
+from core.proc import run
+
+# The kinds of diagnostics an object carries: the compiler's, objtool's
+# and sparse's (sparse only where it ran: the base and the tip).
+KINDS = ("cc", "objtool", "sparse")
+
+
+@dataclass
+class Obj:
+    """One object of one build."""
+    ok: bool
+    cc: list = field(default_factory=list)
+    objtool: list = field(default_factory=list)
+    sparse: list = field(default_factory=list)
+    why: str = ""           # why it failed, when no compiler error says it
+    rebuilt: bool = False
+
+    @classmethod
+    def from_json(cls, d):
+        return cls(ok=d["ok"], cc=d.get("cc", []), objtool=d.get("objtool", []),
+                   sparse=d.get("sparse", []), why=d.get("why", ""),
+                   rebuilt=d.get("rebuilt", False))
+
+    def diagnostics(self, kinds):
+        return [d for k in kinds for d in getattr(self, k)]
+
+    def first_errors(self):
+        errs = [d for d in self.cc if d["severity"] == "error"]
+        if errs:
+            return "; ".join(diag.fmt(d) for d in errs[:3])
+        return self.why or "object not produced"
+
+
+@dataclass
+class Cell:
+    """One commit built in one configuration."""
+    objects: dict = field(default_factory=dict)     # object -> Obj
+    make_errors: list = field(default_factory=list)
+    rc: int = 0
+    how: str = "make"           # or "direct, n rebuilt": Builder.build()
+    why_make: str = ""
+    skipped: dict = field(default_factory=dict)     # object -> why it is not built here
+
+    @classmethod
+    def from_state(cls, state, skipped=None):
+        """From Builder.build()'s dict (also what the store holds)."""
+        return cls(objects={o: Obj.from_json(e) for o, e in state["objects"].items()},
+                   make_errors=list(state.get("make_errors", [])), rc=state.get("rc", 0),
+                   how=state.get("how", "make"), why_make=state.get("why_make", ""),
+                   skipped=dict(skipped if skipped is not None else state.get("skipped", {})))
+
+    def built(self):
+        return [o for o, e in self.objects.items() if e.ok]
+
+    def failure(self):
+        """What went wrong, in a few words; '' when nothing did."""
+        if self.make_errors:
+            return self.make_errors[0][:200]
+        for o, e in sorted(self.objects.items()):
+            if not e.ok:
+                return f"{o} did not build ({e.first_errors()[:200]})"
+        if self.rc != 0:
+            return f"make exited {self.rc}"
+        return ""
+
+
+@dataclass
+class Matrix:
+    """BASE and COMMITS (shas, oldest first) x CONFIGS (the names of the
+    configurations that could be made)."""
+    base: str
+    commits: list
+    configs: list
+    cells: dict = field(default_factory=dict)       # (sha, config) -> Cell
+    # At the tip, per configuration: the (file, line) markers of changed
+    # lines found in the preprocessed objects, and the objects that gave
+    # no preprocessor output.
+    lines: dict = field(default_factory=dict)
+    no_text: dict = field(default_factory=dict)
+
+    @property
+    def tip(self):
+        return self.commits[-1] if self.commits else self.base
+
+    def cell(self, sha, config):
+        return self.cells[(sha, config)]
+
+
+class Engine:
+    """Fills a Matrix with the builder (builder.Builder).
+
+    AT(sha) puts the worktree at a commit; WHOLE_TREE(why) falls back from
+    the partial checkout to a full one (the caller then tries again).
+    """
+
+    def __init__(self, series, builder, store, key, progress, at, whole_tree, wt):
+        self.series = series
+        self.builder = builder
+        self.store = store
+        self.key = key
+        self.progress = progress
+        self.at = at
+        self.whole_tree = whole_tree
+        self.wt = wt
+        self.built_here = set()     # the (sha, config) cells made by make in this run
+        self.enabled_cache = {}
+
+    def enabled_objects(self, tree, objects, cfg):
+        objs, skipped = [], {}
+        for o in objects:
+            ok, why = configs.object_enabled(tree, o, cfg.values, self.enabled_cache)
+            if ok:
+                objs.append(o)
+            else:
+                skipped[o] = why
+        return objs, skipped
+
+    def build(self, matrix, cfgs, objects, tree, prepare, spent):
+        """One build per configuration per commit, base first, into MATRIX.
+        TREE(sha): the commit's Tree.  PREPARE(cfgs): called before the
+        first build of a commit that is not stored (share_prepare).
+        SPENT(sha, seconds): the time of each commit's builds."""
+        s = self.series
+        steps = [("base", s.base, s.base_tree, "base")] + [
+            (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
+            for i, c in enumerate(s.commits, 1)]
+        for label, sha, tree_id, subject in steps:
+            t0 = time.monotonic()
+            todo = []
+            # sparse only where the sparse check compares.
+            sparse = sha in (s.base, s.tip)
+            for cfg in cfgs:
+                objs, skipped = self.enabled_objects(tree(sha), objects, cfg)
+                key = self.key(kind="build", tree=tree_id, config=cfg.fingerprint,
+                               objs=objs, vars=self.builder.make_vars, sparse=sparse)
+                got = self.store.get("build", key)
+                if got is not None:
+                    matrix.cells[(sha, cfg.name)] = Cell.from_state(got, skipped)
+                else:
+                    todo.append((cfg, objs, skipped, key))
+            if todo:
+                self.at(sha)
+                names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
+                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names}"
+                              f"{', with sparse' if sparse else ''})")
+                prepare([c for c, _, _, _ in todo])
+
+                def one(item):
+                    cfg, objs, skipped, key = item
+                    return self.builder.build(cfg, objs, sparse=sparse, at=sha,
+                                              changed=self.changed_since(cfg, sha))
+
+                def all_of(items):
+                    with ThreadPoolExecutor(max_workers=len(items)) as ex:
+                        return list(ex.map(one, items))
+
+                was_partial = self.wt.partial
+                got = all_of(todo)
+                bad = [why for st in got for why in [Cell.from_state(st).failure()] if why]
+                if was_partial and bad:
+                    self.whole_tree(f"commit {label}: {bad[0]}")
+                    got = all_of(todo)
+                for (cfg, objs, skipped, key), st in zip(todo, got):
+                    if st["rc"] >= 0:      # not when make was killed
+                        self.store.put("build", key, st)
+                    matrix.cells[(sha, cfg.name)] = Cell.from_state(st, skipped)
+                    self.built_here.add((sha, cfg.name))
+            spent(sha, time.monotonic() - t0)
+
+    def changed_since(self, cfg, sha):
+        """The files that differ between the commit CFG's build directory
+        was last built at and SHA, or None when that is not known."""
+        last = self.builder.built_at(cfg)
+        if not last:
+            return None
+        res = run(["git", "-C", self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
+                   last, sha])
+        if res.returncode != 0:
+            return None
+        return [f for f in res.stdout.split("\0") if f]
+
+    def tip_built(self, matrix, cfg):
+        """The objects compiled (or found up to date) by make at the tip in
+        this run: their command files are the tip's."""
+        if (self.series.tip, cfg.name) not in self.built_here:
+            return []
+        return matrix.cell(self.series.tip, cfg.name).built()
+
+    def mark_lines(self, matrix, cfgs, plan, plan_key):
+        """The changed-line markers (checks/lines.py) found in each of CFGS
+        at the tip, into MATRIX.lines: PLAN {file: (lines, text, info)}
+        says which lines get one; the files are marked in the worktree,
+        every built object is preprocessed, and the files are put back."""
+        s = self.series
+        files = sorted(plan)
+        todo = []
+        for cfg in cfgs:
+            objs = list(matrix.cell(s.tip, cfg.name).objects)
+            key = self.key(kind="lines", tree=s.commits[-1].tree, config=cfg.fingerprint,
+                           objs=objs, plan=plan_key, vars=self.builder.make_vars)
+            got = self.store.get("lines", key)
+            if got is not None:
+                matrix.lines[cfg.name] = {tuple(x) for x in got}
+            else:
+                todo.append((cfg, objs, key))
+        if not todo:
+            return
+        if not files:
+            for cfg, _, _ in todo:
+                matrix.lines[cfg.name] = set()
+            return
+        self.at(s.tip)
+        self.progress(f"changed-line proof: marking {sum(len(plan[f][0]) for f in files)} "
+                      f"lines in {len(files)} files, preprocessing in "
+                      f"{', '.join(c.name for c, _, _ in todo)}")
+
+        def one(item):
+            cfg, objs, key = item
+            outs, log = self.builder.preprocess(cfg, objs, self.tip_built(matrix, cfg))
+            hits = set()
+            for o, text in outs.items():
+                for fid, ln in clines.found_markers(text or ""):
+                    if fid < len(files):
+                        hits.add((files[fid], ln))
+            missing = [o for o, t in outs.items() if t is None]
+            return cfg, key, hits, missing
+
+        def attempt():
+            try:
+                for fid, f in enumerate(files):
+                    lines, text, info = plan[f]
+                    self.wt.write(f, clines.mark(text, lines, fid, info))
+                with ThreadPoolExecutor(max_workers=len(todo)) as ex:
+                    return list(ex.map(one, todo))
+            finally:
+                self.wt.restore(files)
+
+        was_partial = self.wt.partial
+        got = attempt()
+        if was_partial and any(missing for _, _, _, missing in got):
+            self.whole_tree("preprocessing failed")
+            got = attempt()
+        for cfg, key, hits, missing in got:
+            matrix.lines[cfg.name] = hits
+            if missing:
+                matrix.no_text[cfg.name] = missing
+            else:
+                self.store.put("lines", key, sorted(hits))
+
+    def preprocessed(self, matrix, cfg, objs):
+        """{object: preprocessed text} of OBJS at the tip in CFG (the
+        worktree is at the tip)."""
+        texts, _ = self.builder.preprocess(cfg, objs, matrix.cell(self.series.tip,
+                                                                  cfg.name).built())
+        return texts
