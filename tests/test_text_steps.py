@@ -9,7 +9,6 @@ make spatch run.
 """
 import re
 import subprocess
-import sys
 
 import pytest
 
@@ -71,7 +70,7 @@ def test_text_step_runs_without_spatch(doc_commit, tmp_path, monkeypatch):
     fake = type("Run", (), {"scratch": tree, "args": type("A", (), {"jobs": 1})})()
     notes = series.Run.run_step(fake, series.Step(DOC), plan)
     assert notes == []
-    assert "spatch" not in commands and commands[0] == sys.executable
+    assert "spatch" not in commands and commands[0] == str(SCRIPTS / "py")
     after = sm.tree_at(repo, sha, tmp_path / "after")
     assert sm.files_of(tree) == {tree / p.relative_to(after): b
                                  for p, b in sm.files_of(after).items()}

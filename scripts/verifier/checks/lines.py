@@ -23,7 +23,7 @@ Verdict (check()): a line is proven when its token survives in at least
 one configuration; the others are listed as file:line and fail the check.
 """
 from .. import clines
-from .. import series as ser
+from .. import commits as ser
 from ..report import CheckResult
 from ..store import sha256_text
 
