@@ -11,7 +11,7 @@ Builds small x86_64 kernels from REV (default movable-ops) of the git tree
 KDIR, out of tree in $MOVOPS_CACHE/runtime (default ~/.cache/movops), boots
 them in QEMU with a virtio balloon and zram swap, makes compaction migrate
 balloon and zsmalloc pages, and judges the counters and the kernel log.
-Two guests: the built-in one (every option =y, no module support) and the
+Two guests: the built-in one (every option =y) and the
 modular one (zsmalloc, zram and virtio_balloon =m, loaded by /init, and
 removed at the end, with one more compaction pass after that); --modules
 chooses (default both).  Then two controls must fail the same check: the

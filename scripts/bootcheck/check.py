@@ -2,9 +2,10 @@
 """The runtime check from end to end: export, configure, build, boot, judge,
 for each guest, and the controls that prove the check can fail.
 
-Two guests (kernel.guest_options()): "builtin", every rework option =y and no
-module support, and "modular", with zsmalloc, zram and the balloon driver
-built as modules, loaded by /init and removed again at the end.
+Two guests (kernel.guest_options()): "builtin", every rework option =y, and
+"modular", with zsmalloc, zram and the balloon driver built as modules,
+loaded by /init and removed again at the end; its build starts from a copy
+of the built-in one's.
 
 Two controls, each a kernel that must FAIL the same check:
   - the negative control (negctl.py) removes a branch of the dispatch in a
@@ -132,6 +133,11 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
             log(f"  ERROR: {e}")
         else:
             for name in MODULES_MODES[modules]:
+                if name == "modular" and (builds["builtin"] / kernel.IMAGE).exists():
+                    # Incremental from the built-in guest's build (kernel.py,
+                    # "The two guests").
+                    kernel.seed_build_dir(builds["builtin"], builds["modular"], log,
+                                          "the modular guest")
                 g = _check_guest(ctx, name, commit, builds[name], ctx.rundir / _logname(name))
                 result["guests"][name] = g
                 if negative_control and result["negative_control"] is None:
