@@ -86,7 +86,7 @@ class Verification:
                              self.whole_tree, self.wt)
         self.results = {name: CheckResult(name) for name in CHECKS}
         # Seconds spent building for a check, added to its result's.
-        self.spent = {"build": 0.0, "bisect": 0.0}
+        self.spent = {"build": 0.0, "sparse": 0.0, "bisect": 0.0}
         self.trees = {}
         self.tree_ready = False
         # Enough workers that no task queued behind ones waiting for it.
