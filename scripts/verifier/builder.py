@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import fingerprint as code
-from core.proc import c_env, run
+from core.proc import c_env, git, run
 from movops import kbuild
 
 from . import diag, kconfigdiff
@@ -672,8 +672,8 @@ class Builder:
         cannot change, else (why, [])."""
         dropped = []
         for f in files:
-            old, new = (run(["git", "-C", self.wt.path, "cat-file", "blob", f"{rev}:{f}"],
-                            env=self.env) for rev in (last, at))
+            old, new = (git(self.wt.path, "cat-file", "blob", f"{rev}:{f}", check=False,
+                            full=True, env=self.env) for rev in (last, at))
             diff = self._diff(last, at, f)
             if old.returncode != 0 or new.returncode != 0 or diff.returncode != 0:
                 return f"{f} added or removed", []
@@ -686,14 +686,14 @@ class Builder:
 
     def _diff(self, last, at, path):
         """'git diff -U0' of PATH between LAST and AT in the worktree."""
-        return run(["git", "-C", self.wt.path, "diff", "-U0", "--no-color", "--no-ext-diff",
-                    last, at, "--", path], env=self.env)
+        return git(self.wt.path, "diff", "-U0", "--no-color", "--no-ext-diff",
+                   last, at, "--", path, check=False, full=True, env=self.env)
 
     def _kconfig_words(self, at, names):
         """Those of NAMES that a Kconfig file of AT contains as a word."""
         args = [a for n in names for a in ("-e", n)]
-        res = run(["git", "-C", self.wt.path, "grep", "-o", "-h", "-w", "-F", *args, at,
-                   "--", "*Kconfig*"], env=self.env)
+        res = git(self.wt.path, "grep", "-o", "-h", "-w", "-F", *args, at,
+                  "--", "*Kconfig*", check=False, full=True, env=self.env)
         if res.returncode not in (0, 1):
             return list(names)
         found = set(res.stdout.split())
@@ -714,8 +714,8 @@ class Builder:
         rec, conf_sha, start_ns = meta[0], meta[1], int(meta[2])
         if sha256_text(_read(cfg.bdir / AUTO_CONF)) != conf_sha:
             return {}, "the configuration changed since sparse's commands were recorded"
-        res = run(["git", "-C", self.wt.path, "diff", "--name-only", "--no-renames", "-z",
-                   rec, at], env=self.env)
+        res = git(self.wt.path, "diff", "--name-only", "--no-renames", "-z",
+                  rec, at, check=False, full=True, env=self.env)
         if res.returncode != 0:
             return {}, f"no diff from {rec[:12]}"
         for f in res.stdout.split("\0"):

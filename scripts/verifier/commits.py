@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import BadInput, CommandError
-from core.proc import git, run
+from core.proc import git
 from movops.tree import Tree
 from movops.trailer import GENERATED_RE
 
@@ -50,7 +50,7 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
         raise BadInput(f"{kdir}: no such directory; give the path of the kernel tree "
                        "apply-series.sh worked on")
     kdir = kdir.resolve()
-    res = run(["git", "-C", kdir, "rev-parse", "--show-toplevel"])
+    res = git(kdir, "rev-parse", "--show-toplevel", check=False, full=True)
     if res.returncode != 0:
         raise BadInput(f"{kdir}: not a git tree; run scripts/baseline-tree.sh and "
                        "scripts/apply-series.sh on it first")
@@ -58,8 +58,8 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
     if top != kdir:
         raise BadInput(f"{kdir}: not the top of its git tree ({top} is); "
                        "give the top directory of the kernel tree")
-    ref = run(["git", "-C", kdir, "rev-parse", "--verify", "-q",
-               f"refs/heads/{branch}^{{commit}}"])
+    ref = git(kdir, "rev-parse", "--verify", "-q",
+              f"refs/heads/{branch}^{{commit}}", check=False, full=True)
     if ref.returncode != 0:
         raise BadInput(f"{kdir}: no branch '{branch}'; create the series with "
                        f"scripts/apply-series.sh {kdir} or name it with --branch")
@@ -69,12 +69,13 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
         raise BadInput(f"{kdir}: branch '{branch}' is not a kernel tree (no top-level "
                        "Makefile with VERSION, or no mm/); point at a kernel source tree")
     if base is not None:
-        b = run(["git", "-C", kdir, "rev-parse", "--verify", "-q", f"{base}^{{commit}}"])
+        b = git(kdir, "rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False, full=True)
         if b.returncode != 0:
             raise BadInput(f"{kdir}: --base '{base}' is not a commit of this tree; "
                            "give a commit, tag or branch name")
         base_sha = b.stdout.strip()
-        if run(["git", "-C", kdir, "merge-base", "--is-ancestor", base_sha, tip]).returncode != 0:
+        if git(kdir, "merge-base", "--is-ancestor", base_sha, tip, check=False,
+               full=True).returncode != 0:
             raise BadInput(f"{kdir}: --base {base} is not an ancestor of '{branch}'; "
                            "give the commit the series starts from")
     else:
@@ -297,8 +298,8 @@ def api_files_from(kdir, rev, base, base_files):
     the diff BASE..REV does not touch has the same content in both, so
     only the touched files are searched (instead of the whole tree, several
     seconds per revision)."""
-    res = run(["git", "-C", kdir, "diff", "--name-only", "--no-renames", base, rev,
-               "--", "*.c", "*.h"])
+    res = git(kdir, "diff", "--name-only", "--no-renames", base, rev,
+              "--", "*.c", "*.h", check=False, full=True)
     if res.returncode != 0:
         raise BadInput(f"{kdir}: git diff {base[:12]} {rev[:12]} failed: {res.stderr.strip()}")
     touched = [l for l in res.stdout.splitlines() if l]
@@ -310,7 +311,8 @@ def blob_ids(kdir, rev, files):
     """{path: blob id} of FILES at REV (content identities for the store)."""
     if not files:
         return {}
-    res = run(["git", "-C", kdir, "--literal-pathspecs", "ls-tree", "-z", rev, "--", *files])
+    res = git(kdir, "--literal-pathspecs", "ls-tree", "-z", rev, "--", *files, check=False,
+              full=True)
     out = {}
     for rec in res.stdout.split("\0"):
         if "\t" in rec:
@@ -327,18 +329,18 @@ def _grep_checkout(kdir, rev, regex, pathspecs):
     must inflate (a second or more of a cold verify).  Every index entry
     must be a plain one ('H'): git diff-index trusts assume-unchanged
     entries and git grep passes over skip-worktree ones."""
-    flags = run(["git", "-C", kdir, "ls-files", "-v", "-z"])
+    flags = git(kdir, "ls-files", "-v", "-z", check=False, full=True)
     if flags.returncode != 0 or any(e and not e.startswith("H ")
                                     for e in flags.stdout.split("\0")):
         return None
-    same = run(["git", "-C", kdir, "diff-index", "--quiet", rev, "--", *pathspecs])
+    same = git(kdir, "diff-index", "--quiet", rev, "--", *pathspecs, check=False, full=True)
     if same.returncode != 0:
         return None
     words = regex.split("|")
     assert all(re.fullmatch(r"\w+", w) for w in words), regex
     pats = [a for w in words for a in ("-e", w)]
-    res = run(["git", "-C", kdir, "grep", "--full-name", "-l", "-I", "-F", *pats, "--",
-               *pathspecs])
+    res = git(kdir, "grep", "--full-name", "-l", "-I", "-F", *pats, "--",
+              *pathspecs, check=False, full=True)
     if res.returncode not in (0, 1):
         return None
     return sorted(l for l in res.stdout.splitlines() if l)
@@ -352,7 +354,7 @@ def _grep_files(kdir, rev, regex, pathspecs):
     words = regex.split("|")
     assert all(re.fullmatch(r"\w+", w) for w in words), regex
     pats = [a for w in words for a in ("-e", w)]
-    res = run(["git", "-C", kdir, "grep", "-l", "-I", "-F", *pats, rev, "--", *pathspecs])
+    res = git(kdir, "grep", "-l", "-I", "-F", *pats, rev, "--", *pathspecs, check=False, full=True)
     if res.returncode not in (0, 1):
         raise BadInput(f"{kdir}: git grep failed on {rev[:12]}: {res.stderr.strip()}")
     return sorted(l.split(":", 1)[1] for l in res.stdout.splitlines())

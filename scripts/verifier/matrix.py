@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import clines, configs, diag
-from core.proc import run
+from core.proc import git
 
 # The kinds of diagnostics an object carries: the compiler's, objtool's
 # and sparse's (sparse only where it ran: the base and the tip).
@@ -193,8 +193,8 @@ class Engine:
         last = self.builder.built_at(cfg)
         if not last:
             return None
-        res = run(["git", "-C", self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
-                   last, sha])
+        res = git(self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
+                  last, sha, check=False, full=True)
         if res.returncode != 0:
             return None
         return [f for f in res.stdout.split("\0") if f]

@@ -28,7 +28,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from core.proc import git, run
+from core.proc import git
 
 NOSPARSE = ["-c", "core.sparseCheckout=false"]
 MARK = "movops-partial"     # in the worktree's admin directory while partial
@@ -54,11 +54,11 @@ class Worktree:
         """True when PATH is a worktree of KDIR's repository."""
         if not (self.path / ".git").exists():
             return False
-        res = run(["git", "-C", self.path, "rev-parse", "--git-common-dir"])
+        res = git(self.path, "rev-parse", "--git-common-dir", check=False, full=True)
         if res.returncode != 0:
             return False
         mine = (self.path / res.stdout.strip()).resolve()
-        res = run(["git", "-C", self.kdir, "rev-parse", "--git-common-dir"])
+        res = git(self.kdir, "rev-parse", "--git-common-dir", check=False, full=True)
         theirs = (self.kdir / res.stdout.strip()).resolve()
         return mine == theirs
 
