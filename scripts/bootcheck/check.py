@@ -18,6 +18,8 @@ Two controls, each a kernel that must FAIL the same check:
     the result says so.
 """
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from core import cache as cache_layout
@@ -132,20 +134,34 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
             result["errors"].append(str(e))
             log(f"  ERROR: {e}")
         else:
-            for name in MODULES_MODES[modules]:
-                if name == "modular" and (builds["builtin"] / kernel.IMAGE).exists():
-                    # Incremental from the built-in guest's build (kernel.py,
-                    # "The two guests").
-                    kernel.seed_build_dir(builds["builtin"], builds["modular"], log,
-                                          "the modular guest")
-                g = _check_guest(ctx, name, commit, builds[name], ctx.rundir / _logname(name))
-                result["guests"][name] = g
-                if negative_control and result["negative_control"] is None:
-                    # The control runs where its source is still the tip's.
-                    result["negative_control"] = _negative_control(
-                        ctx, name, commit, builds[name], negctl_mode)
-            if static_control and "modular" in result["guests"]:
-                result["static_control"] = _static_control(ctx, commit, builds["modular"])
+            # Kernels are built one after the other (they share the source
+            # copy, which the controls change); each boots in the
+            # background while the next one builds (_Boots).
+            with _Boots() as boots:
+                ctx.boots = boots
+                pending = []
+                for name in MODULES_MODES[modules]:
+                    if name == "modular" and (builds["builtin"] / kernel.IMAGE).exists():
+                        # Incremental from the built-in guest's build
+                        # (kernel.py, "The two guests").
+                        kernel.seed_build_dir(builds["builtin"], builds["modular"], log,
+                                              "the modular guest")
+                    pending.append(("guest", name, _check_guest(
+                        ctx, name, commit, builds[name], ctx.rundir / _logname(name))))
+                    if negative_control and not any(p[0] == "negctl" for p in pending):
+                        # The control runs where its source is still the tip's.
+                        pending.append(("negctl", name, _negative_control(
+                            ctx, name, commit, builds[name], negctl_mode)))
+                if static_control and "modular" in MODULES_MODES[modules]:
+                    pending.append(("static", "modular",
+                                    _static_control(ctx, commit, builds["modular"])))
+                for kind, name, finish in pending:
+                    if kind == "guest":
+                        result["guests"][name] = finish()
+                    elif kind == "negctl":
+                        result["negative_control"] = finish()
+                    else:
+                        result["static_control"] = finish()
     timings["total_s"] = round(time.monotonic() - t_all, 1)
     guests_ok = bool(result["guests"]) and all(g["ok"] for g in result["guests"].values())
     neg = result["negative_control"]
@@ -161,7 +177,31 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
 class _Context:
     def __init__(self, **kw):
         self.base_initrd = None
+        self.boots = None
         self.__dict__.update(kw)
+
+
+class _Boots:
+    """The guests boot one at a time, in the order their kernels were
+    built, each while the next kernel builds: a boot waits on the host for
+    part of its ~25 s (the balloon, the power-off) and a build leaves a
+    core idle while it links, so the four boots of a run no longer add
+    their whole length to it.  A boot never runs beside another boot; its
+    own timings (boot_s, run_s) include the build it shared the cores
+    with."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="movops-boot")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        return False
+
+    def submit(self, fn, *args, **kw):
+        return self.pool.submit(fn, *args, **kw)
 
 
 def _logname(name):
@@ -214,33 +254,47 @@ def module_args(plan):
 
 
 def _check_guest(ctx, name, commit, build_dir, logdir):
+    """Build GUEST NAME now and queue its boot; returns a function that
+    waits for the boot and gives the guest's result."""
     g = {"guest": name, "ok": False, "verdict": "fail", "reasons": [], "build_s": None,
          "boot_s": None, "counters": {"before": {}, "after": {}, "delta": {}}, "run": None,
          "kernel": {}, "timings": {}, "errors": []}
+
+    def failed(e):
+        g["errors"].append(str(e))
+        g["reasons"].append(f"the {name} guest could not be checked: {str(e).splitlines()[0]}")
+        ctx.log(f"  ERROR ({name} guest): {e}")
+        return g
+
     ctx.log(f"{name} guest: building the kernel (out of tree, incremental)")
     try:
         b = _build(ctx, name, commit, build_dir, f"{name} guest kernel build")
-        g["build_s"] = b["build_s"]
-        g["kernel"] = {"image": str(b["image"]), "rebuilt": b["rebuilt"],
-                       "objects_compiled": b["objects_compiled"], "release": b["release"],
-                       "modules": b["plan"]}
-        g["timings"] = {k: b[k] for k in ("config_s", "build_s", "initramfs_s") if k in b}
-        smp = _cpus(ctx, b)
-        ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
-                + (", modules" if b["plan"] else "") + ")")
-        run = _guest_run(ctx, b, smp, logdir)
     except EnvironmentFailure as e:
-        g["errors"].append(str(e))
-        g["reasons"].append(f"the {name} guest could not be checked: {str(e).splitlines()[0]}")
-        ctx.log(f"  ERROR: {e}")
+        return partial(failed, e)
+    g["build_s"] = b["build_s"]
+    g["kernel"] = {"image": str(b["image"]), "rebuilt": b["rebuilt"],
+                   "objects_compiled": b["objects_compiled"], "release": b["release"],
+                   "modules": b["plan"]}
+    g["timings"] = {k: b[k] for k in ("config_s", "build_s", "initramfs_s") if k in b}
+    smp = _cpus(ctx, b)
+    ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
+            + (", modules" if b["plan"] else "") + ")")
+    booting = ctx.boots.submit(_guest_run, ctx, b, smp, logdir, f"{name} guest")
+
+    def finish():
+        try:
+            run = booting.result()
+        except EnvironmentFailure as e:
+            return failed(e)
+        g["run"] = run
+        g.update(ok=run["ok"], verdict=run["verdict"], reasons=list(run["reasons"]),
+                 boot_s=run["boot_s"], counters=run["counters"])
+        g["timings"]["run_s"] = run["run_s"]
+        ctx.log(f"{name} guest: " + ("PASS" if run["ok"] else "FAIL"))
+        for r in run["reasons"]:
+            ctx.log(f"  FAIL: {r}")
         return g
-    g["run"] = run
-    g.update(ok=run["ok"], verdict=run["verdict"], reasons=list(run["reasons"]),
-             boot_s=run["boot_s"], counters=run["counters"])
-    g["timings"]["run_s"] = run["run_s"]
-    for r in run["reasons"]:
-        ctx.log(f"  FAIL: {r}")
-    return g
+    return finish
 
 
 def _cpus(ctx, b):
@@ -251,9 +305,12 @@ def _cpus(ctx, b):
     return ctx.smp
 
 
-def _guest_run(ctx, b, cpus, logdir):
+def _guest_run(ctx, b, cpus, logdir, label):
+    """Boot B's kernel and judge the run.  Runs beside the next build, so
+    what the guest logs says whose it is (LABEL)."""
     plan = b["plan"]
-    g = guest.run(b["image"], b["initrd"], ctx.probes, cpus, logdir, ctx.cache, ctx.log,
+    g = guest.run(b["image"], b["initrd"], ctx.probes, cpus, logdir, ctx.cache,
+                  lambda m: ctx.log(f"  [{label}] {m.strip()}"),
                   mem_mb=ctx.mem_mb, extra_append=module_args(plan))
     rep = verdict.parse_report(g.ctl_text)
     ok, reasons = verdict.judge(rep, g.console, ctx.users, exit_code=g.exit_code,
@@ -292,11 +349,19 @@ def _post_unload(rep):
 
 
 def _negative_control(ctx, name, commit, good_build, mode):
+    """Build the negative control now and queue its boot; returns a
+    function that waits for the boot and gives the control's result."""
     out = {"guest": name, "ok": False, "reasons": [], "mutation": None, "mode": mode,
            "build_s": None, "run": None}
     neg_build = Path(f"{good_build}-negctl")
     ctx.log(f"negative control ({name} guest): breaking the dispatch ({mode}) in the "
             "private copy")
+
+    def failed(e):
+        out["reasons"] = [f"the negative control could not be run: {e}"]
+        ctx.log(f"  negative control not run: {e}")
+        return out
+
     try:
         negctl.seed_build_dir(good_build, neg_build, ctx.log)
         with negctl.Mutated(ctx.src, neg_build, mode) as m:
@@ -305,29 +370,35 @@ def _negative_control(ctx, name, commit, good_build, mode):
             b = _build(ctx, name, commit, neg_build, "negative control build",
                        identity_extra=f" {m.digest}")
             m.built()
-        out["build_s"] = b["build_s"]
-        out["rebuilt"] = b["rebuilt"]
-        ctx.log("  booting it")
-        run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "negctl")
     except EnvironmentFailure as e:
-        out["reasons"] = [f"the negative control could not be run: {e}"]
-        ctx.log(f"  negative control not run: {e}")
+        return partial(failed, e)
+    out["build_s"] = b["build_s"]
+    out["rebuilt"] = b["rebuilt"]
+    ctx.log("  negative control: booting it")
+    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b), ctx.rundir / "negctl",
+                               "negative control")
+
+    def finish():
+        try:
+            run = booting.result()
+        except EnvironmentFailure as e:
+            return failed(e)
+        out["run"] = run
+        booted = run["boot_s"] is not None
+        if run["ok"]:
+            out["reasons"] = ["the kernel with the broken dispatch PASSED: the check is blind"]
+        elif not booted:
+            out["reasons"] = ["the broken kernel did not even boot, so this proves nothing "
+                              "about the check"] + run["reasons"]
+        else:
+            out["ok"] = True
+            out["reasons"] = run["reasons"]
+        ctx.log("  negative control " + ("failed as it should:" if out["ok"]
+                                         else "NOT as expected:"))
+        for r in out["reasons"]:
+            ctx.log(f"    {r.splitlines()[0]}")
         return out
-    out["run"] = run
-    booted = run["boot_s"] is not None
-    if run["ok"]:
-        out["reasons"] = ["the kernel with the broken dispatch PASSED: the check is blind"]
-    elif not booted:
-        out["reasons"] = ["the broken kernel did not even boot, so this proves nothing "
-                          "about the check"] + run["reasons"]
-    else:
-        out["ok"] = True
-        out["reasons"] = run["reasons"]
-    ctx.log("  negative control " + ("failed as it should:" if out["ok"]
-                                     else "NOT as expected:"))
-    for r in out["reasons"]:
-        ctx.log(f"    {r.splitlines()[0]}")
-    return out
+    return finish
 
 
 def registration_commit(kdir, tip):
@@ -364,6 +435,8 @@ def static_outcome(run, users):
 
 
 def _static_control(ctx, tip, tip_build):
+    """Build the static-dispatch control now and queue its boot; returns a
+    function that waits for the boot and gives the control's result."""
     out = {"ok": None, "reasons": [], "registration": None, "commit": None, "skipped": None,
            "build_s": None, "run": None}
     reg, static = registration_commit(ctx.kdir, tip)
@@ -372,32 +445,44 @@ def _static_control(ctx, tip, tip_build):
                           ".cocci (made with apply-series.sh --dispatch static, or not a "
                           "movops series): no static-dispatch commit to compare with")
         ctx.log(f"static-dispatch control: not run: {out['skipped']}")
-        return out
+        return lambda: out
     out.update(registration=reg, commit=static)
     ctx.log(f"static-dispatch control: the modular guest at {static[:12]}, the parent of "
             f"the registration step {reg[:12]}; it must fail")
     build_dir = Path(f"{tip_build}-static")
-    try:
-        source.export(ctx.kdir, static, ctx.src, ctx.log)
-        kernel.seed_build_dir(tip_build, build_dir, ctx.log, "the static-dispatch control")
-        b = _build(ctx, "modular", static, build_dir, "static-dispatch control build")
-        out["build_s"] = b["build_s"]
-        out["rebuilt"] = b["rebuilt"]
-        out["objects_compiled"] = b["objects_compiled"]
-        ctx.log("  booting it")
-        run = _guest_run(ctx, b, _cpus(ctx, b), ctx.rundir / "modular-static")
-    except EnvironmentFailure as e:
+
+    def failed(e):
         out["ok"] = False
         out["reasons"] = [f"the static-dispatch control could not be run: {e}"]
         ctx.log(f"  static-dispatch control not run: {e}")
         return out
-    out["run"] = run
-    out["ok"], out["reasons"] = static_outcome(run, ctx.users)
-    ctx.log("  static-dispatch control " + ("failed as it should:" if out["ok"]
-                                            else "NOT as expected:"))
-    for r in out["reasons"]:
-        ctx.log(f"    {r.splitlines()[0]}")
-    return out
+
+    try:
+        source.export(ctx.kdir, static, ctx.src, ctx.log)
+        kernel.seed_build_dir(tip_build, build_dir, ctx.log, "the static-dispatch control")
+        b = _build(ctx, "modular", static, build_dir, "static-dispatch control build")
+    except EnvironmentFailure as e:
+        return partial(failed, e)
+    out["build_s"] = b["build_s"]
+    out["rebuilt"] = b["rebuilt"]
+    out["objects_compiled"] = b["objects_compiled"]
+    ctx.log("  static-dispatch control: booting it")
+    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b),
+                               ctx.rundir / "modular-static", "static-dispatch control")
+
+    def finish():
+        try:
+            run = booting.result()
+        except EnvironmentFailure as e:
+            return failed(e)
+        out["run"] = run
+        out["ok"], out["reasons"] = static_outcome(run, ctx.users)
+        ctx.log("  static-dispatch control " + ("failed as it should:" if out["ok"]
+                                                else "NOT as expected:"))
+        for r in out["reasons"]:
+            ctx.log(f"    {r.splitlines()[0]}")
+        return out
+    return finish
 
 
 def _phase_len(rep, a, b):
