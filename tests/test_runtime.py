@@ -874,6 +874,26 @@ def test_callbacks_of_a_converted_tree_from_its_ancestor(fixture_series, tmp_pat
     assert len(list((tmp_path / "analysis").glob("*.json"))) == 2
 
 
+def test_callbacks_skip_the_commits_the_series_generated(tmp_path):
+    # A series branch: its commits carry the trailer and are not analysed;
+    # the callbacks come from the commit below them, in one analysis.
+    from movops.trailer import generated_by
+    case = REPO / "tests" / "fixtures" / "v6.12-drop-z3fold"
+    repo = tmp_path / "k"
+    _commit_tree(repo, case / "before", "before")
+    run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit",
+         "-q", "--allow-empty", "-m", "mm: a step\n\n" + generated_by("01-x.cocci")])
+    _commit_tree(repo, case / "after", "mm: a step\n\n" + generated_by("02-y.cocci"))
+    found, origin = callbacks.users(repo, "HEAD", cache=tmp_path / "c")
+    assert origin["distance"] == 2
+    assert {u["ops"]: u["migrate_page"] for u in found} == {
+        "balloon_mops": "balloon_page_migrate", "zsmalloc_mops": "zs_page_migrate"}
+    assert len(list((tmp_path / "c" / "analysis").glob("*.json"))) == 1
+    # A generated commit that still has users gets its base's, all of them.
+    found, origin = callbacks.users(repo, "HEAD~1", cache=tmp_path / "c")
+    assert origin["distance"] == 1 and len(found) == 3
+
+
 def test_callbacks_none_in_a_tree_without_users(tmp_path):
     files = tmp_path / "files"
     (files / "mm").mkdir(parents=True)
