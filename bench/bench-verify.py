@@ -22,8 +22,10 @@ Measures on the series of KDIR (a tree with a series branch):
                 under the hash of the configuration (--rebuild-full measures
                 it again, --no-full leaves it out).
 and prints them with the targets (2 cores: cold <= 180 s, warm <= 60 s,
-verify under 5 % of the full build) and the load average around each
-figure (other work on the machine inflates them).  The bench directory is removed at the
+verify under 5 % of the full build), the cold run per commit and
+configuration verify built (a cell) against the full build, for scale,
+and the load average around each figure (other work on the machine
+inflates them).  The bench directory is removed at the
 end unless --keep.
 
 Exit: 0 measured (whatever the figures), 1 verify or the build failed,
@@ -226,6 +228,14 @@ def main():
                              ratio(cold_cpu, fc)[1], ""))
             rows.append(("warm / full (wall)", *ratio(warm, fs)[:1], "", target,
                          ratio(warm, fs)[1], ""))
+            # The target compares all of verify with one build of one
+            # configuration; verify builds every commit in every
+            # configuration.  What one of those cells costs, for scale.
+            cells = commits * cfgs
+            if cells:
+                rows.append((f"cold / {cells} cells / full (wall)",
+                             f"{100 * cold / cells / fs:.2f} %", "", "", "",
+                             f"{commits} commits x {cfgs} configurations"))
         else:
             rows.append(("full vmlinux", "-", "-", "", err, ""))
         print(f"verify.py on {args.kdir}: {commits} commits, {objs} objects, {cfgs} "
