@@ -51,9 +51,16 @@ version=$(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = /./p;s/^SUBLEVEL = /./p' Make
 GIT_AUTHOR_NAME="movops baseline" GIT_AUTHOR_EMAIL="movops@localhost" \
 GIT_COMMITTER_NAME="movops baseline" GIT_COMMITTER_EMAIL="movops@localhost" \
 GIT_AUTHOR_DATE="@$date +0000" GIT_COMMITTER_DATE="@$date +0000" \
-	git -c commit.gpgsign=false commit -q --no-verify \
+	git -c commit.gpgsign=false -c gc.auto=0 commit -q --no-verify \
 	-m "Baseline: Linux $version source tree" \
 	-m "Unpacked kernel sources committed as they are, as the base of a series."
 rm -f "$marker"
 trap - INT TERM HUP
+# Pack now, in the foreground.  Left to itself, the commit above starts a
+# detached 'git gc --auto' (90,000 loose objects) that outlives this
+# script: it competes for the cores with what runs next, and the moment
+# it finishes changes what git prints (abbreviated object names grow
+# from 7 to 9 digits once the objects are packed).
+[ $quiet = 1 ] || echo "baseline-tree: packing the objects (git gc; about a minute)"
+git gc --quiet
 [ $quiet = 1 ] || echo "baseline-tree: $kdir is now a git tree at $(git -C "$kdir" rev-parse --short HEAD)"
