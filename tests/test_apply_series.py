@@ -57,8 +57,10 @@ def user_state(kdir, new_branch=None):
         # data, which is not a change of the user's.
         "index": hashlib.sha256(git(k, "ls-files", "-s").encode()).hexdigest(),
         "status": git(k, "status", "--porcelain", "--untracked-files=all", "--ignored"),
-        "diff": git(k, "diff"),
-        "cached": git(k, "diff", "--cached"),
+        # Full object names: abbreviated ones grow with the number of
+        # packed objects, which is not a change of the user's either.
+        "diff": git(k, "diff", "--full-index"),
+        "cached": git(k, "diff", "--cached", "--full-index"),
     }
 
 
