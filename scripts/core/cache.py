@@ -22,7 +22,7 @@ LAYOUT = {
     "demo": "make demo's clone, patches and report",
     "drift": "make drift's report",
     "bench": "make bench's clone and runtime cache",
-    "bench-verify": "bench-verify.py's full-build reference timing",
+    "bench-verify": "bench-verify.py's full-build reference timings and their build logs",
     "reports": "apply-series' reports of the runs given no --output",
 }
 
