@@ -152,14 +152,17 @@ def config_key(src, commit, guest="builtin"):
     return h.hexdigest()[:16]
 
 
-def configure(src, commit, build_dir, cache, log, guest="builtin"):
-    """BUILD_DIR/.config for GUEST; returns the config dict.
+def derive(src, commit, cache, log, guest="builtin"):
+    """The stored configuration of GUEST for SRC at COMMIT: derived once,
+    then kept in CACHE/configs by key, so switching between revisions
+    (base and converted) does not derive again.
 
-    Derived configurations are kept in CACHE/configs by key, so switching
-    between revisions (base and converted) does not derive again, and the
-    build directory's .config is only rewritten when its content changes.
+    A derivation is ~20 s of Kconfig evaluation on one core (make
+    tinyconfig and olddefconfig each run the compiler for every cc-option
+    of the Kconfig files), so check.run() derives the guests'
+    configurations side by side.  Two derivations of different keys may
+    run at once; each works in a scratch directory of its own.
     """
-    build_dir = Path(build_dir)
     key = config_key(src, commit, guest)
     store = Path(cache) / "configs"
     stored = store / f"{key}.config"
@@ -188,7 +191,15 @@ def configure(src, commit, build_dir, cache, log, guest="builtin"):
         os.replace(tmp, stored)
         shutil.rmtree(scratch, ignore_errors=True)
         _prune(store, keep=8)
-    want = stored.read_bytes()
+    return stored
+
+
+def configure(src, commit, build_dir, cache, log, guest="builtin"):
+    """BUILD_DIR/.config for GUEST (derive()); returns the config dict.
+    The build directory's .config is only rewritten when its content
+    changes."""
+    build_dir = Path(build_dir)
+    want = derive(src, commit, cache, log, guest).read_bytes()
     cfg = build_dir / ".config"
     build_dir.mkdir(parents=True, exist_ok=True)
     if not cfg.exists() or cfg.read_bytes() != want:
@@ -213,8 +224,7 @@ def _prune(store, keep):
     configs = sorted(store.glob("*.config"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in configs[keep:]:
         for p in (old, old.with_suffix(".log")):
-            if p.exists():
-                p.unlink()
+            p.unlink(missing_ok=True)   # the other derivation may prune it too
 
 
 # A cold build takes 4 to 5 minutes on 2 idle cores, but over 30 on the same

@@ -103,12 +103,14 @@ def times_rows(result):
     t = result.get("timings", {})
     rows = [("analysis", _secs(t.get("analysis_s")), "names the migrate callbacks (cached)"),
             ("tree copy, initramfs", _secs(_sum(t.get("export_s"), t.get("initramfs_s"))),
-             "private checkout, busybox + movtest (cached)")]
+             "private checkout, busybox + movtest (cached)"),
+            ("guest configurations", _secs(t.get("configs_s")),
+             "derived side by side, beside the initramfs (cached)")]
     for name, g in (result.get("guests") or {}).items():
         label = GUEST_LABELS.get(name, name)
         k, gt, run = g.get("kernel", {}), g.get("timings", {}), g.get("run") or {}
         rows.append((f"{label}: configuration", _secs(gt.get("config_s")),
-                     "derived (cached)"))
+                     "into the build directory"))
         rows.append((f"{label}: kernel build", _secs(g.get("build_s")),
                      (f"{k.get('objects_compiled', '?')} objects compiled"
                       if k.get("rebuilt", True) else "up to date, not rebuilt")
