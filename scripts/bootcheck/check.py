@@ -133,7 +133,8 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
             # the time of one.  A guest whose derivation failed fails
             # alone, when its build asks for it (_build).
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="movops-config") as pool:
-                ctx.derived = {name: pool.submit(kernel.derive, ctx.src, commit, cache, log, name)
+                ctx.derived = {(name, commit): pool.submit(kernel.derive, ctx.src, commit,
+                                                           cache, log, name)
                                for name in MODULES_MODES[modules]}
                 t_i = time.monotonic()
                 ctx.base_initrd = initramfs.make(cache, log)
@@ -187,7 +188,7 @@ class _Context:
     def __init__(self, **kw):
         self.base_initrd = None
         self.boots = None
-        self.derived = {}       # guest -> Future of kernel.derive()
+        self.derived = {}       # (guest, commit) -> Future of kernel.derive()
         self.__dict__.update(kw)
 
 
@@ -225,9 +226,11 @@ def _build(ctx, name, commit, build_dir, what, identity_extra=""):
     plan, build time."""
     out = {"guest": name}
     t = time.monotonic()
-    if name in ctx.derived:
-        ctx.derived[name].result()      # its failure is this guest's
-    config = kernel.configure(ctx.src, commit, build_dir, ctx.cache, ctx.log, guest=name)
+    # A derivation run() started fails this guest, here, and no other.
+    pending = ctx.derived.get((name, commit))
+    stored = (pending.result() if pending
+              else kernel.derive(ctx.src, commit, ctx.cache, ctx.log, name))
+    config = kernel.configure(build_dir, stored, ctx.log)
     out["config_s"] = round(time.monotonic() - t, 1)
     out["nr_cpus"] = int(config.get("CONFIG_NR_CPUS", "1"))
     modular = name == "modular"

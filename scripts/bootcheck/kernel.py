@@ -194,12 +194,12 @@ def derive(src, commit, cache, log, guest="builtin"):
     return stored
 
 
-def configure(src, commit, build_dir, cache, log, guest="builtin"):
-    """BUILD_DIR/.config for GUEST (derive()); returns the config dict.
-    The build directory's .config is only rewritten when its content
-    changes."""
+def configure(build_dir, stored, log):
+    """BUILD_DIR/.config from STORED (what derive() returned); returns the
+    config dict.  The build directory's .config is only rewritten when its
+    content changes."""
     build_dir = Path(build_dir)
-    want = derive(src, commit, cache, log, guest).read_bytes()
+    want = Path(stored).read_bytes()
     cfg = build_dir / ".config"
     build_dir.mkdir(parents=True, exist_ok=True)
     if not cfg.exists() or cfg.read_bytes() != want:
