@@ -9,12 +9,14 @@ make-expected.py (README.md, "Exit status"):
   2  bad input or usage: one line naming the problem and the fix
   3  the tool could not do its work: a command failed unexpectedly, a
      package could not be fetched, a tool is missing
+130  interrupted (SIGINT, SIGTERM, SIGHUP)
 """
 
 EXIT_OK = 0
 EXIT_NO = 1
 EXIT_USAGE = 2
 EXIT_ENV = 3
+EXIT_INTERRUPTED = 130
 
 
 class MovopsError(Exception):

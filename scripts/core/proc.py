@@ -1,9 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Running commands and git: one function each, one error (CommandError)."""
+"""Running commands and git: one function each, one error (CommandError);
+and how a run that is told to stop stops them (interrupt_on_signals())."""
 import os
+import signal
 import subprocess
+from pathlib import Path
 
 from .errors import CommandError
+
+# Set once the run was told to stop: no new command starts after that.
+_stopping = False
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was interrupted (SIGINT, SIGTERM or SIGHUP)."""
 
 
 def run(argv, cwd=None, env=None, input=None, check=False, timeout=None,
@@ -13,6 +23,10 @@ def run(argv, cwd=None, env=None, input=None, check=False, timeout=None,
     surrogates) unless TEXT is false.  With CHECK, a failure status raises
     CommandError; running out of TIMEOUT always does."""
     argv = [str(a) for a in argv]
+    if _stopping:
+        # A worker thread of an interrupted run: its next command would
+        # outlive the run's cleanup.
+        raise Stopped()
     if text and isinstance(input, bytes):
         text = False
     elif not text and isinstance(input, str):
@@ -54,3 +68,46 @@ def c_env():
     for k in ("LANG", "LANGUAGE", "GCC_COLORS"):
         env.pop(k, None)
     return env
+
+
+def children():
+    """PIDs of this process's direct children, started from any thread."""
+    pids = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return sorted(set(pids))
+
+
+def interrupted():
+    """True once interrupt_on_signals()' handler ran: a result computed
+    now may come from a command it stopped, and must not be stored."""
+    return _stopping
+
+
+def interrupt_on_signals(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)):
+    """End the run on each of SIGNALS the way a terminal's Ctrl-C does:
+    Ctrl-C reaches the whole process group, a SIGTERM (kill, a CI timeout)
+    only this process, so the handler passes SIGTERM on to the running
+    commands (make passes it to its own, whose kbuild recipes remove
+    their half-written targets), lets no new command start (run()), and
+    raises Stopped (a KeyboardInterrupt) in the main thread, whose
+    cleanup then runs as after Ctrl-C."""
+    def handler(signum, frame):
+        global _stopping
+        first = not _stopping
+        _stopping = True
+        for pid in children():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        if first:
+            raise Stopped()
+    for s in signals:
+        # A signal ignored from the start (nohup, a background job of a
+        # script) stays ignored, as the caller wanted.
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            signal.signal(s, handler)
