@@ -3,8 +3,11 @@
 exit status 2 (3 when the environment fails it, 1 when the tree cannot take
 what was asked), and nothing of the user's changed.  On fixture trees, so it
 runs in seconds."""
+import json
 import os
 import shutil
+import subprocess
+import time
 
 import pytest
 
@@ -138,7 +141,8 @@ def test_user_git_config_does_not_leak(kdir, tmp_path):
     assert res.returncode == 0, res.stderr
     assert sf.git(kdir, "rev-parse", "configured") == sf.git(kdir, "rev-parse", "movable-ops")
     plain = sorted((tmp_path / "plain").glob("*.patch"))
-    assert [p.name for p in plain] == sorted(p.name for p in (tmp_path / "configured").glob("*"))
+    assert [p.name for p in plain] == sorted(p.name for p in
+                                             (tmp_path / "configured").glob("*.patch"))
     for p in plain:
         assert (tmp_path / "configured" / p.name).read_bytes() == p.read_bytes(), p.name
 
@@ -167,3 +171,151 @@ def test_prereq_with_nothing_to_do(tmp_path):
     assert res.returncode == EXIT_NO, res.stdout + res.stderr
     assert "already has a zsmalloc page type: nothing to do" in res.stdout
     assert "[prereq] zsmalloc-page-type: nothing to do" in res.stdout
+
+
+# -- output paths: nothing of the user's is overwritten or deleted --------------
+
+def test_output_keeps_the_users_patch(kdir, tmp_path):
+    """The issue's case: 'mkdir o; echo mine > o/0001-my-work.patch;
+    apply-series --output o KDIR' deleted the user's patch."""
+    o = tmp_path / "o"
+    o.mkdir()
+    (o / "0001-my-work.patch").write_text("mine\n")
+    refs = run(["git", "-C", str(kdir), "for-each-ref"]).stdout
+    refused(apply("--output", o, kdir), "--output", "0001-my-work.patch",
+            "did not write", "new or empty directory")
+    assert sorted(p.name for p in o.iterdir()) == ["0001-my-work.patch"]
+    assert (o / "0001-my-work.patch").read_text() == "mine\n"
+    # Refused before any work: no branch.
+    assert run(["git", "-C", str(kdir), "for-each-ref"]).stdout == refs
+
+
+def test_output_force_replaces_only_an_earlier_runs_files(kdir, tmp_path):
+    o = tmp_path / "o"
+    assert apply("-q", "--output", o, kdir).returncode == 0
+    first = sorted(p.name for p in o.glob("*.patch"))
+    assert first[0] == "0000-cover-letter.patch" and len(first) == 6
+    assert (o / ".movops-output").is_file()
+    refused(apply("-q", "--branch", "two", "--output", o, kdir), "earlier apply-series run",
+            "--force")
+    res = apply("-q", "--branch", "two", "--force", "--output", o, kdir)
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in o.glob("*.patch")) == first
+    # A patch the user edited is the user's: not replaced, even with --force.
+    p = o / first[1]
+    p.write_text(p.read_text() + "my note\n")
+    refused(apply("-q", "--branch", "three", "--force", "--output", o, kdir),
+            f"{first[1]} changed since apply-series wrote it")
+    assert p.read_text().endswith("my note\n")
+    assert "three" not in sf.git(kdir, "branch", "--list")
+
+
+def test_blocker_report_in_output_keeps_the_users_files(tmp_path):
+    """--analyze and a blocked run write analysis.txt/.json into --output
+    under the same rule."""
+    k = sf.make_repo(REPO / "tests" / "fixtures" / "v6.12" / "before", tmp_path / "k")
+    o = tmp_path / "o"
+    o.mkdir()
+    (o / "analysis.txt").write_text("my analysis\n")
+    refused(apply("--output", o, k), "analysis.txt", "did not write")
+    assert (o / "analysis.txt").read_text() == "my analysis\n"
+    res = apply("--output", tmp_path / "new", k)
+    assert res.returncode == EXIT_NO
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == [
+        ".movops-output", "analysis.json", "analysis.txt"]
+
+
+@pytest.mark.parametrize("where,words", [
+    ("/proc/movops-out", ("--output /proc/movops-out", "cannot create it in /proc")),
+    ("/proc", ("--output /proc", "cannot write in it")),
+    ("FILE", ("a regular file, not a directory",)),
+    ("MISSING/sub", ("does not exist", "create it first")),
+], ids=["under-proc", "proc", "existing-file", "missing-parent"])
+def test_output_path_refused_before_any_work(kdir, tmp_path, where, words):
+    (tmp_path / "FILE").write_text("x\n")
+    arg = where.replace("FILE", str(tmp_path / "FILE")).replace("MISSING",
+                                                                str(tmp_path / "missing"))
+    refs = run(["git", "-C", str(kdir), "for-each-ref"]).stdout
+    refused(apply("--output", arg, kdir), *words)
+    assert run(["git", "-C", str(kdir), "for-each-ref"]).stdout == refs
+    assert (tmp_path / "FILE").read_text() == "x\n"
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--analyze", "--json", "DIR"], ("--json", "a directory")),
+    (["--analyze", "--json", "/proc/a.json"], ("cannot create a file in /proc",)),
+    (["--analyze", "--json", "DIR/no/a.json"], ("does not exist",)),
+    (["--analyze", "--json", "DIR/mine.json"], ("exists and apply-series did not write it",)),
+    (["--json", "DIR/a.json"], ("with --analyze",)),
+], ids=["directory", "proc", "missing-dir", "users-file", "without-analyze"])
+def test_json_path_refused(kdir, tmp_path, args, words):
+    (tmp_path / "mine.json").write_text("{}\n")
+    refused(apply(*[a.replace("DIR", str(tmp_path)) for a in args], kdir), *words)
+    assert (tmp_path / "mine.json").read_text() == "{}\n"
+
+
+def test_json_of_an_earlier_analysis_is_replaced(kdir, tmp_path):
+    j = tmp_path / "a.json"
+    for _ in range(2):
+        res = apply("-q", "--analyze", "--json", j, kdir)
+        assert res.returncode == 0, res.stderr
+    assert json.loads(j.read_text())["state"] == "unconverted"
+
+
+def test_kdir_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_text("x\n")
+    refused(apply(tmp_path / "f"), "a regular file, not a directory")
+
+
+@pytest.mark.parametrize("name", ["HEAD", "-foo", "@{-1}", "a..b"])
+def test_branch_names_git_branch_refuses(kdir, name):
+    """'--branch HEAD' made refs/heads/HEAD, after which git calls HEAD
+    ambiguous in the user's repository."""
+    run(["git", "-C", str(kdir), "checkout", "-q", "-b", "other"])
+    run(["git", "-C", str(kdir), "checkout", "-q", "-"])
+    refused(apply(f"--branch={name}", kdir), f"--branch '{name}' is not a valid branch name")
+    assert not (kdir / ".git" / "refs" / "heads" / name).exists()
+    assert sf.git(kdir, "branch", "--list", "--format=%(refname:short)").split() == \
+        ["master", "other"]
+
+
+def test_usage_error_is_one_line(kdir):
+    line = refused(apply(kdir, "--branch"), "expected one argument", "--help")
+    assert line.startswith("apply-series: ")
+    refused(apply("--jobs", "0", kdir), "--jobs 0")
+
+
+def test_orphan_base_refused_with_a_fix(kdir):
+    run(["git", "-C", str(kdir), "checkout", "-q", "--orphan", "notes"])
+    run(["git", "-C", str(kdir), "rm", "-q", "-rf", "."])
+    (kdir / "NOTES").write_text("notes\n")
+    run(["git", "-C", str(kdir), "add", "NOTES"])
+    run(["git", "-C", str(kdir), "commit", "-q", "-m", "notes"])
+    run(["git", "-C", str(kdir), "checkout", "-q", "master"])
+    refused(apply("--base", "notes", kdir), "--base notes is not a kernel tree",
+            "orphan branch", "give --base a commit of the kernel's history")
+
+
+def test_dead_runs_temporary_directories_are_removed(kdir, tmp_path):
+    """A run killed with SIGKILL cannot clean up: its movops-series-<pid>-*
+    directory is removed by the next run, and only one of a dead PID."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    p = subprocess.Popen([str(APPLY), "-q", kdir], env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(tmp.glob("movops-series-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # The Python process is the wrapper's (exec): its PID names the directory.
+    left = list(tmp.glob("movops-series-*"))
+    assert [d.name.split("-")[2] for d in left] == [str(p.pid)]
+    p.kill()
+    p.wait()
+    assert left[0].exists()
+    live = tmp / f"movops-series-{os.getpid()}-mine"
+    live.mkdir()
+    res = apply("-q", "--branch", "again", kdir, env=env)
+    assert res.returncode == 0, res.stderr
+    assert not left[0].exists() and live.exists()
+    assert sorted(d.name for d in tmp.iterdir()) == [live.name]

@@ -9,21 +9,21 @@ becomes a commit made with git plumbing in a private object store
 repository and the branch created.  The user's branch, index and working
 tree are never touched, and an interrupted run leaves no trace.
 """
-import argparse
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from core import cache, proc
-from core.errors import (EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
+from core import cache, paths, proc
+from core.cli import Parser
+from core.errors import (EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
                          MovopsError, Refusal)
 from core.locks import Lock, Locked
+from core.paths import OutputDir
 from core.proc import git
 
 from . import analysis as A
@@ -44,12 +44,10 @@ DEFAULT_BRANCH = "movable-ops"
 # regenerates patches with the same options to compare them with expected/.
 FORMAT_PATCH_OPTS = ["--numbered", "--no-signature", "--abbrev=12", *FORMAT_PATCH_RESET]
 FORMAT_PATCH_CONFIG = CANONICAL_CONFIG
+# The run's temporary directory: WORK_PREFIX<pid>-XXXX.
+WORK_PREFIX = "movops-series-"
 # Blockers: the answer is no (core.errors).
 EXIT_BLOCKED = EXIT_NO
-
-
-class Interrupted(Exception):
-    pass
 
 
 # -- steps ------------------------------------------------------------------
@@ -109,9 +107,10 @@ class Run:
     def __init__(self, args):
         self.args = args
         self.quiet = args.quiet
-        self.kdir = Path(args.kdir).resolve()
+        self.kdir = Path(args.kdir).expanduser().absolute()
         self.lock = None
         self.work = None
+        self.outdir = None
 
     def say(self, msg):
         if not self.quiet:
@@ -119,8 +118,7 @@ class Run:
 
     def check_input(self):
         a = self.args
-        if not self.kdir.is_dir():
-            raise BadInput(f"{a.kdir}: no such directory; give the top of a kernel tree")
+        self.kdir = paths.existing_dir(a.kdir, fix="give the top of a kernel tree")
         if not (self.kdir / "Makefile").is_file() or not (self.kdir / "mm").is_dir():
             raise BadInput(f"{a.kdir}: not a kernel tree (no top-level Makefile or mm/); "
                            "give the top directory of a Linux source tree")
@@ -136,6 +134,8 @@ class Run:
             raise EnvironmentFailure(f"spatch {'.'.join(map(str, v))} is older than "
                                      f"{'.'.join(map(str, MIN_SPATCH))}, which the series "
                                      "needs; install a newer coccinelle")
+        if a.jobs < 1:
+            raise BadInput(f"--jobs {a.jobs}: give a number of jobs of at least 1")
         for p in a.prereq:
             if p not in PREREQS:
                 raise BadInput(f"unknown prerequisite '{p}'; known: {', '.join(sorted(PREREQS))}")
@@ -144,14 +144,20 @@ class Run:
         except CommandError:
             raise BadInput(f"{a.base}: no such commit in {a.kdir}; give --base a commit")
         if not self.base.is_kernel_tree():
-            raise BadInput(f"{a.kdir}: {a.base} is not a kernel tree (no VERSION in Makefile "
-                           "or no mm/Makefile)")
+            raise BadInput(f"{a.kdir}: --base {a.base} is not a kernel tree (no VERSION in its "
+                           "Makefile, or no mm/Makefile: an orphan branch?); give --base a "
+                           "commit of the kernel's history")
+        self._check_outputs()
         if not (a.analyze or a.dry_run):
             self.identity = self._identity()
             ref = f"refs/heads/{a.branch}"
-            if git(self.kdir, "check-ref-format", ref, check=False, full=True).returncode:
-                raise BadInput(f"'{a.branch}' is not a valid branch name; choose another "
-                               "with --branch")
+            # --branch: what 'git branch NAME' accepts, and only that name
+            # ('@{-1}' would expand to another; 'HEAD' and '-x' are refused).
+            res = git(self.kdir, "check-ref-format", "--branch", a.branch, check=False,
+                      full=True)
+            if res.returncode or res.stdout.strip() != a.branch:
+                raise BadInput(f"--branch '{a.branch}' is not a valid branch name; choose "
+                               "another (git check-ref-format --branch NAME)")
             self.old = self._ref(ref)
             if self.old and not a.force:
                 raise BadInput(f"branch '{a.branch}' exists in {a.kdir}; choose another with "
@@ -162,6 +168,19 @@ class Run:
         else:
             self.identity = self._identity(required=False)
             self.old = None
+
+    def _check_outputs(self):
+        """--json and --output, before any work (core.paths)."""
+        a = self.args
+        if a.json:
+            if not a.analyze:
+                raise BadInput(f"--json {a.json}: the analysis is written as JSON with "
+                               "--analyze; add --analyze or leave --json out")
+            paths.new_file(a.json, "--json", ours=paths.json_with_keys("version", "tree",
+                                                                      "state"),
+                           tool="apply-series")
+        if a.output:
+            self.outdir = OutputDir.claim(a.output, "--output", "apply-series", a.force)
 
     def _identity(self, required=True):
         def cfg(key):
@@ -259,7 +278,9 @@ class Run:
         a = self.args
         self.check_input()
         self.take_lock()
-        self.work = Path(tempfile.mkdtemp(prefix="movops-series-"))
+        # Named with this run's PID: what a killed run left is removed by
+        # the next one (core.paths.sweep()).
+        self.work = paths.scratch_dir(WORK_PREFIX)
         self.scratch = self.work / "tree"
         self.scratch.mkdir()
         stage = Stage(self.kdir, self.work / "git")
@@ -312,7 +333,7 @@ class Run:
             text = report.format_analysis(plan)
             print(text, end="")
             if a.json:
-                Path(a.json).write_text(plan.to_json() + "\n")
+                paths.write_whole(a.json, plan.to_json() + "\n")
             where = self.write_report(plan, text)
             self.say(f"apply-series: analysis written to {where} (JSON beside it)")
             return EXIT_BLOCKED if plan.blockers else EXIT_OK
@@ -368,8 +389,8 @@ class Run:
             self.say("apply-series: dry run; nothing committed")
             return EXIT_OK
 
-        if a.output:
-            self.write_patches(stage, base, head, commits, plan, Path(a.output))
+        if self.outdir:
+            self.write_patches(stage, base, head, commits, plan)
         # Publishing must not be cut in half by a signal.
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
@@ -383,25 +404,31 @@ class Run:
         return EXIT_OK
 
     def write_report(self, plan, text):
-        if self.args.output:
-            d = Path(self.args.output)
-        else:
-            d = cache.path("reports", f"{self.kdir.name}-{self.base.commit[:12]}")
+        if self.outdir:
+            self.outdir.write("analysis.txt", text)
+            self.outdir.write("analysis.json", plan.to_json() + "\n")
+            # Patches of an earlier run beside a blocker report would
+            # describe another tree.
+            self.outdir.finish()
+            return self.outdir.path / "analysis.txt"
+        # The cache's own directory (core.cache), which nothing else writes.
+        d = cache.path("reports", f"{self.kdir.name}-{self.base.commit[:12]}")
         d.mkdir(parents=True, exist_ok=True)
         (d / "analysis.txt").write_text(text)
         (d / "analysis.json").write_text(plan.to_json() + "\n")
         return d / "analysis.txt"
 
-    def write_patches(self, stage, base, head, commits, plan, out):
-        out.mkdir(parents=True, exist_ok=True)
-        for old in out.glob("*.patch"):
-            old.unlink()
-        n = len(commits)
+    def write_patches(self, stage, base, head, commits, plan):
+        """The series as format-patch files with a cover letter, made in the
+        work directory and written into --output one whole file at a time."""
+        made = self.work / "patches"
         stage.git("format-patch", "-q", *FORMAT_PATCH_OPTS,
-                  "-o", str(out), f"{base}..{head}")
-        (out / "0000-cover-letter.patch").write_text(
-            cover_letter(stage, base, head, commits, plan, self.identity,
-                         self.args.prereq, n))
+                  "-o", str(made), f"{base}..{head}")
+        for p in sorted(made.glob("*.patch")):
+            self.outdir.write(p.name, p.read_bytes())
+        self.outdir.write("0000-cover-letter.patch", cover_letter(
+            stage, base, head, commits, plan, self.identity, self.args.prereq, len(commits)))
+        self.outdir.finish()
 
     def cleanup(self):
         if os.environ.get("MOVOPS_KEEP_WORK"):
@@ -460,21 +487,27 @@ def cover_letter(stage, base, head, commits, plan, identity, prereqs, n):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="apply-series.sh",
         description="Turn the semantic patches of cocci/ into a git commit series on "
                     "the kernel tree KDIR, on a new branch; the checked-out branch, "
                     "index and working tree are never modified.",
         epilog="Exit status: 0 done or nothing to do, 1 stopped on blockers before any "
                "commit (report printed and written) or a prerequisite that does not fit, "
-               "2 bad input, 3 a tool or command failed.")
+               "2 bad input, 3 it could not do its work (a tool or command failed, or the "
+               "series it made failed its own check: no branch is made), 130 interrupted.")
     p.add_argument("kdir", metavar="KDIR", help="top of a git kernel tree")
     p.add_argument("--branch", default=DEFAULT_BRANCH,
                    help=f"branch to create (default: {DEFAULT_BRANCH})")
     p.add_argument("--base", default="HEAD", help="commit to build on (default: HEAD)")
-    p.add_argument("--force", action="store_true", help="replace an existing branch")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing branch, and in --output DIR the files an earlier "
+                        "run wrote there (its manifest, .movops-output, names them)")
     p.add_argument("--output", metavar="DIR",
-                   help="also write the series as format-patch files with a cover letter")
+                   help="also write the series as format-patch files with a cover letter "
+                        "(the analysis report when it stops) into DIR: a new or empty "
+                        "directory; one holding any other file is refused, nothing of "
+                        "yours is overwritten or deleted")
     p.add_argument("--dry-run", action="store_true",
                    help="print the combined diff; commit nothing")
     p.add_argument("--analyze", action="store_true",
@@ -498,19 +531,16 @@ def main(argv=None):
     pin_config()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     run = Run(args)
-
-    def on_term(signum, frame):
-        raise Interrupted()
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGHUP, on_term)
+    # SIGTERM and SIGHUP end the run as Ctrl-C does (spatch stops too).
+    proc.interrupt_on_signals()
     try:
         return run.main()
     except MovopsError as e:
         print(f"apply-series: {e}", file=sys.stderr)
         return e.status
-    except (KeyboardInterrupt, Interrupted):
+    except KeyboardInterrupt:
         print("apply-series: interrupted; nothing was changed", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         run.cleanup()
 
