@@ -704,7 +704,11 @@ def test_bad_input_base_not_ancestor(tmp_path):
     run(["git", "checkout", "-q", "--orphan", "other"], cwd=k)
     run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "o"], cwd=k)
     code, _, out = verify(k, "--base", "other")
-    assert code == 2 and "not an ancestor" in out
+    assert code == 2 and "not an ancestor" in out and len(out.strip().splitlines()) == 1
+    # The fix: the histories are unrelated, and the series' own base is named.
+    base = git_in(k, "rev-parse", "master")[:12]
+    assert "share no history: an orphan branch?" in out
+    assert f"give the commit the series starts from, e.g. --base {base}" in out
 
 
 def test_bad_input_unknown_option(tmp_path):
@@ -717,7 +721,62 @@ def test_bad_input_options(tmp_path):
     code, _, out = verify(k, "-j", "0")
     assert code == 2 and "-j 0" in out and len(out.strip().splitlines()) == 1
     code, _, out = verify(k, json_path=tmp_path / "no" / "such" / "r.json")
-    assert code == 2 and "not a writable directory" in out
+    assert code == 2 and "does not exist" in out and len(out.strip().splitlines()) == 1
+
+
+def _verify_cli(*args):
+    res = run([PY, str(VERIFY), *map(str, args)], check=False)
+    return res.returncode, res.stderr.strip().splitlines(), res.stdout
+
+
+def test_bad_input_kdir_that_is_a_file(tmp_path):
+    (tmp_path / "f").write_text("x\n")
+    code, err, _ = _verify_cli(tmp_path / "f")
+    assert code == 2 and len(err) == 1 and "a regular file, not a directory" in err[0]
+
+
+@pytest.mark.parametrize("where,words", [
+    ("DIR", "a directory"), ("/proc/r.json", "cannot create a file in /proc"),
+    ("DIR/mine.json", "exists and verify.py did not write it")],
+    ids=["directory", "proc", "users-file"])
+def test_bad_input_json_paths(tmp_path, where, words):
+    """--json DIR was not refused: verify built for minutes, then failed."""
+    k = _tiny_kernel_repo(tmp_path / "k")
+    (tmp_path / "mine.json").write_text("{}\n")
+    code, err, _ = _verify_cli("--json", where.replace("DIR", str(tmp_path)), k)
+    assert code == 2 and len(err) == 1 and words in err[0], err
+    assert (tmp_path / "mine.json").read_text() == "{}\n"
+
+
+def test_bad_input_config_of_another_architecture(tmp_path):
+    """An arm64 .config was accepted, and verify started building."""
+    k = _tiny_kernel_repo(tmp_path / "k")
+    arm = tmp_path / "arm64.config"
+    arm.write_text("CONFIG_ARM64=y\nCONFIG_64BIT=y\nCONFIG_ZSMALLOC=m\n")
+    code, err, _ = _verify_cli("--config", arm, k)
+    assert code == 2 and len(err) == 1, err
+    assert "a configuration for arm64 (CONFIG_ARM64=y)" in err[0]
+    assert "verify builds for x86" in err[0] and "give a x86 configuration" in err[0]
+    from verifier import cli, targets
+    x86 = tmp_path / "x86.config"
+    x86.write_text("CONFIG_X86_64=y\nCONFIG_X86=y\nCONFIG_ZSMALLOC=m\n")
+    assert targets.of_config(x86.read_text())[0].srcarch == "x86"
+    cli.check_inputs(cli.parser().parse_args(["--config", str(x86), str(k)]))
+    code, err, _ = _verify_cli("--config", tmp_path, k)
+    assert code == 2 and "a directory" in err[0]
+
+
+def test_bad_input_build_dir(tmp_path):
+    k = _tiny_kernel_repo(tmp_path / "k")
+    run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)
+    (k / "mm" / "a.c").write_text("int a;\n")
+    run(["git", "add", "-A"], cwd=k)
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "a"], cwd=k)
+    (tmp_path / "f").write_text("x\n")
+    code, err, _ = _verify_cli("--build-dir", tmp_path / "f", k)
+    assert code == 2 and len(err) == 1 and "not a directory" in err[0], err
+    code, err, _ = _verify_cli("--build-dir", "/proc/movops-verify", k)
+    assert code == 2 and len(err) == 1 and "cannot be made in /proc" in err[0], err
 
 
 # -- real tree: a good series and one way each to break it ----------------------

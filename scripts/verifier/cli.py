@@ -1,34 +1,33 @@
 # SPDX-License-Identifier: GPL-2.0
 """Command line of scripts/verify.py."""
-import argparse
 import os
 import re
 import sys
 from pathlib import Path
 
-from core.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput, EnvironmentFailure
+from core import paths
+from core.cli import Parser
+from core.errors import (EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput,
+                         EnvironmentFailure)
+from core.proc import interrupt_on_signals
 from movops.gitobjects import pin_config
 
-from . import report, runtime
+from . import report, runtime, targets
 from .commits import DEFAULT_BRANCH
-from .runner import verify
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"verify: {message}; see verify.py --help\n")
+from .runner import check_build_dir, verify
 
 
 def parser():
-    p = _Parser(
+    p = Parser(
         prog="verify.py",
         description="Check a movable_ops series made by apply-series.sh on a kernel "
                     "tree the way build bots and reviewers would: old API gone, "
                     "derived configurations, build, changed-line proof, sparse, "
                     "bisectability, checkpatch and the golden patches.",
-        epilog="Exit status: 0 every check passed (or was skipped), 1 a check failed "
-               "or the verifier could not do its work, 2 bad input (KDIR, branch, base, "
-               "options).")
+        epilog="Exit status: 0 every check passed (or was skipped), 1 a check failed, "
+               "2 bad input (KDIR, branch, base, options), 3 the verifier could not do its "
+               "work (a command failed, a tool is missing), 130 interrupted (SIGINT, "
+               "SIGTERM).")
     p.add_argument("kdir", metavar="KDIR", help="the kernel tree (a git tree) holding the series")
     p.add_argument("--base", metavar="REV",
                    help="commit the series starts from (default: where the branch leaves "
@@ -60,6 +59,31 @@ def parser():
     return p
 
 
+def check_inputs(args):
+    """The options that name files, before any work; BadInput in one line."""
+    if args.json:
+        paths.new_file(args.json, "--json", ours=paths.json_with_keys("ok", "checks", "kdir"),
+                       tool="verify.py")
+    if args.build_dir:
+        check_build_dir(Path(args.build_dir).expanduser())
+    target = targets.host()
+    for c in args.config:
+        path = Path(c).expanduser()
+        if path.is_dir():
+            raise BadInput(f"--config {c}: a directory; give a kernel .config file")
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise BadInput(f"--config {c}: no such readable file; give a kernel .config")
+        text = path.read_text(errors="replace")
+        if not re.search(r"^(CONFIG_\w+=|# CONFIG_\w+ is not set)", text, re.M):
+            raise BadInput(f"--config {c}: not a kernel configuration (no CONFIG_ lines); "
+                           "give a .config file (decompress a config.*.xz first)")
+        arch, symbol = targets.of_config(text)
+        if arch is not None and arch.srcarch != target.srcarch:
+            raise BadInput(f"--config {c}: a configuration for {arch.srcarch} ({symbol}), and "
+                           f"verify builds for {target.srcarch}, this machine's architecture; "
+                           f"give a {target.srcarch} configuration")
+
+
 def main(argv=None):
     # verify parses git's output and regenerates the series' patches: the
     # user's color, grep and diff settings must not reach it.
@@ -72,24 +96,16 @@ def main(argv=None):
     if args.jobs is not None and args.jobs < 1:
         print(f"verify: -j {args.jobs}: give a number of jobs of at least 1", file=sys.stderr)
         return EXIT_USAGE
-    if args.json:
+    try:
         # Found out now, not after minutes of building.
-        parent = Path(args.json).expanduser().resolve().parent
-        if not parent.is_dir() or not os.access(parent, os.W_OK):
-            print(f"verify: --json {args.json}: {parent} is not a writable directory",
-                  file=sys.stderr)
-            return EXIT_USAGE
-    for c in args.config:
-        path = Path(c).expanduser()
-        if not path.is_file() or not os.access(path, os.R_OK):
-            print(f"verify: --config {c}: no such readable file; give a kernel .config",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        if not re.search(r"^(CONFIG_\w+=|# CONFIG_\w+ is not set)", path.read_text(
-                errors="replace"), re.M):
-            print(f"verify: --config {c}: not a kernel configuration (no CONFIG_ lines); "
-                  "give a .config file (decompress a config.*.xz first)", file=sys.stderr)
-            return EXIT_USAGE
+        check_inputs(args)
+    except BadInput as e:
+        print(f"verify: {e}", file=sys.stderr)
+        return e.status
+    # SIGTERM ends the run as Ctrl-C does: its commands stop, the build
+    # directories keep no half-made object, the worktree's temporary
+    # files go (Verification.cleanup()).
+    interrupt_on_signals()
     try:
         extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
@@ -101,6 +117,9 @@ def main(argv=None):
     except EnvironmentFailure as e:
         print(f"verify: error: {e}", file=sys.stderr)
         return e.status
+    except KeyboardInterrupt:
+        print(f"verify: interrupted; {args.kdir} was not changed", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(report.table(results, extra.get("time_s")))
     text = report.details_text(results)
     if text:

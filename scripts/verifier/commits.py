@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import paths
 from core.errors import BadInput, CommandError
 from core.proc import git
 from movops.tree import Tree
@@ -45,11 +46,8 @@ class Series:
 def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
     """Check the input and return a Series; raise BadInput (one line) if the
     tree, the branch or the base cannot be used."""
-    kdir = Path(kdir).expanduser()
-    if not kdir.is_dir():
-        raise BadInput(f"{kdir}: no such directory; give the path of the kernel tree "
-                       "apply-series.sh worked on")
-    kdir = kdir.resolve()
+    kdir = paths.existing_dir(kdir, fix="give the path of the kernel tree apply-series.sh "
+                                        "worked on")
     res = git(kdir, "rev-parse", "--show-toplevel", check=False, full=True)
     if res.returncode != 0:
         raise BadInput(f"{kdir}: not a git tree; run scripts/baseline-tree.sh and "
@@ -76,8 +74,9 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
         base_sha = b.stdout.strip()
         if git(kdir, "merge-base", "--is-ancestor", base_sha, tip, check=False,
                full=True).returncode != 0:
-            raise BadInput(f"{kdir}: --base {base} is not an ancestor of '{branch}'; "
-                           "give the commit the series starts from")
+            raise BadInput(f"{kdir}: --base {base} is not an ancestor of '{branch}'"
+                           f"{_unrelated(kdir, base_sha, tip)}; give the commit the series "
+                           f"starts from{_suggest_base(kdir, branch, tip)}")
     else:
         base_sha = default_base(kdir, branch, tip)
     shas = git(kdir, "rev-list", "--reverse", "--topo-order", f"{base_sha}..{tip}").split()
@@ -101,6 +100,21 @@ def resolve(kdir, branch=DEFAULT_BRANCH, base=None):
     except CommandError:
         version = ""
     return Series(kdir, branch, base_sha, base_tree, commits, base is not None, version)
+
+
+def _unrelated(kdir, base, tip):
+    """' (no common history: ...)' when BASE and TIP share no commit."""
+    res = git(kdir, "merge-base", base, tip, check=False, full=True)
+    return "" if res.returncode == 0 else " (they share no history: an orphan branch?)"
+
+
+def _suggest_base(kdir, branch, tip):
+    """', e.g. --base SHA' naming where the series on BRANCH starts, or
+    ', or leave --base out' when that cannot be found."""
+    try:
+        return f", e.g. --base {default_base(kdir, branch, tip)[:12]} (where its series starts)"
+    except BadInput:
+        return ""
 
 
 def default_base(kdir, branch, tip):

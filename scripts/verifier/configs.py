@@ -14,7 +14,6 @@ CONFIG_COMPACTION off is always made, for the !CONFIG_COMPACTION stubs.
 CONFIG_WERROR is turned off everywhere so that warnings are reported and
 compared with the base rather than stopping the build.
 """
-import platform
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from movops import kbuild
 from movops.tree import Tree
 
+from . import targets
 from .store import sha256_text
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
@@ -30,20 +30,7 @@ MAX_CONFIGS = 4
 
 
 def host_srcarch():
-    m = platform.machine()
-    if m in ("x86_64", "i386", "i686"):
-        return "x86"
-    if m == "aarch64":
-        return "arm64"
-    if m.startswith("arm"):
-        return "arm"
-    if m.startswith("ppc") or m.startswith("powerpc"):
-        return "powerpc"
-    if m.startswith("riscv"):
-        return "riscv"
-    if m == "s390x":
-        return "s390"
-    return m
+    return targets.host().srcarch
 
 
 @dataclass

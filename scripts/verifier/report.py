@@ -4,7 +4,7 @@ JSON with a top-level "ok"."""
 import json
 from dataclasses import dataclass, field
 
-from core import tables
+from core import paths, tables
 
 # The order of the rows; a later check (the runtime boot check) is appended
 # after these by the caller (see runner.verify(extra_checks=...)).
@@ -90,6 +90,4 @@ def details_text(results, limit=40):
 
 
 def write_json(path, data):
-    with open(path, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
+    paths.write_whole(path, json.dumps(data, indent=2) + "\n")

@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from core import cache, deps
+from core import cache, deps, paths
 from core import fingerprint as code
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
@@ -459,7 +459,8 @@ class Verification:
             if todo:
                 self.progress(f"old-api-gone: spatch (report mode) and grep over {len(todo)} "
                               "files of the tip")
-                with tempfile.TemporaryDirectory(prefix="oldapi-", dir=self.root) as d:
+                with tempfile.TemporaryDirectory(prefix=f"oldapi-{os.getpid()}-",
+                                                 dir=self.root) as d:
                     new, err = oldapi.check(s.kdir, s.tip, todo, d, self.jobs)
                 hits += new
                 if not err:
@@ -481,7 +482,8 @@ class Verification:
         apply-series' own text)."""
         if self.patch_files is None:
             s = self.series
-            self.patch_dir = Path(tempfile.mkdtemp(prefix="patches-", dir=self.root))
+            self.patch_dir = Path(tempfile.mkdtemp(prefix=f"patches-{os.getpid()}-",
+                                                   dir=self.root))
             self.patch_files = golden.format_patches(s.kdir, s.base, s.tip, self.patch_dir)
         return self.patch_files
 
@@ -531,9 +533,23 @@ class Verification:
 MARKER = ".movops-verify"
 
 
+def check_build_dir(root):
+    """BadInput unless ROOT is a directory, or one that can be made."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise BadInput(f"--build-dir {root}: not a directory; give a new or empty directory")
+    if not root.exists():
+        above = next(p for p in root.absolute().parents if p.exists())
+        why = paths.cannot_write(above) if above.is_dir() else "not a directory"
+        if why:
+            raise BadInput(f"--build-dir {root}: cannot be made in {above} ({why}); give a "
+                           "directory where you can write")
+
+
 def claim_root(root):
     """Make ROOT a verify directory; refuse a non-empty directory that is not
     one already (the verifier deletes and rewrites things inside it)."""
+    check_build_dir(root)
     if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
         raise BadInput(f"--build-dir {root} is not empty and was not made by verify.py; "
                        "give a new or empty directory")
@@ -555,14 +571,17 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
     t_all = time.monotonic()
     series = ser.resolve(kdir, branch, base)
     progress(f"{series.kdir}: {series.describe()}, Linux {series.version}")
-    ensure_deps()
     root = Path(build_dir).expanduser().resolve() if build_dir else default_root(series.kdir)
     if root == series.kdir or series.kdir in root.parents:
         raise BadInput(f"--build-dir {root} is inside {series.kdir}; the tree gets no "
                        "build products: choose a directory outside it")
     claim_root(root)
+    ensure_deps()
     with Lock(root / "lock",
               waiting=lambda p: progress(f"waiting for another verify run using {p.parent}")):
+        # What a killed run left (its temporary directories carry its PID).
+        for prefix in ("patches-", "oldapi-"):
+            paths.sweep(prefix, root)
         v = Verification(series, root, progress, jobs, user_configs)
         try:
             v.start_worktree()

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from core.proc import run
+from core.proc import interrupted, run
 
 
 def sha256_text(*parts):
@@ -51,6 +51,9 @@ class ResultStore:
         return data["value"]
 
     def put(self, kind, key, value):
+        if interrupted():
+            # The value may come from a command the interruption stopped.
+            return
         p = self._path(kind, key)
         tmp = p.with_suffix(".tmp")
         tmp.write_text(json.dumps({"key": key, "value": value}, sort_keys=True))
