@@ -3,6 +3,7 @@
 exactly, and a file this code cannot read is refused with one line that
 names the field and the fix, not misread."""
 import json
+import os
 import shutil
 
 import pytest
@@ -104,3 +105,76 @@ def test_optional_fields_may_be_absent(data):
 def test_not_json_refused():
     with pytest.raises(PlanError, match="not JSON"):
         Plan.from_json("{", "plan.json")
+
+
+def test_version_that_is_a_string_is_not_called_version_1(data):
+    """'"version": "1"' was refused as "version '1', this movops reads plan
+    version 1": a message that contradicts itself."""
+    msg = refused(dict(data, version="1"), 'version: expected a number, got string "1"')
+    assert "version '1'" not in msg
+    refused(dict(data, version=True), "expected a number, got boolean")
+
+
+@pytest.mark.parametrize("path,value", [
+    (("state",), "bogus"), (("registration", "mode"), "dynamic"),
+    (("blockers", 0, "kind"), "whatever"), (("state",), 1)])
+def test_enumerated_fields_refused_outside_their_values(data, path, value):
+    d = data
+    for k in path[:-1]:
+        d = d[k]
+    d[path[-1]] = value
+    refused(data, ".".join(str(k) for k in path).replace(".0.", "[0]."),
+            f"{json.dumps(value)} is not one of")
+
+
+@pytest.mark.parametrize("content,words", [
+    (None, "no such file"), (b"", "empty"), (b"  \n", "empty"),
+    (b"\xff\xfe\x00\x01", "not text (byte 0 is not UTF-8)"),
+    (b'{"version": 1, "tree"', "not JSON"), ("DIR", "a directory")])
+def test_load_refuses_what_is_not_a_plan_file(tmp_path, content, words):
+    p = tmp_path / "plan.json"
+    if content == "DIR":
+        p.mkdir()
+    elif content is not None:
+        p.write_bytes(content)
+    with pytest.raises(PlanError) as e:
+        Plan.load(p)
+    assert "\n" not in str(e.value) and words in str(e.value)
+    assert str(e.value).startswith(str(p))
+
+
+BAD_PLANS = {
+    "truncated": lambda text: text[:300].encode(),
+    "empty": lambda text: b"",
+    "binary": lambda text: b"\x7fELF\x02\x01\x01\x00\xff",
+    "missing": None,
+    "bogus-state": lambda text: text.replace('"state": "unconverted"',
+                                             '"state": "bogus"').encode(),
+    "string-version": lambda text: text.replace('"version": 1,', '"version": "1",').encode(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_PLANS))
+@pytest.mark.parametrize("step", ["02-movable-ops-dispatch", "03-setpagemovable-drop-ops",
+                                  "05-movable-ops-page-flag"])
+def test_step_under_spatch_refuses_a_bad_plan_in_one_line(plan, tmp_path, kind, step):
+    """A bad MOVOPS_PLAN, read by a step under spatch: one line on stderr,
+    and the step changes nothing.  It was a JSONDecodeError,
+    UnicodeDecodeError or FileNotFoundError traceback, exit 255."""
+    kdir = tmp_path / "linux"
+    shutil.copytree(FIXTURE, kdir)
+    before = {p: p.read_bytes() for p in kdir.rglob("*") if p.is_file()}
+    bad = tmp_path / "plan.json"
+    if BAD_PLANS[kind]:
+        assert plan.state == "unconverted"
+        bad.write_bytes(BAD_PLANS[kind](plan.to_json()))
+    cmd = ["spatch", "--very-quiet", "-D", "patch", "--sp-file",
+           str(REPO / "cocci" / f"{step}.cocci"), "--include-headers", "--no-includes",
+           "--in-place", "--dir", "."]
+    res = run(cmd, cwd=kdir, check=False, env=dict(os.environ, MOVOPS_PLAN=str(bad)))
+    assert res.returncode == 2, res.stdout + res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"movops: MOVOPS_PLAN={bad}: "), res.stderr
+    assert lines[0].endswith("the step changed nothing")
+    assert "Traceback" not in res.stderr and res.stdout == ""
+    assert {p: p.read_bytes() for p in kdir.rglob("*") if p.is_file()} == before

@@ -53,18 +53,15 @@ KNOWN_USER_FIXES = {
 
 DISPATCH_NAME = "page_movable_ops"
 
-# Most fundamental first: a user without a page type cannot be dispatched
-# at all, whatever else is true of it.
-BLOCKER_ORDER = ["no-movable-operations", "no-page-type", "mark-type-disagree",
-                 "shared-type", "unresolved-ops", "ops-not-found", "guard-not-derivable",
-                 "no-header", "no-shared-header", "no-dispatch-host", "host-not-built",
-                 "no-type-key", "no-registration-decl", "no-init-path"]
+# Most fundamental first (plan.BLOCKER_KINDS): a user without a page type
+# cannot be dispatched at all, whatever else is true of it.
+BLOCKER_ORDER = list(P.BLOCKER_KINDS)
 
 # How the dispatch finds a user's ops: 'auto' registers them where some
 # user can be built as a module (the static dispatch cannot name it) and
 # names them statically otherwise; 'static' always names them (the
 # dispatch of upstream's commit 84caf98838a3, which loses modular users).
-DISPATCH_MODES = ("auto", "static")
+DISPATCH_MODES = P.DISPATCH_MODES
 REGISTER_FUNC = "set_movable_ops"
 
 

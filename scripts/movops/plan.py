@@ -14,10 +14,22 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Optional
+from pathlib import Path
+from typing import Literal, Optional
 
 PLAN_VERSION = 1
 REGENERATE = "regenerate it with 'scripts/apply-series.sh --analyze --json FILE'"
+
+# The enumerated fields: a value outside its list is refused, not misread.
+STATES = ("unconverted", "converted", "no-users")
+DISPATCH_MODES = ("auto", "static")
+# What the analysis can find wrong with a tree, most fundamental first (the
+# report's order): what spatch could not see undermines every other fact.
+BLOCKER_KINDS = ("unparsed", "unseen", "invariant", "no-movable-operations",
+                 "no-page-type", "mark-type-disagree", "shared-type", "unresolved-ops",
+                 "ops-not-found", "guard-not-derivable", "no-header", "no-shared-header",
+                 "no-dispatch-host", "host-not-built", "no-type-key",
+                 "no-registration-decl", "no-init-path")
 
 
 class PlanError(ValueError):
@@ -91,7 +103,7 @@ class Evidence:
 @dataclass
 class TypeOp:
     """A call that sets or clears a page type (op 'set' or 'clear')."""
-    op: str
+    op: Literal["set", "clear"]
     type: str
     file: str
     fn: str
@@ -197,7 +209,7 @@ class Lost:
 class Init:
     """Where a user registers: kind 'module_init', or 'initcall' (a new
     function FUNC at LEVEL)."""
-    kind: str
+    kind: Literal["module_init", "initcall"]
     func: str
     where: str
     level: Optional[str] = None
@@ -254,7 +266,7 @@ class ModuleNote:
 
 @dataclass
 class Registration:
-    mode: str
+    mode: Literal[DISPATCH_MODES]
     needed: bool
     applies: bool = False
     decisions: list[str] = field(default_factory=list)
@@ -298,7 +310,7 @@ class FlagStep:
 @dataclass
 class Blocker:
     """One reason the rework would be wrong on this tree."""
-    kind: str
+    kind: Literal[BLOCKER_KINDS]
     file: str
     line: Optional[int]
     user: Optional[str]
@@ -320,7 +332,7 @@ class Warning:
 @dataclass
 class Plan:
     tree: TreeInfo
-    state: str
+    state: Literal[STATES]
     page_types: list[str]
     users: list[User]
     helpers: dict[str, Helper]
@@ -352,11 +364,40 @@ class Plan:
         if not isinstance(data, dict):
             raise PlanError(f"{source}: not a JSON object; {REGENERATE}")
         v = data.get("version")
+        if "version" not in data:
+            raise PlanError(f"{source}: no version; this movops reads plan version "
+                            f"{PLAN_VERSION}; {REGENERATE}")
+        if type(v) is not int:
+            raise PlanError(f"{source}: version: expected a number, got "
+                            f"{_json_type(v)} {json.dumps(v)[:20]}; this movops reads plan "
+                            f"version {PLAN_VERSION}; {REGENERATE}")
         if v != PLAN_VERSION:
-            have = "no version" if v is None else f"version {v!r}"
-            raise PlanError(f"{source}: {have}, this movops reads plan version "
+            raise PlanError(f"{source}: version {v}, this movops reads plan version "
                             f"{PLAN_VERSION}; {REGENERATE}")
         return _load(cls, data, source, "")
+
+    @classmethod
+    def load(cls, path, source=None):
+        """The plan in the file PATH; PlanError (one line, naming SOURCE,
+        default PATH) for a file that is missing, empty, not text, not
+        JSON or not a plan this code reads."""
+        source = source or str(path)
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise PlanError(f"{source}: no such file; {REGENERATE}") from None
+        except IsADirectoryError:
+            raise PlanError(f"{source}: a directory, not a plan file; {REGENERATE}") from None
+        except OSError as e:
+            raise PlanError(f"{source}: cannot be read ({e.strerror}); {REGENERATE}") from None
+        if not raw.strip():
+            raise PlanError(f"{source}: empty; {REGENERATE}")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise PlanError(f"{source}: not text (byte {e.start} is not UTF-8); "
+                            f"{REGENERATE}") from None
+        return cls.from_json(text, source)
 
     @classmethod
     def from_json(cls, text, source="plan"):
@@ -381,9 +422,20 @@ def _bad(source, where, what):
     return PlanError(f"{source}: {where or 'the top level'}: {what}; {REGENERATE}")
 
 
+def _json_type(value):
+    return {bool: "boolean", int: "number", float: "number", str: "string",
+            list: "list", dict: "object", type(None): "null"}.get(type(value), "value")
+
+
 def _load(tp, value, source, where):
     """VALUE (parsed JSON) as type TP, or PlanError naming the field."""
     origin = typing.get_origin(tp)
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value not in allowed or type(value) is not type(allowed[0]):
+            raise _bad(source, where, f"{json.dumps(value)[:40]} is not one of "
+                                      + ", ".join(allowed))
+        return value
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if value is None:

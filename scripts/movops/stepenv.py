@@ -18,10 +18,11 @@ step's own path (cocci.cocci_file):
 and learn the mode from initialize rules that depend on the virtual rules
 (@initialize:python depends on report@), not from spatch's arguments.
 """
-import json
 import os
 import sys
 from pathlib import Path
+
+from core.errors import EXIT_USAGE
 
 
 def step_kind(cocci_file):
@@ -66,11 +67,21 @@ def tree_root():
 
 
 def load_plan():
-    """The analysis of the tree (movops.analysis.analyze), a plan.Plan."""
+    """The analysis of the tree (movops.analysis.analyze), a plan.Plan.
+
+    A MOVOPS_PLAN that cannot be read as a plan (missing, empty, binary,
+    truncated, another version) ends the process with one line on stderr
+    and status 2, before the step has changed anything: spatch runs the
+    initialize rule that calls this before it reads a file."""
     path = os.environ.get("MOVOPS_PLAN")
     if path:
-        from .plan import Plan
-        return Plan.from_dict(json.loads(Path(path).read_text()), f"MOVOPS_PLAN={path}")
+        from .plan import Plan, PlanError
+        try:
+            return Plan.load(path, f"MOVOPS_PLAN={path}")
+        except PlanError as e:
+            print(f"movops: {e}; the step changed nothing", file=sys.stderr)
+            sys.stderr.flush()
+            sys.exit(EXIT_USAGE)
     from .analysis import analyze
     from .tree import Tree
     root = tree_root()
