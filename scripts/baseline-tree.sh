@@ -14,21 +14,24 @@
 # package sets from its changelog), so the same tarball always gives the same
 # commit ID.
 #
-# Exit: 0 baseline made, 1 bad input or failure.
+# Exit: 0 baseline made, 2 bad input or usage, 3 a command failed
+# (README.md, "Exit status").
 
 set -eu
+# A command that fails stops the script with status 3 (set -e).
+trap 'exit 3' ERR
 
 quiet=0
 case "${1:-}" in
--h|--help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 -q) quiet=1; shift ;;
 esac
-[ $# -eq 1 ] || { echo "usage: baseline-tree.sh [-q] KDIR" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: baseline-tree.sh [-q] KDIR" >&2; exit 2; }
 kdir=$1
 
-die() { echo "baseline-tree: $*" >&2; exit 1; }
+die() { echo "baseline-tree: $*" >&2; exit 2; }
 
-[ -d "$kdir" ] || die "$kdir: no such directory; give the path of an unpacked kernel tree"
+[ -d "$kdir" ] || { [ -e "$kdir" ] && die "$kdir: not a directory; give the path of an unpacked kernel tree"; die "$kdir: no such directory; give the path of an unpacked kernel tree"; }
 [ -f "$kdir/Makefile" ] && grep -q '^VERSION = ' "$kdir/Makefile" && [ -d "$kdir/mm" ] ||
 	die "$kdir: not a kernel tree (no top-level Makefile with VERSION, or no mm/); point at the top of an unpacked kernel source"
 marker=.git/movops-baseline-incomplete

@@ -15,22 +15,27 @@
 # (installed first if missing).  Prints the path of the decompressed file,
 # kept in $MOVOPS_CACHE/configs.
 #
-# Exit: 0 done, 1 failure or bad input.
+# Exit: 0 done, 2 bad input or usage (an unknown FLAVOUR), 3 it could not be
+# done (a package cannot be downloaded, a command failed) (README.md, "Exit
+# status").
 
 set -eu
+# A command that fails stops the script with status 3 (set -e).
+trap 'exit 3' ERR
 
 pinned=""
 series=6.12
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	--pinned) pinned=1; shift ;;
-	--series) series=$2; shift 2 ;;
-	-*) echo "debian-config: unknown option $1; see --help" >&2; exit 1 ;;
+	--series) [ $# -ge 2 ] || { echo "debian-config: --series needs a version, e.g. 6.12" >&2; exit 2; }
+		series=$2; shift 2 ;;
+	-*) echo "debian-config: unknown option $1; see --help" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: debian-config.sh [--pinned] [--series 6.12] FLAVOUR" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: debian-config.sh [--pinned] [--series 6.12] FLAVOUR" >&2; exit 2; }
 flavour=$1
 pkg=linux-config-$series
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +43,7 @@ cache=$("$here/py" -m core.cache)
 
 src=""
 if [ -n "$pinned" ]; then
-	version=$("$here/pinned-deb.sh" --version "$pkg") || exit 1
+	version=$("$here/pinned-deb.sh" --version "$pkg") || exit $?
 	rc=0
 	deb=$("$here/pinned-deb.sh" -q "$pkg") || rc=$?
 	if [ $rc -eq 0 ]; then
@@ -53,7 +58,7 @@ if [ -n "$pinned" ]; then
 	elif [ $rc -eq 3 ]; then
 		echo "debian-config: $pkg=$version can no longer be downloaded; using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
 	else
-		exit 1
+		exit $rc
 	fi
 fi
 if [ -z "$src" ]; then
@@ -65,7 +70,7 @@ xz=""
 for name in "config.amd64_none_$flavour.xz" "config.amd64_$flavour.xz" "config.$flavour.xz"; do
 	[ -f "$src/$name" ] && { xz=$src/$name; break; }
 done
-[ -n "$xz" ] || { echo "debian-config: no configuration '$flavour' in $pkg $version; choose one of: $(ls "$src" | sed -n 's/^config\.amd64_\(none_\)\{0,1\}\(.*\)\.xz$/\2/p' | tr '\n' ' ')" >&2; exit 1; }
+[ -n "$xz" ] || { echo "debian-config: no configuration '$flavour' in $pkg $version; choose one of: $(ls "$src" | sed -n 's/^config\.amd64_\(none_\)\{0,1\}\(.*\)\.xz$/\2/p' | tr '\n' ' ')" >&2; exit 2; }
 out=$cache/configs/$pkg-$(echo "$version" | tr '~:' '__')-$flavour.config
 if [ ! -f "$out" ]; then
 	mkdir -p "$cache/configs"

@@ -32,9 +32,8 @@ Exit: 0 no drift (every release fetched, the series applied and its
 content equals the golden), 1 drift (on some release the series did not
 apply or its content differs), 2 bad input, 3 drift.py could not do its
 work (a command failed) or, with no drift, some release could not be
-fetched (README.md, "Exit status").
+fetched; 130 interrupted (README.md, "Exit status").
 """
-import argparse
 import functools
 import json
 import shutil
@@ -44,9 +43,11 @@ import time
 from pathlib import Path
 
 from core import cache
-from core.errors import (EXIT_ENV, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput,
+from core.cli import Parser
+from core.paths import OutputDir
+from core.errors import (EXIT_ENV, EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput,
                          EnvironmentFailure, MovopsError)
-from core.proc import git, run
+from core.proc import git, interrupt_on_signals, run
 from core.tables import table
 from movops.tree import Tree
 from verifier import content, golden
@@ -162,8 +163,7 @@ def run_release(args, version, line, meta, entry_dir, pinned_blobs, work, say):
     r["files_changed"] = [f for f in meta["files"] if now[f] != pinned_blobs[f]]
 
     kdir = work / version.replace("~", "_").replace(":", "_")
-    out = Path(args.output) / version.replace("~", "_").replace(":", "_")
-    shutil.rmtree(out, ignore_errors=True)
+    out = args.outdir.subdir(version.replace("~", "_").replace(":", "_"))
     t = time.monotonic()
     clone(tree, kdir)
     pre = [a for p in meta.get("prereqs", []) for a in ("--prereq", p)]
@@ -245,27 +245,33 @@ def report_text(rep, results):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(
+    ap = Parser(
         prog="drift.py", description=__doc__.split("\n\n")[0],
-        epilog="Exit: 0 no drift, 1 drift (not applied or content differs), 2 bad input "
-               "or failure, 3 no drift but some release could not be fetched.")
+        epilog="Exit: 0 no drift, 1 drift (not applied or content differs), 2 bad input, "
+               "3 drift.py could not do its work (a command failed) or, with no drift, "
+               "some release could not be fetched; 130 interrupted.")
     ap.add_argument("--entry", default="6.12-drop-z3fold",
                     help="the golden entry of expected/ (default 6.12-drop-z3fold)")
     ap.add_argument("--release", action="append", metavar="V",
                     help="a Debian version to run (repeatable; default: every version "
                          "apt-cache madison lists, the pinned and the installed one)")
     ap.add_argument("--output", metavar="DIR",
-                    help="where drift.txt, drift.json and the patches go "
-                         "(default $MOVOPS_CACHE/drift)")
+                    help="where drift.txt, drift.json and the patches go: a new or empty "
+                         "directory, or one drift.py filled before (default "
+                         "$MOVOPS_CACHE/drift)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:
         return EXIT_USAGE if e.code else EXIT_OK
-    args.output = str(Path(args.output or cache.path("drift")).resolve())
     say = Progress(args.quiet)
     t0 = time.monotonic()
+    interrupt_on_signals()
     try:
+        # Before any work; drift.py replaces only what it wrote there
+        # before (core.paths.OutputDir).
+        args.outdir = (OutputDir.claim(args.output, "--output", "drift.py", force=True)
+                       if args.output else OutputDir.own(cache.path("drift"), "drift.py"))
         entry_dir = golden.expected_dir() / args.entry
         tj = entry_dir / "tree.json"
         if not tj.is_file() or not golden.golden_patches(entry_dir):
@@ -286,7 +292,6 @@ def main(argv=None):
             raise EnvironmentFailure(f"the pinned {pkg}={pinned} cannot be fetched ({why}); "
                                      "move the pin (README, 'Pinned trees')")
         pinned_blobs = blobs(ptree, meta["files"])
-        Path(args.output).mkdir(parents=True, exist_ok=True)
         results = []
         with tempfile.TemporaryDirectory(prefix="movops-drift-") as work:
             for v in todo:
@@ -295,6 +300,9 @@ def main(argv=None):
     except MovopsError as e:
         print(f"drift: {e}", file=sys.stderr)
         return e.status
+    except KeyboardInterrupt:
+        print("drift: interrupted; no report written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     rep = {"entry": args.entry, "line": line, "golden_version": meta.get("version"),
            "prereqs": meta.get("prereqs", []), "files": meta["files"], "pinned": pinned,
            "pinned_linux": Tree(ptree, "HEAD").version(),
@@ -303,9 +311,10 @@ def main(argv=None):
     for r in results:
         r.pop("_diffs", None)
     rep["releases"] = results
-    out = Path(args.output)
-    (out / "drift.txt").write_text(text)
-    (out / "drift.json").write_text(json.dumps(rep, indent=1) + "\n")
+    out = args.outdir.path
+    args.outdir.write("drift.txt", text)
+    args.outdir.write("drift.json", json.dumps(rep, indent=1) + "\n")
+    args.outdir.finish()
     print(text, end="")
     say(f"report: {out / 'drift.txt'} and drift.json beside it")
     return exit_status(results)

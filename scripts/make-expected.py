@@ -29,10 +29,9 @@ same tree gives the same bytes.  The clone's path is written as <KDIR>.
 The goldens are only as good as their review: read every line of the diff
 before committing it.
 
-Exit: 0 written, 3 a run did not end as expected or a command failed
-(README.md, "Exit status").
+Exit: 0 written, 2 bad usage, 3 a run did not end as expected or a
+command failed, 130 interrupted (README.md, "Exit status").
 """
-import argparse
 import json
 import os
 import shutil
@@ -41,7 +40,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core.errors import EXIT_ENV, EXIT_NO, EXIT_OK, MovopsError
+from core.cli import Parser
+from core.errors import EXIT_ENV, EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, MovopsError
+from core.proc import interrupt_on_signals
 from core.proc import git, run
 from movops.plan import Plan
 from movops.series import working_set
@@ -135,12 +136,15 @@ def make(name, dest_root, work):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = Parser(prog="make-expected.py", description=__doc__.split("\n\n")[0],
+                epilog="Exit: 0 written, 2 bad usage, 3 a run did not end as expected or a "
+                       "command failed, 130 interrupted.")
     ap.add_argument("--only", choices=sorted(ENTRIES), action="append",
                     help="regenerate only this entry (repeatable)")
     ap.add_argument("--expected", default=str(REPO / "expected"),
                     help="where to write (default: expected/ of this repository)")
     args = ap.parse_args()
+    interrupt_on_signals()
     try:
         with tempfile.TemporaryDirectory(prefix="movops-expected-") as tmp:
             # Every entry, even after one that failed.
@@ -148,6 +152,10 @@ def main():
     except MovopsError as e:
         print(f"make-expected: {e}", file=sys.stderr)
         return e.status
+    except KeyboardInterrupt:
+        print("make-expected: interrupted; expected/ may be partly regenerated: "
+              "'git diff expected/' shows what", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK if all(done) else EXIT_ENV
 
 

@@ -18,8 +18,8 @@
 # --try: where the version cannot be downloaded, say why on stdout instead
 # of stderr (prepare-tree.sh --pinned folds it into its one line).
 #
-# Exit: 0 done, 1 bad input, 3 that version cannot be downloaded (no
-# longer in the archive, or no network).
+# Exit: 0 done, 2 bad input or usage, 3 that version cannot be downloaded
+# (no longer in the archive, or no network) (README.md, "Exit status").
 
 set -u
 
@@ -35,18 +35,18 @@ while :; do
 	esac
 done
 case "${1:-}" in
--h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 --version)
-	[ $# -eq 2 ] || { echo "usage: pinned-deb.sh --version PACKAGE" >&2; exit 1; }
+	[ $# -eq 2 ] || { echo "usage: pinned-deb.sh --version PACKAGE" >&2; exit 2; }
 	v=$(awk -v p="$2" '$1 == p { print $2 }' "$pins")
-	[ -n "$v" ] || { echo "pinned-deb: $2 is not pinned in $pins; add a line 'PACKAGE VERSION' there" >&2; exit 1; }
+	[ -n "$v" ] || { echo "pinned-deb: $2 is not pinned in $pins; add a line 'PACKAGE VERSION' there" >&2; exit 2; }
 	echo "$v"; exit 0 ;;
 esac
-[ $# -eq 1 ] || { echo "usage: pinned-deb.sh [-q] [--try] PACKAGE[=VERSION]" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: pinned-deb.sh [-q] [--try] PACKAGE[=VERSION]" >&2; exit 2; }
 case "$1" in
 *=*) pkg=${1%%=*}; version=${1#*=}
-     [ -n "$pkg" ] && [ -n "$version" ] || { echo "pinned-deb: '$1': give PACKAGE=VERSION" >&2; exit 1; } ;;
-*)   pkg=$1; version=$("$0" --version "$pkg") || exit 1 ;;
+     [ -n "$pkg" ] && [ -n "$version" ] || { echo "pinned-deb: '$1': give PACKAGE=VERSION" >&2; exit 2; } ;;
+*)   pkg=$1; version=$("$0" --version "$pkg") || exit $? ;;
 esac
 cache=$("$here/py" -m core.cache) || exit 3
 debs=$cache/debs

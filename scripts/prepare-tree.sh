@@ -24,27 +24,30 @@
 # stdout.  The cached tree is the pristine base: work on clones of it
 # ('git clone --shared'), never in it.
 #
-# Exit: 0 ready, 1 failure, 3 the --deb-version cannot be downloaded.
+# Exit: 0 ready, 2 bad input or usage, 3 it could not be done (the package
+# cannot be downloaded, a command failed) (README.md, "Exit status").
 
 set -eu -o pipefail
+# A command that fails stops the script with status 3 (set -e).
+trap 'exit 3' ERR
 
 quiet=""
 pinned=""
 exact=""
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-q) quiet=-q; shift ;;
 	--pinned) pinned=1; shift ;;
 	--deb-version)
-		[ $# -ge 2 ] || { echo "prepare-tree: --deb-version needs a Debian version, e.g. 6.12.107-1~deb12u1" >&2; exit 1; }
+		[ $# -ge 2 ] || { echo "prepare-tree: --deb-version needs a Debian version, e.g. 6.12.107-1~deb12u1" >&2; exit 2; }
 		exact=$2; shift 2 ;;
-	-*) echo "prepare-tree: unknown option $1; see --help" >&2; exit 1 ;;
+	-*) echo "prepare-tree: unknown option $1; see --help" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] [--pinned | --deb-version V] VERSION" >&2; exit 1; }
-[ -z "$pinned" ] || [ -z "$exact" ] || { echo "prepare-tree: give --pinned or --deb-version, not both" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "usage: prepare-tree.sh [-q] [--pinned | --deb-version V] VERSION" >&2; exit 2; }
+[ -z "$pinned" ] || [ -z "$exact" ] || { echo "prepare-tree: give --pinned or --deb-version, not both" >&2; exit 2; }
 version=$1
 pkg=linux-source-$version
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +63,7 @@ ready() { [ -d "$1/.git" ] && [ ! -e "$1/.git/movops-baseline-incomplete" ]; }
 deb=""
 if [ -n "$exact" ] || [ -n "$pinned" ]; then
 	want=$exact
-	[ -n "$want" ] || want=$("$here/pinned-deb.sh" --version "$pkg") || exit 1
+	[ -n "$want" ] || want=$("$here/pinned-deb.sh" --version "$pkg") || exit $?
 	if ready "$(tree_of "$want")"; then
 		tree_of "$want"
 		exit 0
@@ -75,7 +78,7 @@ if [ -n "$exact" ] || [ -n "$pinned" ]; then
 			echo "prepare-tree: the pinned $pkg=$want can no longer be downloaded (${deb#*: }); using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
 			deb=""
 		elif [ $rc -ne 0 ]; then
-			exit 1
+			exit $rc
 		fi
 	fi
 fi
@@ -92,7 +95,7 @@ if ready "$tree"; then
 	echo "$tree"
 	exit 0
 fi
-[ -n "$deb" ] || [ -f "$tarball" ] || { echo "prepare-tree: $tarball missing after installing $pkg; reinstall it (apt-get install --reinstall $pkg)" >&2; exit 1; }
+[ -n "$deb" ] || [ -f "$tarball" ] || { echo "prepare-tree: $tarball missing after installing $pkg; reinstall it (apt-get install --reinstall $pkg)" >&2; exit 3; }
 
 exec 9>"$tree.lock"
 flock 9
@@ -115,6 +118,6 @@ if [ ! -d "$tree/.git" ] || [ -e "$tree/.git/movops-baseline-incomplete" ]; then
 	fi
 	# The marker must not become part of the baseline.
 	rm -f "$tree/.movops-unpacked"
-	"$here/baseline-tree.sh" $quiet "$tree" >&2 || { touch "$tree/.movops-unpacked"; exit 1; }
+	"$here/baseline-tree.sh" $quiet "$tree" >&2 || { touch "$tree/.movops-unpacked"; exit 3; }
 fi
 echo "$tree"

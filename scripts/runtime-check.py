@@ -20,27 +20,28 @@ the modular guest built at the series' commit before its registration
 step (the static-dispatch control).  KDIR is never written to.
 
 Exit: 0 pass, 1 fail, 2 bad input, 3 the check could not be carried out at
-all (README.md, "Exit status").
+all, 130 interrupted (README.md, "Exit status").
 """
-import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from bootcheck import run
 from bootcheck.check import DEFAULT_MODULES, MODULES_MODES
 from bootcheck.report import render
-from core.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, MovopsError
+from core import paths
+from core.cli import Parser
+from core.errors import EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, BadInput, MovopsError
+from core.proc import interrupt_on_signals
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(
+    ap = Parser(
         prog="runtime-check.py",
         description="Boot a kernel built from KDIR at REV and prove balloon and "
                     "zsmalloc pages still migrate through the movable_ops dispatch.",
         epilog="Exit: 0 pass (and each control fails), 1 fail, 2 bad input, 3 the check "
-               "could not be carried out at all.")
+               "could not be carried out at all, 130 interrupted.")
     ap.add_argument("kdir", metavar="KDIR", help="kernel git tree (only read)")
     ap.add_argument("--rev", default="movable-ops", help="revision to check (default: %(default)s)")
     ap.add_argument("--json", metavar="FILE", help="write the full result as JSON to FILE")
@@ -54,14 +55,25 @@ def main(argv=None):
     ap.add_argument("--smp", type=int, default=2, help="guest CPUs (default: %(default)s)")
     ap.add_argument("--cache", metavar="DIR", help="cache directory (default: $MOVOPS_CACHE/runtime)")
     args = ap.parse_args(argv)
-    if args.smp < 1:
-        print("runtime-check: --smp must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
+    try:
+        # Before any work: nothing is built for a run that cannot report.
+        if args.smp < 1:
+            raise BadInput(f"--smp {args.smp}: give at least 1 guest CPU")
+        paths.existing_dir(args.kdir, fix="give the top of the kernel tree holding the "
+                                          "series")
+        if args.json:
+            paths.new_file(args.json, "--json", ours=paths.json_with_keys("ok", "guests"),
+                           tool="runtime-check.py")
+    except BadInput as e:
+        print(f"runtime-check: {e}", file=sys.stderr)
+        return e.status
     t0 = time.monotonic()
 
     def log(msg):
         print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
 
+    # SIGTERM ends the run as Ctrl-C does (core.proc).
+    interrupt_on_signals()
     try:
         result = run(args.kdir, rev=args.rev, cache_dir=args.cache,
                      negative_control=not args.no_negative_control, smp=args.smp, log=log,
@@ -69,10 +81,13 @@ def main(argv=None):
     except MovopsError as e:
         print(f"runtime-check: {e}", file=sys.stderr)
         return e.status
+    except KeyboardInterrupt:
+        print(f"runtime-check: interrupted; {args.kdir} was not changed", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print()
     print(render(result))
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+        paths.write_whole(args.json, json.dumps(result, indent=2) + "\n")
     return EXIT_OK if result["ok"] else EXIT_NO
 
 
