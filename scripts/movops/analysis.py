@@ -26,7 +26,7 @@ from pathlib import Path
 from core.errors import CommandError
 
 from . import facts as F
-from . import kbuild
+from . import invariants, kbuild
 from . import plan as P
 from .tree import git
 
@@ -250,9 +250,7 @@ class Analysis:
             registration=registration,
             registered=registered,
             flag_step=flag,
-            blockers=sorted(self.blockers, key=lambda b: (
-                BLOCKER_ORDER.index(b.kind) if b.kind in BLOCKER_ORDER else 99,
-                b.file, b.line or 0)),
+            blockers=sort_blockers(self.blockers),
             warnings=self.warnings,
             adaptations=self.adaptations)
 
@@ -1373,6 +1371,11 @@ class Analysis:
                                                "mark can become the PG_movable_ops page flag")
 
 
+def sort_blockers(blockers):
+    """BLOCKERS in the report's order: by kind (BLOCKER_ORDER), file, line."""
+    return sorted(blockers, key=lambda b: (BLOCKER_ORDER.index(b.kind), b.file, b.line or 0))
+
+
 def analyze(tree, scratch=None, dispatch_mode="auto"):
     """Analyse TREE (a movops.tree.Tree); return a plan.Plan."""
     lines = tree.grep_lines(PREFETCH_RE, F.CODE_PATHSPECS, fixed=PREFETCH_WORDS)
@@ -1389,6 +1392,12 @@ def analyze(tree, scratch=None, dispatch_mode="auto"):
     # Every file a step may need: the candidates, their local headers, the
     # files naming an ops object or calling a forwarding helper.
     plan.files = sorted(set(files) | set(extra) | set(an.ops_refs) | an.helper_refs)
+    # What the conclusions rest on: spatch saw every place of the rework.
+    found, plan.parse_failures = invariants.check(
+        facts_list, tree.read_many(sorted(set(files) | set(extra))), plan.state,
+        helpers=sorted(plan.helpers))
+    if found:
+        plan.blockers = sort_blockers(plan.blockers + found)
     return plan
 
 

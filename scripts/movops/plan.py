@@ -323,6 +323,16 @@ class Blocker:
 
 
 @dataclass
+class ParseFailure:
+    """Lines FIRST..LAST of FILE that spatch could not parse (and skipped),
+    overlapping the function definitions FUNCTIONS (parsefail.py)."""
+    file: str
+    first: int
+    last: int
+    functions: list[str]
+
+
+@dataclass
 class Warning:
     file: str
     line: int
@@ -346,6 +356,7 @@ class Plan:
     adaptations: list[str]
     files: list[str] = field(default_factory=list)
     prereqs: list[str] = field(default_factory=list)
+    parse_failures: list[ParseFailure] = field(default_factory=list)
     version: int = PLAN_VERSION
 
     def user(self, ops):

@@ -29,7 +29,7 @@ from core.proc import git
 from . import analysis as A
 from . import facts as F
 from . import report
-from . import stepenv, trailer
+from . import stepenv, tipcheck, trailer
 from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, Stage, pin_config
 from .prereqs import PREREQS, PrereqMismatch
 from .tree import Tree
@@ -382,6 +382,9 @@ class Run:
         if not commits:
             self.say("apply-series: no step changed anything; no branch made")
             return EXIT_OK
+        if any(not label.startswith("prereq ") for _, label, _, _ in commits):
+            # The steps converted the tree: it must hold what that means.
+            self.check_tip(stage, head)
         base = self.base.commit
         if a.dry_run:
             print(stage.git("diff", "--stat", base, head), end="")
@@ -402,6 +405,22 @@ class Run:
         if a.output:
             self.say(f"apply-series: patches in {a.output}")
         return EXIT_OK
+
+    def check_tip(self, stage, head):
+        """Re-read the tip as text (movops.tipcheck): the old API gone,
+        one page_movable_ops().  Whatever the analysis concluded, a tip
+        that fails is not published: exit 3, no branch, no patch file."""
+        t0 = time.time()
+        tip = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
+        found = tipcheck.problems(tip.read_many(tip.grep(tipcheck.PATTERN, F.CODE_PATHSPECS)))
+        if found:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise EnvironmentFailure(
+                f"the series fails its own check at its tip: {found[0]}{more}; no branch "
+                "was made (the analysis missed something in this tree: please report it "
+                "with the output of --analyze)")
+        self.say(f"[check] {time.time() - t0:.1f} s: the tip has no old API and one "
+                 "page_movable_ops()")
 
     def write_report(self, plan, text):
         if self.outdir:

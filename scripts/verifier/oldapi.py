@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from core.proc import BACKGROUND, c_env, run
+from movops import tipcheck
 from movops.tree import Tree
 
 COCCI = Path(__file__).resolve().parent / "old-api.cocci"
@@ -46,62 +47,16 @@ def spatch(workdir, files, jobs=1):
     return sorted(set(hits)), err
 
 
-# A comment, or a string or character literal (kept: a comment marker
-# inside one is text).  A literal ends at its quote or at the end of the
-# line; a backslash escapes the next character, a newline included.
-COMMENT_OR_LITERAL = re.compile(r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:\\.|[^"\\\n])*["\n]?|'(?:\\.|[^'\\\n])*['\n]?""",
-                                re.S)
-
-
-def strip_comments(text):
-    """TEXT with comments replaced by spaces (newlines kept)."""
-    def blank(m):
-        s = m.group()
-        if s[0] != "/":
-            return s
-        return re.sub(r"[^\n]", " ", s)
-    return COMMENT_OR_LITERAL.sub(blank, text)
-
-
-def _args(text, pos):
-    """Number of top-level arguments of the call whose '(' is at POS."""
-    depth, count, seen = 0, 1, False
-    for i in range(pos, len(text)):
-        c = text[i]
-        if c in "([{":
-            depth += 1
-            if depth == 1:
-                continue
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                return count if seen else 0
-        elif c == "," and depth == 1:
-            count += 1
-        if depth >= 1 and not c.isspace():
-            seen = True
-    return count
-
-
 def grep_check(worktree, files):
-    """[(file, line, message)] found textually."""
+    """[(file, line, message)] found textually (movops.tipcheck.old_api(),
+    the check apply-series makes of its own tip)."""
     hits = []
     for f in files:
         try:
             text = (Path(worktree) / f).read_text(errors="surrogateescape")
         except OSError:
             continue
-        code = strip_comments(text)
-        for m in re.finditer(r"\b__SetPageMovable\s*\(", code):
-            if _args(code, m.end() - 1) >= 2:
-                line = code.count("\n", 0, m.start()) + 1
-                hits.append((f, line, "__SetPageMovable() with two arguments or parameters"))
-        for m in re.finditer(r"->\s*mapping\s*\)?\s*-\s*PAGE_MAPPING_MOVABLE\b", code):
-            line = code.count("\n", 0, m.start()) + 1
-            hits.append((f, line, "movable_operations pointer decoded from ->mapping"))
-        for m in re.finditer(r"\(\s*unsigned\s+long\s*\)\s*\w*ops\s*\|\s*PAGE_MAPPING_MOVABLE\b", code):
-            line = code.count("\n", 0, m.start()) + 1
-            hits.append((f, line, "movable_operations pointer encoded into ->mapping"))
+        hits += [(f, line, msg) for line, msg in tipcheck.old_api(text)]
     return sorted(set(hits))
 
 
