@@ -18,10 +18,11 @@ writes what the run produced:
                      --prereq zsmalloc-page-type: the series as patches
 
 Each directory also gets tree.json: the tree's version, the source, the
-prerequisites, the files the series reads and a hash of them at the base,
-by which the tests and verify.py recognise the tree: the same tree is
-compared byte for byte, another point release of its stable line by
-content (scripts/verifier/golden.py).  The Debian trees are the pinned
+prerequisites, the files the series reads, a hash of them at the base and
+each one's git blob id, by which the tests and verify.py recognise the
+tree: the same tree is compared byte for byte, another point release of
+its stable line by content, the same version with other files is named
+file by file and not judged (scripts/verifier/golden.py).  The Debian trees are the pinned
 versions of scripts/pinned-trees.txt.  The git identity is fixed
 (GOLDEN_IDENTITY) and the dates come from the base commit, so a run on the
 same tree gives the same bytes.  The clone's path is written as <KDIR>.
@@ -47,6 +48,7 @@ from core.proc import git, run
 from movops.plan import Plan
 from movops.series import working_set
 from movops.tree import Tree
+from verifier.commits import blob_ids
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -118,7 +120,7 @@ def make(name, dest_root, work):
     dest = dest_root / name
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    plan = Plan.from_json(analysis.read_text(), str(analysis)) if analysis.exists() else None
+    plan = Plan.load(analysis) if analysis.exists() else None
     if want == 0:
         for p in sorted(out.glob("*.patch")):
             shutil.copy(p, dest / p.name)
@@ -128,8 +130,12 @@ def make(name, dest_root, work):
         (dest / "analysis.txt").write_text(text)
         files = read_files(kdir, plan)
     tree = Tree(kdir, "HEAD")
+    # 'blobs': each file's git blob id, by which verify names the files a
+    # tree differs in from the golden's (verifier/golden.py, differing()).
+    blobs = blob_ids(kdir, tree.commit, files)
     meta = {"version": tree.version(), "source": source, "prereqs": prereqs,
-            "exit": want, "files": files, "sha256": tree.content_hash(files)}
+            "exit": want, "files": files, "sha256": tree.content_hash(files),
+            "blobs": {f: blobs.get(f) for f in files}}
     (dest / "tree.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(f"make-expected: {name}: {len(list(dest.iterdir()))} files in {dest}")
     return True

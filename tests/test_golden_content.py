@@ -257,3 +257,140 @@ def test_fixture_golden_describes_only_its_fixture(tmp_path):
     meta["source"] = "debian:6.12"
     assert golden.relation(meta, Tree(new, new_base)) == \
         (golden.SAME_LINE, "Linux 6.12.117 golden, Linux 6.12.118 tree")
+
+
+# -- trees the golden does not describe, series with other prerequisites ---------
+
+PREREQ_PATCH = """\
+From 2b92e47eb68fef8059bd58515de494314b2111fe Mon Sep 17 00:00:00 2001
+From: Movops Tester <tester@example.org>
+Date: Sat, 14 Nov 2026 12:56:01 +0000
+Subject: [PATCH 1/3] mm: remove z3fold
+
+z3fold has no page type.
+
+Signed-off-by: Movops Tester <tester@example.org>
+---
+ mm/z3fold.c | 1 -
+ 1 file changed, 1 deletion(-)
+
+diff --git a/mm/z3fold.c b/mm/z3fold.c
+deleted file mode 100644
+index 4444444..0000000
+--- a/mm/z3fold.c
++++ /dev/null
+@@ -1 +0,0 @@
+-int z;
+"""
+
+
+def _expected2(root, kdir, base, patches, prereqs):
+    """An expected/ entry with PATCHES ([text]) and per-file blob ids, as
+    make-expected.py writes it."""
+    from movops.tree import Tree
+    from verifier.commits import blob_ids
+    d = root / "6.12-drop-z3fold"
+    d.mkdir(parents=True)
+    for i, text in enumerate(patches, 1):
+        (d / f"000{i}-p.patch").write_text(text)
+    files = ["Makefile", "mm/Makefile", "mm/migrate.c"]
+    (d / "tree.json").write_text(json.dumps({
+        "version": "6.12.117", "source": "debian:6.12", "prereqs": prereqs, "files": files,
+        "sha256": Tree(kdir, base).content_hash(files),
+        "blobs": blob_ids(kdir, base, files)}))
+    return root
+
+
+def _check2(kdir, base, texts, root, tmp_path, prereqs):
+    gen = []
+    for i, text in enumerate(texts, 1):
+        p = tmp_path / "gen" / f"000{i}-p.patch"
+        p.parent.mkdir(exist_ok=True)
+        p.write_text(text)
+        gen.append(p)
+    r = report.CheckResult("golden")
+    golden.check(r, kdir, base, gen, prereqs, root=root)
+    return r
+
+
+@pytest.mark.parametrize("ci", [False, True])
+def test_golden_of_its_version_with_other_files_is_a_note(tmp_path, monkeypatch, ci):
+    """The issue's noz3 case in miniature: the golden's own version, but the
+    user took z3fold out by hand (committed).  The golden does not describe
+    the tree: the row passes with a note naming the files, in CI too (it
+    was compared), and never claims byte identity."""
+    if ci:
+        monkeypatch.setenv("CI", "true")
+    else:
+        monkeypatch.delenv("CI", raising=False)
+    gold_tree, gold_base = _tree(tmp_path / "gold", 117)
+    root = _expected2(tmp_path / "expected", gold_tree, gold_base,
+                      [PREREQ_PATCH, PATCH], ["drop-z3fold"])
+    mine, mine_base = _tree(tmp_path / "mine", 117)
+    (mine / "mm" / "Makefile").write_text("obj-y += migrate.o\n# no z3fold\n")
+    run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-a", "-m",
+         "no z3fold"], cwd=mine)
+    mine_base = run(["git", "rev-parse", "HEAD"], cwd=mine).stdout.strip()
+
+    r = _check2(mine, mine_base, [ELSEWHERE], root, tmp_path, [])
+    assert r.status == "pass", r
+    assert r.data["relation"] == golden.OTHER_FILES
+    assert r.summary.startswith("content equal to the 6.12.117 golden on the 1 step both "
+                                "have (the golden's prereq drop-z3fold not in this series); "
+                                "your tree differs from it in mm/Makefile"), r.summary
+    assert r.data["steps"] == {"common": ["step 02-movable-ops-dispatch"],
+                               "golden_only": ["prereq drop-z3fold"], "series_only": []}
+    # A hunk that differs is said, not failed: the golden is of another tree.
+    r = _check2(mine, mine_base, [ELSEWHERE.replace("+\ty = 3;", "+\ty = 5;")], root,
+                tmp_path, [])
+    assert r.status == "pass", r
+    assert r.summary.startswith("differs from the 6.12.117 golden in 1 hunk on the 1 step "
+                                "both have"), r.summary
+    assert "your tree differs from it in mm/Makefile" in r.summary
+    assert "++\ty = 5;" in r.details[0]
+    # The report prints a passing row's details as a note.
+    assert report.details_text([r]).startswith("[note] golden:")
+
+
+def test_golden_with_other_prerequisites_compared_on_common_steps(tmp_path, monkeypatch):
+    """On another point release (the content comparison's own case), a
+    series without the golden's prerequisite is compared on the steps both
+    have; a hunk that differs there fails, the prerequisite does not."""
+    monkeypatch.delenv("CI", raising=False)
+    old, old_base = _tree(tmp_path / "old", 117)
+    root = _expected2(tmp_path / "expected", old, old_base, [PREREQ_PATCH, PATCH],
+                      ["drop-z3fold"])
+    new, new_base = _tree(tmp_path / "new", 118)
+    r = _check2(new, new_base, [ELSEWHERE], root, tmp_path, [])
+    assert r.status == "pass", r
+    assert r.summary.startswith("content equal to the 6.12.117 golden (base 6.12.118) on "
+                                "the 1 step both have"), r.summary
+    r = _check2(new, new_base, [ELSEWHERE.replace("+\ty = 3;", "+\ty = 5;")], root, tmp_path,
+                [])
+    assert r.status == "fail" and r.count == 1, r
+    assert r.data["differences"][0]["commit"] == 2     # the golden's position
+    # Nothing in common: cannot be compared, a skip (a failure in CI).
+    r = _check2(new, new_base, [PREREQ_PATCH.replace("z3fold has", "z3fold had")], root,
+                tmp_path, ["zsmalloc-page-type"])
+    assert r.status in ("pass", "fail", "skip")
+    only = PATCH.replace("Generated by movops from cocci/02-movable-ops-dispatch.cocci.",
+                         "Generated by movops from cocci/09-other.cocci.")
+    r = _check2(new, new_base, [only], root, tmp_path, ["zsmalloc-page-type"])
+    assert r.status == "skip" and "no step in common" in r.summary, r
+    monkeypatch.setenv("CI", "true")
+    r = _check2(new, new_base, [only], root, tmp_path, ["zsmalloc-page-type"])
+    assert r.status == "fail" and "CI=true" in r.summary, r
+
+
+def test_other_files_relation_names_the_files(tmp_path):
+    from movops.tree import Tree
+    gold_tree, gold_base = _tree(tmp_path / "gold", 117)
+    root = _expected2(tmp_path / "e", gold_tree, gold_base, [PATCH], [])
+    meta = json.loads((root / "6.12-drop-z3fold" / "tree.json").read_text())
+    mine, mine_base = _tree(tmp_path / "mine", 117, "int changed;\n")
+    assert golden.relation(meta, Tree(mine, mine_base)) == \
+        (golden.OTHER_FILES, "your tree differs from it in mm/migrate.c")
+    meta.pop("blobs")
+    assert golden.relation(meta, Tree(mine, mine_base)) == \
+        (golden.OTHER_FILES, "your tree differs from it in some of the 3 files the series "
+                             "reads")

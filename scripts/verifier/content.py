@@ -304,6 +304,18 @@ def compare(golden, generated):
     return diffs
 
 
+def amounts(diffs):
+    """'2 hunks, 1 commit message': how much DIFFS hold, per kind."""
+    kinds = {}
+    for d in diffs:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+    names = {"commit": ("commit", "commits"), "subject": ("subject", "subjects"),
+             "body": ("commit message", "commit messages"), "file": ("file", "files"),
+             "hunk": ("hunk", "hunks")}
+    return ", ".join(f"{n} {names[k][n != 1]}"
+                     for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
 def summary(diffs):
     """'1 hunk differs (patch 3)', '2 hunks, 1 commit message differ
     (patches 1, 3)'."""

@@ -18,29 +18,41 @@ How an entry relates to the verified base (relation()):
                'From <sha>' line, From:, Date:, Signed-off-by:, and the
                To:/Cc:/threading headers a git configuration may add), and
                their content (content.py) equal.
-  same line    another tree of the same stable line (another Debian point
-               release: 6.12.118 against the 6.12.117 golden; or the same
-               version with other files): only the content is compared,
+  same line    another point release of the same stable line (6.12.118
+               against the 6.12.117 golden): only the content is compared,
                since the base commit, the 'index' lines and the hunks'
                line numbers follow the base.  The row says "content equal
                to the 6.12.117 golden (base 6.12.118)", or fails with the
-               differing hunks.  An entry made from a fixture describes
-               only that fixture, never a real tree of its version.
+               differing hunks: what changed between point releases is
+               what the content comparison was made for.  An entry made
+               from a fixture describes only that fixture, never a real
+               tree of its version.
+  other files  the golden's version, but the files the series reads differ
+               from the golden's (a tree the user changed: z3fold taken out
+               by hand): the golden does not describe this tree, so the
+               content is compared and the row is a note, never a failure:
+               "differs from the 6.12.117 golden in 3 hunks; your tree
+               differs from it in mm/Makefile, mm/z3fold.c" (the files
+               from tree.json's per-file blob ids, 'blobs').
   none         nothing to compare: a skip with its reason, or a failure
                under CI=true (strict()), where a golden that cannot be
                compared must not pass silently.
 
-Same-base entries are used when there are any, else same-line ones.
-Several entries may match (the same tree with and without a
-prerequisite): the series passes when it equals any of them; when it
-equals none, the differences shown are against the entry made with the
-same prerequisites as the series (prereq_names()), so that the report
-compares like with like.
+Same-base entries are used when there are any, else same-line ones, else
+other-files ones.  Several entries may match (the same tree with and
+without a prerequisite): the series passes when it equals any of them;
+when it equals none, the differences shown are against the entry made
+with the same prerequisites as the series (prereq_names()), so that the
+report compares like with like.  A series whose prerequisites differ
+from the golden's is compared step by step, on the steps both have
+(step_key(): a commit's step, from its trailer, or its prerequisite); the
+steps only one side has are said in the row, not counted as differences.
 
 verify regenerates the numbered patches 0001..N with apply-series' own
 format-patch options.  The cover letter is apply-series' own text (not
 format-patch's), so it is compared by apply-series' tests, not here.
 """
+import dataclasses
 import difflib
 import json
 import os
@@ -53,7 +65,7 @@ from movops.series import FORMAT_PATCH_CONFIG, FORMAT_PATCH_OPTS
 from movops.tree import Tree
 
 from . import content
-from .commits import GENERATED_RE
+from .commits import GENERATED_RE, blob_ids
 from .report import SKIP
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,7 +139,7 @@ def golden_patches(d):
                   if not p.name.startswith("0000-"))
 
 
-SAME_BASE, SAME_LINE = "same base", "same line"
+SAME_BASE, SAME_LINE, OTHER_FILES = "same base", "same line", "other files"
 
 
 def strict():
@@ -143,9 +155,9 @@ def stable_line(version):
 
 
 def relation(meta, tree):
-    """(SAME_BASE, SAME_LINE or None, reason) of an entry's tree.json META
-    and TREE (a movops.tree.Tree at the base); the reason says why an
-    entry does not describe the tree, or how it differs."""
+    """(SAME_BASE, SAME_LINE, OTHER_FILES or None, reason) of an entry's
+    tree.json META and TREE (a movops.tree.Tree at the base); the reason
+    says why an entry does not describe the tree, or how it differs."""
     version = tree.version()
     want = meta.get("version", "")
     same_files = tree.content_hash(meta.get("files", [])) == meta.get("sha256")
@@ -157,10 +169,22 @@ def relation(meta, tree):
                       f"(this tree: Linux {version})")
     if stable_line(want) and stable_line(want) == stable_line(version):
         if want == version:
-            return SAME_LINE, (f"the {len(meta.get('files', []))} files the series reads "
-                               "differ from the golden's")
+            return OTHER_FILES, f"your tree differs from it in {differing(meta, tree)}"
         return SAME_LINE, f"Linux {want} golden, Linux {version} tree"
     return None, f"version {want} is not of the Linux {stable_line(version) or version} line"
+
+
+def differing(meta, tree):
+    """The files of tree.json META's list in which TREE differs from the
+    golden's tree, as text ('mm/Makefile, mm/z3fold.c'); a count where
+    META has no per-file blob ids."""
+    files = meta.get("files", [])
+    blobs = meta.get("blobs")
+    if not isinstance(blobs, dict):
+        return f"some of the {len(files)} files the series reads"
+    have = blob_ids(tree.path, tree.commit, files)
+    names = [f for f in files if have.get(f) != blobs.get(f)]
+    return ", ".join(names) if names else f"some of the {len(files)} files the series reads"
 
 
 def entries(root=None):
@@ -188,7 +212,7 @@ def known(kdir, base, root=None):
     not describe it, [name] of the describing entries without patches)."""
     found, misses = entries(root)
     tree = Tree(kdir, base)
-    by_rel = {SAME_BASE: [], SAME_LINE: []}
+    by_rel = {SAME_BASE: [], SAME_LINE: [], OTHER_FILES: []}
     empty = []
     for name, d, meta in found:
         rel, why = relation(meta, tree)
@@ -198,7 +222,7 @@ def known(kdir, base, root=None):
             empty.append(name)
         else:
             by_rel[rel].append((name, d, meta))
-    for rel in (SAME_BASE, SAME_LINE):
+    for rel in (SAME_BASE, SAME_LINE, OTHER_FILES):
         if by_rel[rel]:
             return by_rel[rel], rel, misses, empty
     return [], None, misses, empty
@@ -225,36 +249,63 @@ def check(r, kdir, base, generated, prereqs, root=None):
         else:
             r.summary = f"no golden series describes this Linux {version} tree in {where}"
         r.details = misses[:10]
-        if strict():
-            r.fail()
-            r.summary += " (CI=true: a golden that cannot be compared fails)"
-        else:
-            r.status = SKIP
+        _cannot_compare(r)
         return
     got = content_of(generated)
 
-    def compare_with(d):
-        gold = golden_patches(d)
-        diffs = content.compare(content_of(gold), got)
-        byte = ([], "")
-        if rel == SAME_BASE:
-            byte = compare(generated, gold)
-        return byte[0] + diffs, (byte, diffs)
+    metas = {d: meta for _, d, meta in matches}
 
-    name, all_diffs, (byte, diffs), meta = pick(matches, prereqs, compare_with)
+    def compare_with(d):
+        meta = metas[d]
+        gold = content_of(golden_patches(d))
+        steps = None
+        if list(meta.get("prereqs", [])) != list(prereqs):
+            diffs, steps = compare_steps(gold, got)
+        else:
+            diffs = content.compare(gold, got)
+        byte = ([], "")
+        if rel == SAME_BASE and steps is None:
+            byte = compare(generated, golden_patches(d))
+        return byte[0] + diffs, (byte, diffs, steps)
+
+    name, all_diffs, (byte, diffs, steps), meta = pick(matches, prereqs, compare_with)
     scope = (f"patches 0001-{len(generated):04d}; the cover letter is apply-series' own "
              "and compared by its tests")
+    want = meta.get("prereqs", [])
     r.data = {"entry": name, "relation": rel, "prereqs": prereqs,
               "candidates": [m[0] for m in matches], "golden_version": meta.get("version"),
               "version": version, "differences": [x.to_json() for x in diffs]}
-    if rel == SAME_BASE:
+    if steps is not None:
+        r.data["steps"] = steps
+        if not steps["common"]:
+            r.summary = (f"expected/{name} (prereqs: {', '.join(want) or 'none'}) and this "
+                         f"series (prereqs: {', '.join(prereqs) or 'none'}) have no step in "
+                         "common")
+            _cannot_compare(r)
+            return
+    gold = f"the {meta.get('version')} golden"
+    both = ""
+    if steps is not None:
+        n = len(steps["common"])
+        both = (f" on the {n} step{'s' if n != 1 else ''} both have "
+                f"({_only(steps, want, prereqs)})")
+    if rel == OTHER_FILES:
+        # Not the golden's tree: what differs is said, not judged.
+        why = relation(meta, tree)[1]
+        r.summary = (f"differs from {gold} in {content.amounts(diffs)}{both}; {why} "
+                     f"(expected/{name}, a note: the golden describes another tree)"
+                     if diffs else
+                     f"content equal to {gold}{both}; {why} (expected/{name}, a note: the "
+                     "golden describes another tree)")
+        r.details = [content.render(x) for x in diffs]
+        return
+    if rel == SAME_BASE and steps is None:
         if not all_diffs:
             r.summary = (f"byte-identical to expected/{name}, identity and dates aside; "
                          f"content equal ({scope})")
             return
         r.fail()
         r.count = len(byte[0]) or len(diffs)
-        want = meta.get("prereqs", [])
         what = (f"{len(byte[0])} patches differ from expected/{name}" if byte[0] else
                 f"the content differs from expected/{name}")
         r.summary = f"{what} (prereqs: {', '.join(want) or 'none'}; {scope})"
@@ -266,18 +317,66 @@ def check(r, kdir, base, generated, prereqs, root=None):
         if byte[1]:
             r.details.append("first difference:\n" + byte[1])
         return
-    # The same version with other files (a tree changed by hand) says so.
-    other = ", other files" if meta.get("version") == version else ""
-    gold = f"the {meta.get('version')} golden (base {version}{other})"
+    if rel == SAME_BASE:
+        gold += " (same base)"
+    else:
+        # The same version with other files is OTHER_FILES, above.
+        gold += f" (base {version})"
     if not diffs:
-        r.summary = f"content equal to {gold}: expected/{name}, {scope}"
+        r.summary = f"content equal to {gold}{both}: expected/{name}, {scope}"
         return
     r.fail()
     r.count = len(diffs)
-    want = meta.get("prereqs", [])
-    r.summary = (f"content differs from {gold}: {content.summary(diffs)}; "
+    r.summary = (f"content differs from {gold}{both}: {content.summary(diffs)}; "
                  f"expected/{name} (prereqs: {', '.join(want) or 'none'})")
     r.details = [content.render(x) for x in diffs]
+
+
+def _cannot_compare(r):
+    """A golden that cannot be compared: a skip, or under CI=true a failure."""
+    if strict():
+        r.fail()
+        r.summary += " (CI=true: a golden that cannot be compared fails)"
+    else:
+        r.status = SKIP
+
+
+def _only(steps, want, prereqs):
+    """What the step-by-step comparison left out, in words."""
+    parts = []
+    if steps["golden_only"]:
+        parts.append(f"the golden's {', '.join(steps['golden_only'])} not in this series")
+    if steps["series_only"]:
+        parts.append(f"this series' {', '.join(steps['series_only'])} not in the golden")
+    return "; ".join(parts) or (f"prereqs {', '.join(want) or 'none'} against "
+                                f"{', '.join(prereqs) or 'none'}")
+
+
+def step_key(commit):
+    """What a commit (content.Commit) of a series is: 'step NN-name' from
+    its trailer, 'prereq NAME' for a prerequisite's subject, else its
+    subject."""
+    m = GENERATED_RE.search("\n".join(commit.body))
+    if m:
+        return f"step {m.group('step')}"
+    by_subject = {p.subject: name for name, p in PREREQS.items()}
+    if commit.subject in by_subject:
+        return f"prereq {by_subject[commit.subject]}"
+    return commit.subject
+
+
+def compare_steps(gold, got):
+    """(differences on the steps both series have, {'common', 'golden_only',
+    'series_only'}: step keys): the comparison of two series made with
+    different prerequisites.  Positions stay the golden's."""
+    gk = [step_key(c) for c in gold]
+    sk = [step_key(c) for c in got]
+    common = [k for k in gk if k in sk]
+    pos = [i for i, k in enumerate(gk) if k in common]
+    diffs = content.compare([gold[i] for i in pos], [got[sk.index(k)] for k in common])
+    diffs = [dataclasses.replace(d, commit=pos[d.commit - 1] + 1) for d in diffs]
+    return diffs, {"common": common, "golden_only": [k for k in gk if k not in sk],
+                   "series_only": [k for k in sk if k not in gk]}
 
 
 def prereq_names(messages):

@@ -78,7 +78,8 @@ def details_text(results, limit=40):
     for r in results:
         if not r.details:
             continue
-        if r.status == PASS and r.name not in ("checkpatch", "configs", "changed-lines"):
+        if r.status == PASS and r.name not in ("checkpatch", "configs", "changed-lines",
+                                               "golden"):
             continue
         head = {FAIL: "FAIL", PASS: "note", SKIP: "skip"}[r.status]
         out.append(f"[{head}] {r.name}:")
