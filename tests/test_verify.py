@@ -917,6 +917,118 @@ def test_static_dispatch_commit_fails_the_configuration_space_proof(good):
                for l in agree["lines"]), agree
 
 
+def _interrupted(kdir, *args, build_dir):
+    """verify.py, sent SIGTERM once it builds; (exit status, stderr lines)."""
+    import signal
+    import subprocess
+    import time
+    p = subprocess.Popen([PY, str(VERIFY), "--build-dir", str(build_dir), *args, str(kdir)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in p.stderr:
+        seen.append(line)
+        if ": building (" in line:
+            break
+    time.sleep(2)       # the compilers are running
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    return p.returncode, err.strip().splitlines(), "".join(seen)
+
+
+@pytest.mark.realtree
+def test_tree_without_z3fold_interrupted_then_verified(good):
+    """Two of the issue's cases on the 'noz3' tree: 6.12 whose z3fold the
+    user took out by hand (mm/z3fold.c deleted, its Makefile line removed,
+    committed).
+
+    SIGTERM killed verify's Python process alone: make went on in the build
+    directories, the temporary patch directory and compiler logs stayed.  It
+    now ends the run as Ctrl-C does: exit 130 with one line, no command of
+    the run left, nothing temporary left in the build directory, and the
+    next run is not misled by what the interrupted one built.
+
+    The series is right (4 commits, no prerequisite), but the golden row
+    compared it with expected/6.12-drop-z3fold, whose tree it is not, and
+    failed on the prerequisite's commit: verify exited 1.  Now the golden
+    row is a note naming the files, on the steps both have: exit 0."""
+    k = good.kdir
+    try:
+        run(["git", "checkout", "-q", "-b", "noz3", good.base], cwd=k)
+        (k / "mm" / "z3fold.c").unlink()
+        _edit(k, "mm/Makefile", "obj-$(CONFIG_Z3FOLD)\t+= z3fold.o\n", "")
+        _commit(k, "mm: remove z3fold", "Removed by hand.")
+        base = git_in(k, "rev-parse", "HEAD")
+        res = run([str(SCRIPTS / "apply-series.sh"), "-q", "--base", base, "--branch",
+                   "noz3-series", str(k)], check=False)
+        assert res.returncode == 0, res.stdout + res.stderr
+        assert len(git_in(k, "rev-list", f"{base}..noz3-series").split()) == 4
+
+        code, err, seen = _interrupted(k, "--branch", "noz3-series", "--base", base,
+                                       build_dir=good.root)
+        assert code == 130, seen + "\n".join(err)
+        assert err == [f"verify: interrupted; {k} was not changed"], err
+        ps = run(["ps", "-e", "-o", "args="]).stdout
+        assert str(good.root) not in ps, [l for l in ps.splitlines() if str(good.root) in l]
+        # verify's own temporary files: the store's and the wrappers', the
+        # compiler logs of temporary objects, the temporary directories.
+        left = [str(q.relative_to(good.root)) for q in good.root.rglob("*")
+                if q.name.endswith(".tmp") or re.match(r"\.\.?tmp.*\.movops-cc$", q.name)
+                or q.name.startswith(("patches-", "oldapi-"))]
+        assert left == [], left
+
+        code, data, out = verify(k, "--branch", "noz3-series", "--base", base,
+                                 build_dir=good.root,
+                                 json_path=good.root.parent / "report-noz3.json")
+    finally:
+        run(["git", "checkout", "-q", "-f", "movable-ops"], cwd=k)
+    assert code == 0, out
+    c = check_of(data, "golden")
+    assert c["status"] == "pass", c
+    version = c["data"]["golden_version"]
+    steps = ("on the 4 steps both have (the golden's prereq drop-z3fold not in this "
+             "series)")
+    if c["data"]["version"] == version:
+        assert c["data"]["relation"] == golden.OTHER_FILES
+        assert c["summary"].startswith(
+            f"content equal to the {version} golden {steps}; your tree differs from it in "
+            "mm/Makefile, mm/z3fold.c"), c["summary"]
+    else:
+        # The pinned tree could not be downloaded: another point release,
+        # compared as such, step by step.
+        assert c["data"]["relation"] == golden.SAME_LINE and steps in c["summary"], c
+    assert all(x["ok"] for x in data["checks"]), [x["name"] for x in data["checks"]
+                                                  if not x["ok"]]
+
+
+@pytest.mark.realtree
+def test_a_mutants_series_passes_verify_in_full(good):
+    """The property test's verified mutant (test_mutants.py): 6.12 after
+    drop-z3fold with zsmalloc's ops object renamed throughout.  Its series
+    passes the whole of verify.py, built incrementally in the warm
+    directory of the good series (its golden row a note: another tree)."""
+    from test_mutants import MUTANTS
+    k = good.kdir
+    prereq = git_in(k, "rev-list", "--reverse", f"{good.base}..movable-ops").split()[0]
+    try:
+        run(["git", "checkout", "-q", "-b", "mutant", prereq], cwd=k)
+        for rel, old, new, _ in MUTANTS["rename-zsmalloc-mops-everywhere"]:
+            p = Path(k) / rel
+            assert old in p.read_text()
+            p.write_text(p.read_text().replace(old, new))
+        _commit(k, "mutant", "zsmalloc_mops renamed.")
+        base = git_in(k, "rev-parse", "HEAD")
+        res = run([str(SCRIPTS / "apply-series.sh"), "-q", "--base", base, "--branch",
+                   "mutant-series", str(k)], check=False)
+        assert res.returncode == 0, res.stdout + res.stderr
+        code, data, out = verify(k, "--branch", "mutant-series", "--base", base,
+                                 build_dir=good.root,
+                                 json_path=good.root.parent / "report-mutant.json")
+    finally:
+        run(["git", "checkout", "-q", "-f", "movable-ops"], cwd=k)
+    assert code == 0, out
+    assert all(x["ok"] for x in data["checks"]), out
+
+
 @pytest.mark.realtree
 def test_second_run_is_warm_and_equal(good):
     import time

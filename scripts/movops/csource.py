@@ -8,6 +8,8 @@ plain text, so that the analysis can hold spatch's facts against them
 the names of the rework occur, in calls, definitions and declarations, in
 which '#if' branch, inside which function.  Pure functions over strings.
 """
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ def strip_comments(text):
     return COMMENT_OR_LITERAL.sub(blank, text)
 
 
+@functools.lru_cache(maxsize=32)
 def code_of(text):
     """TEXT with comments and the insides of literals blanked (newlines and
     columns kept): only code is left to search."""
@@ -41,6 +44,17 @@ def code_of(text):
 
 def line_of(text, pos):
     return text.count("\n", 0, pos) + 1
+
+
+class Lines:
+    """Line numbers of positions in one text, by bisection (line_of()
+    counts from the start each time)."""
+
+    def __init__(self, text):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, pos):
+        return bisect.bisect_right(self.starts, pos)
 
 
 def call_arity(code, pos):
@@ -132,12 +146,13 @@ def sites(text, names):
     code = code_of(text)
     depth = depths(code)
     macros = macro_lines(text)
+    lines = Lines(code)
     rx = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\s*\(")
     out = []
     for m in rx.finditer(code):
         if re.search(r"(->|\.)\s*$", code[max(0, m.start() - 40):m.start()]):
             continue        # a member of the same name (a function pointer)
-        line = line_of(code, m.start())
+        line = lines(m.start())
         paren = m.end() - 1
         arity = call_arity(code, paren)
         after = code[_skip_attributes(code, _close(code, paren)):]
@@ -158,7 +173,8 @@ def sites(text, names):
 def ops_definitions(text):
     """[(object, line)] of 'struct movable_operations X = {' in TEXT's code."""
     code = code_of(text)
-    return [(m.group(1), line_of(code, m.start(1))) for m in re.finditer(
+    lines = Lines(code)
+    return [(m.group(1), lines(m.start(1))) for m in re.finditer(
         r"\bstruct\s+movable_operations\s+(\w+)\s*=\s*\{", code)]
 
 
@@ -221,6 +237,7 @@ def functions(text):
     runs to the end of the file, as it would for the compiler."""
     code = code_of(text)
     macros = macro_lines(text)
+    line_of = Lines(code)
     out = []
     depth, start, name = 0, None, None
     last_call = None
@@ -228,17 +245,17 @@ def functions(text):
         tok = m.group()
         if tok == "{":
             if depth == 0 and last_call and _skip_attributes(code, last_call[1]) == m.start():
-                start, name = line_of(code, last_call[0]), last_call[2]
+                start, name = line_of(last_call[0]), last_call[2]
             depth += 1
         elif tok == "}":
             depth = max(0, depth - 1)
             if depth == 0 and start is not None:
-                out.append((name, start, line_of(code, m.start())))
+                out.append((name, start, line_of(m.start())))
                 start = None
         elif tok == ";":
             if depth == 0:
                 last_call = None
-        elif depth == 0 and line_of(code, m.start()) not in macros:
+        elif depth == 0 and line_of(m.start()) not in macros:
             if last_call and m.start() < last_call[1]:
                 continue        # a parameter's own parentheses
             if last_call and _skip_attributes(code, last_call[1]) > m.start():

@@ -101,13 +101,14 @@ def unseen(facts, texts, helpers=()):
     for f, text in sorted(texts.items()):
         if text is None:
             continue
-        funcs = csource.functions(text)
+        funcs = None
         for s in csource.sites(text, names):
             key = (f, s.line, s.name)
             if s.kind in ("call", "macro") and key in calls:
                 continue
             if s.kind == "definition" and key in defs:
                 continue
+            funcs = csource.functions(text) if funcs is None else funcs
             out.append(Unseen(f, s.line, s.name, s.kind,
                               csource.function_at(funcs, s.line) or ""))
         for obj, line in csource.ops_definitions(text):
@@ -189,16 +190,21 @@ def decoding_blockers(facts, texts, state):
         where = ", ".join(f"{f}:{l}" for f, l in mine)
         defs = sorted((f, s.line) for f, t in texts.items() if t
                       for s in csource.sites(t, [func]) if s.kind == "definition")
-        first = mine[0] if mine else (defs[0] if defs else ("include/linux/migrate.h", None))
+        # Where to look: a definition, else a caller of the one missing.
+        calls = sorted((c["file"], c["line"]) for c in facts
+                       if c["kind"] == "decoding_call" and c["func"] == func)
+        first = (mine or defs or calls or [("include/linux/migrate.h", None)])[0]
         if mine:
             problem = (f"the tree decodes the movable_operations pointer in {len(mine)} "
                        f"definitions of {func}() ({where}); the analysis relies on exactly "
                        "one, which the dispatch replaces")
         else:
             seen = ", ".join(f"{f}:{l}" for f, l in defs) or "none in the files read"
+            called = f", called at {calls[0][0]}:{calls[0][1]}" if calls else ""
             problem = (f"an unconverted tree (pages are marked with ops) has no definition "
                        f"of {func}() that decodes the pointer from page->mapping "
-                       f"(definitions by text: {seen}); the analysis relies on exactly one")
+                       f"(definitions by text: {seen}{called}); the analysis relies on "
+                       "exactly one")
         out.append(Blocker(
             kind="invariant", file=first[0], line=first[1], user=None, problem=problem,
             why="the dispatch replaces the decoding: with none or several, the series "

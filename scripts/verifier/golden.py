@@ -277,7 +277,7 @@ def check(r, kdir, base, generated, prereqs, root=None):
               "version": version, "differences": [x.to_json() for x in diffs]}
     if steps is not None:
         r.data["steps"] = steps
-        if not steps["common"]:
+        if not steps["compared"]:
             r.summary = (f"expected/{name} (prereqs: {', '.join(want) or 'none'}) and this "
                          f"series (prereqs: {', '.join(prereqs) or 'none'}) have no step in "
                          "common")
@@ -285,7 +285,7 @@ def check(r, kdir, base, generated, prereqs, root=None):
             return
     gold = f"the {meta.get('version')} golden"
     both = ""
-    if steps is not None:
+    if steps is not None and (steps["golden_only"] or steps["series_only"]):
         n = len(steps["common"])
         both = (f" on the {n} step{'s' if n != 1 else ''} both have "
                 f"({_only(steps, want, prereqs)})")
@@ -366,17 +366,26 @@ def step_key(commit):
 
 
 def compare_steps(gold, got):
-    """(differences on the steps both series have, {'common', 'golden_only',
-    'series_only'}: step keys): the comparison of two series made with
-    different prerequisites.  Positions stay the golden's."""
+    """(differences, {'common', 'golden_only', 'series_only'}: step keys):
+    two series made with different prerequisites compared on what both
+    have.  Only prerequisites may be missing on one side; every other
+    commit counts as usual (a step only one series has is a difference).
+    Positions stay the golden's."""
     gk = [step_key(c) for c in gold]
     sk = [step_key(c) for c in got]
-    common = [k for k in gk if k in sk]
-    pos = [i for i, k in enumerate(gk) if k in common]
-    diffs = content.compare([gold[i] for i in pos], [got[sk.index(k)] for k in common])
-    diffs = [dataclasses.replace(d, commit=pos[d.commit - 1] + 1) for d in diffs]
-    return diffs, {"common": common, "golden_only": [k for k in gk if k not in sk],
-                   "series_only": [k for k in sk if k not in gk]}
+    drop_g = [i for i, k in enumerate(gk) if k.startswith("prereq ") and k not in sk]
+    drop_s = [i for i, k in enumerate(sk) if k.startswith("prereq ") and k not in gk]
+    pos = [i for i in range(len(gold)) if i not in drop_g]
+    kept = [got[i] for i in range(len(got)) if i not in drop_s]
+    steps = {"common": [gk[i] for i in pos if gk[i] in sk],
+             "golden_only": [gk[i] for i in drop_g], "series_only": [sk[i] for i in drop_s]}
+    steps["compared"] = bool(pos and kept)
+    if not steps["compared"]:
+        return [], steps
+    diffs = content.compare([gold[i] for i in pos], kept)
+    # A commit only the series has keeps its own position.
+    return [d if d.kind == "commit" and d.diff.startswith("+")
+            else dataclasses.replace(d, commit=pos[d.commit - 1] + 1) for d in diffs], steps
 
 
 def prereq_names(messages):
