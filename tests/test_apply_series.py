@@ -460,7 +460,7 @@ def test_plain_tree_refused_then_baselined(tmp_path):
     assert len(git(plain, "ls-files").splitlines()) == files
     assert git(plain, "status", "--porcelain", "--ignored") == ""
     again = run([str(SCRIPTS / "baseline-tree.sh"), str(plain)], check=False)
-    assert again.returncode == 1 and "already a git tree" in again.stderr
+    assert again.returncode == EXIT_USAGE and "already a git tree" in again.stderr
 
     run(["git", "-C", str(plain), "config", "user.name", "Movops Tester"])
     run(["git", "-C", str(plain), "config", "user.email", "tester@example.org"])
