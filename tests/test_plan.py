@@ -154,9 +154,12 @@ BAD_PLANS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(BAD_PLANS))
-@pytest.mark.parametrize("step", ["02-movable-ops-dispatch", "03-setpagemovable-drop-ops",
-                                  "05-movable-ops-page-flag"])
+# Every kind of bad file on one step; the steps that read the plan
+# otherwise (their SmPL's Python rules) on one kind each.
+@pytest.mark.parametrize("step,kind", [("03-setpagemovable-drop-ops", k)
+                                       for k in sorted(BAD_PLANS)]
+                         + [("02-movable-ops-dispatch", "truncated"),
+                            ("05-movable-ops-page-flag", "bogus-state")])
 def test_step_under_spatch_refuses_a_bad_plan_in_one_line(plan, tmp_path, kind, step):
     """A bad MOVOPS_PLAN, read by a step under spatch: one line on stderr,
     and the step changes nothing.  It was a JSONDecodeError,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from core import cache, paths, proc
 from core.cli import Parser
-from core.errors import (EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, BadInput, CommandError, EnvironmentFailure,
-                         MovopsError, Refusal)
+from core.errors import (EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, BadInput, CommandError,
+                         EnvironmentFailure, MovopsError, Refusal)
 from core.locks import Lock, Locked
 from core.paths import OutputDir
 from core.proc import git
