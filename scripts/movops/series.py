@@ -111,6 +111,7 @@ class Run:
         self.lock = None
         self.work = None
         self.outdir = None
+        self.published = None
 
     def say(self, msg):
         if not self.quiet:
@@ -398,6 +399,7 @@ class Run:
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             stage.publish(f"refs/heads/{a.branch}", head, self.old)
+            self.published = f"branch '{a.branch}' at {head[:12]}"
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         self.say(f"apply-series: branch '{a.branch}' at {head[:12]}: {len(commits)} commits "
@@ -558,7 +560,10 @@ def main(argv=None):
         print(f"apply-series: {e}", file=sys.stderr)
         return e.status
     except KeyboardInterrupt:
-        print("apply-series: interrupted; nothing was changed", file=sys.stderr)
+        # A signal blocked while the branch was published arrives after it.
+        what = (f"the series was complete: {run.published}" if run.published
+                else "nothing was changed")
+        print(f"apply-series: interrupted; {what}", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         run.cleanup()
