@@ -181,3 +181,15 @@ def test_step_under_spatch_refuses_a_bad_plan_in_one_line(plan, tmp_path, kind, 
     assert lines[0].endswith("the step changed nothing")
     assert "Traceback" not in res.stderr and res.stdout == ""
     assert {p: p.read_bytes() for p in kdir.rglob("*") if p.is_file()} == before
+
+
+def test_every_blocker_kind_the_analysis_makes_is_enumerated():
+    """plan.BLOCKER_KINDS is what a plan file may say: a kind the analysis
+    makes without listing it there would be refused when read back."""
+    import re as _re
+    from movops.plan import BLOCKER_KINDS
+    made = set()
+    for mod in ("analysis", "invariants"):
+        text = (REPO / "scripts" / "movops" / f"{mod}.py").read_text()
+        made |= set(_re.findall(r'Blocker\(\s*(?:kind=)?"([a-z-]+)"', text))
+    assert made and made <= set(BLOCKER_KINDS), made - set(BLOCKER_KINDS)

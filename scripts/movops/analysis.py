@@ -1373,7 +1373,9 @@ class Analysis:
 
 def sort_blockers(blockers):
     """BLOCKERS in the report's order: by kind (BLOCKER_ORDER), file, line."""
-    return sorted(blockers, key=lambda b: (BLOCKER_ORDER.index(b.kind), b.file, b.line or 0))
+    return sorted(blockers, key=lambda b: (
+        BLOCKER_ORDER.index(b.kind) if b.kind in BLOCKER_ORDER else len(BLOCKER_ORDER),
+        b.file, b.line or 0))
 
 
 def analyze(tree, scratch=None, dispatch_mode="auto"):
