@@ -21,16 +21,16 @@ each, apply-series either
 
 Any other outcome fails the mutant's test.
 
-Size, measured on the 2-core machine under a load of 10 to 15 (other
-work): the setup (clone, configuration, first build) 53 s; a refusal 8 to
-14 s (apply-series stops after the analysis); a series 18 to 25 s and its
-incremental build 7 to 15 s; verify.py in its own cold directory 110 to
-157 s.  'make check' runs DEFAULT, about 3 minutes there; one mutant's
-series is verified in full by test_verify.py, incrementally in the warm
-directory of its good series.  MOVOPS_MUTANTS=all runs all 24 and
-verifies FULL_VERIFY here (20 minutes there).  test_summary prints the
-counts the issue asks for: mutants, series made, built, verified,
-precise refusals, exits 0 with a broken series.
+Size, measured on the 2-core machine shared with other work (load 6 to
+10): the setup (clone, configuration, first build) 32 to 53 s; a refusal
+4 to 20 s (apply-series stops after the analysis); a series 10 to 17 s
+and its incremental build 5 to 10 s; verify.py in its own cold directory
+107 to 270 s.  'make check' runs DEFAULT: 5 min 14 s at load 10.  One
+mutant's series is verified in full by test_verify.py, incrementally in
+the warm directory of its good series.  MOVOPS_MUTANTS=all runs all 24
+and verifies FULL_VERIFY here: 18 min.  test_summary prints the counts
+the issue asks for: mutants, series made, built, verified, precise
+refusals, exits 0 with a broken series.
 """
 import json
 import os
