@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bootcheck import callbacks, check, initramfs, modules, negctl, verdict
+from bootcheck import callbacks, check, fault, initramfs, modules, negctl, verdict
 from bootcheck.report import render, verify_rows
 from conftest import REPO, SCRIPTS, clone_tree, run
 from core import cache
@@ -648,6 +648,163 @@ def test_unload_steps_judged():
     assert not verdict.unload_result(verdict.parse_report(partial), plan)["problems"]
 
 
+# -- the registration fault ------------------------------------------------------------
+
+FAULT_STEPS = """\
+STEP insmod:movfault ok
+FAULT zsmalloc error Device or resource busy
+FAULT-DONE left=0
+STEP rmmod:movfault ok
+"""
+
+
+def _fault_plan():
+    return dict(_plan(), fault=["zsmalloc"])
+
+
+def _fault_report(fault_lines=FAULT_STEPS):
+    ctl = UNLOAD_STEPS.replace("STEP insmod:zsmalloc ok", fault_lines + "STEP insmod:zsmalloc ok")
+    return verdict.parse_report(ctl + "DONE\n")
+
+
+def test_registration_fault_judged():
+    """With movfault holding zsmalloc's page type, loading zsmalloc must fail
+    with EBUSY and leave nothing behind; movfault must come and go."""
+    plan = _fault_plan()
+    steps = verdict.expected_steps(plan)
+    assert ("insmod:movfault", True) in steps and ("rmmod:movfault", True) in steps
+    rep = _fault_report()
+    assert not verdict.unload_result(rep, plan)["problems"]
+    res = verdict.fault_result(rep, plan)
+    assert res == {"module": "zsmalloc", "ran": True, "error": "Device or resource busy",
+                   "checked": True, "left": [], "problems": []}
+    # The guest did not get to the end of looking (it fell over reading a
+    # state left behind, say): not "nothing left".
+    unread = _fault_report(FAULT_STEPS.replace("FAULT-DONE left=0\n", ""))
+    assert verdict.fault_result(unread, plan)["problems"] == [
+        "the registration fault did not finish looking at what the failed load of zsmalloc "
+        "left"]
+    # What a leaking init leaves, as the guest reports it.
+    left = _fault_report(FAULT_STEPS.replace(
+        "STEP rmmod:movfault", "LEFT cpuhp 107: mm/zsmalloc:prepare\nSTEP rmmod:movfault"))
+    assert verdict.fault_result(left, plan)["problems"] == [
+        "the failed load of zsmalloc left behind: cpuhp 107: mm/zsmalloc:prepare"]
+    module = _fault_report(FAULT_STEPS.replace(
+        "STEP rmmod:movfault", "LEFT module zsmalloc\nSTEP rmmod:movfault"))
+    assert verdict.fault_result(module, plan)["problems"] == [
+        "the failed load of zsmalloc left behind: module zsmalloc"]
+    # A fault that did not fault proves nothing, and says so.
+    loaded = _fault_report(FAULT_STEPS.replace("error Device or resource busy", "loaded"))
+    assert verdict.fault_result(loaded, plan)["problems"][0].startswith(
+        "zsmalloc loaded although movfault held the movable_ops of its page type")
+    other = _fault_report(FAULT_STEPS.replace("Device or resource busy",
+                                              "Cannot allocate memory"))
+    assert verdict.fault_result(other, plan)["problems"] == [
+        "loading zsmalloc while movfault held its page type failed with 'Cannot allocate "
+        "memory', not EBUSY ('Device or resource busy')"]
+    blind = _fault_report("CPUHP unavailable No such file or directory\n" + FAULT_STEPS)
+    assert verdict.fault_result(blind, plan)["problems"] == [
+        "the guest cannot read its CPU hotplug states (No such file or directory): the fault "
+        "cannot see a state left behind"]
+    # movfault that would not load (a type still held by an earlier
+    # zsmalloc) is an unload problem of its own.
+    held = _fault_report(FAULT_STEPS.replace("STEP insmod:movfault ok",
+                                             "STEP insmod:movfault error Device or resource busy"))
+    assert verdict.unload_result(held, plan)["problems"] == [
+        "unload: insmod movfault failed: Device or resource busy"]
+    # Not run at all, in a program that finished: a failure.
+    gone = _fault_report("")
+    assert verdict.fault_result(gone, plan)["problems"] == [
+        "the registration fault did not run in the modular guest"]
+    # A plan without the fault (a series without the registration, or an
+    # older plan) judges none of it.
+    assert verdict.fault_result(gone, _plan())["problems"] == []
+    assert verdict.fault_result(left, _plan())["module"] is None
+
+
+def test_registration_fault_in_the_verdict_and_the_command_line(sample):
+    plan = _fault_plan()
+    assert "movops.fault=zsmalloc" in check.module_args(plan).split()
+    assert "movops.fault" not in check.module_args(_plan())
+    ctl, console = sample
+    ok, reasons = judge(ctl, console, modules=plan)
+    assert "the registration fault did not run in the modular guest" in reasons
+    assert verdict.phase_label("fault") == "the registration fault"
+
+
+ZS_TIP = (REPO / "tests" / "fixtures" / "v6.12-drop-z3fold" / "after" / "mm" / "zsmalloc.c")
+
+
+def test_fault_target_is_what_the_user_registers(tmp_path):
+    src = tmp_path / "src"
+    (src / "mm").mkdir(parents=True)
+    (src / "mm" / "zsmalloc.c").write_text(ZS_TIP.read_text())
+    plan = _plan()
+    assert fault.target(src, plan) == ("zsmalloc", "PGTY_zsmalloc")
+    assert fault.registration("x = set_movable_ops(&foo_mops, PG_foo);") == ("foo_mops", "PG_foo")
+    # The static-dispatch commit: nothing registers, no fault.
+    before = REPO / "tests" / "fixtures" / "v6.12-drop-z3fold" / "before" / "mm" / "zsmalloc.c"
+    (src / "mm" / "zsmalloc.c").write_text(before.read_text())
+    assert fault.target(src, plan) is None
+
+
+def test_leak_control_puts_the_registration_back_last():
+    """The control's one change: zs_init() in the previous series' shape,
+    registered last and its 'out' path not unregistering; zs_exit() and
+    the rest of the file as they were."""
+    text = ZS_TIP.read_text()
+    new, desc = fault.previous_shape(text)
+    assert desc.startswith("mm/zsmalloc.c: zs_init(): set_movable_ops() moved back last")
+    init = new[new.index("static int __init zs_init(void)"):new.index("static void __exit zs_exit")]
+    assert init == (
+        "static int __init zs_init(void)\n{\n\tint ret;\n\n"
+        "\tret = cpuhp_setup_state(CPUHP_MM_ZS_PREPARE, \"mm/zsmalloc:prepare\",\n"
+        "\t\t\t\tzs_cpu_prepare, zs_cpu_dead);\n\tif (ret)\n\t\tgoto out;\n\n"
+        "\tzs_stat_init();\n\n#ifdef CONFIG_COMPACTION\n"
+        "\treturn set_movable_ops(&zsmalloc_mops, PGTY_zsmalloc);\n#else\n\treturn 0;\n"
+        "#endif\n\nout:\n\treturn ret;\n}\n\n")
+    assert new[:text.index("static int __init zs_init")] == \
+        text[:text.index("static int __init zs_init")]
+    tail = text[text.index("static void __exit zs_exit"):]
+    assert new.endswith(tail) and "set_movable_ops(NULL, PGTY_zsmalloc);" in tail
+    # Also the mainline shape (a new variable, nothing after it can fail).
+    mainline = (REPO / "tests" / "fixtures" / "mainline" / "after" / "mm" / "zsmalloc.c")
+    new, _ = fault.previous_shape(mainline.read_text())
+    assert "\tzs_stat_init();\n#ifdef CONFIG_COMPACTION\n\treturn set_movable_ops(" in new
+    # A file that does not register: no control, said precisely.
+    with pytest.raises(negctl.CheckError, match="0 set_movable_ops"):
+        fault.previous_shape(ZS_TIP.read_text().replace("set_movable_ops(&", "other_call(&"))
+
+
+def test_leak_control_outcome():
+    failing = {"ok": False, "boot_s": 7.0, "reasons": ["x"], "log_problems": [],
+               "modules": {"fault": {"left": ["cpuhp 107: mm/zsmalloc:prepare"]},
+                           "steps": []}}
+    assert fault.control_outcome(failing) == (True, ["x"])
+    second = dict(failing, modules={"fault": {"left": []}, "steps": [
+        {"step": "insmod:movfault", "ok": True}, {"step": "insmod:zsmalloc", "ok": False}]})
+    assert fault.control_outcome(second)[0] is True
+    oops = dict(failing, modules={}, log_problems=[{"what": "oops", "phase": "fault"}])
+    assert fault.control_outcome(oops)[0] is True
+    assert fault.control_outcome(dict(failing, ok=True))[0] is False
+    assert fault.control_outcome(dict(failing, boot_s=None))[0] is False
+    elsewhere = dict(failing, modules={}, log_problems=[{"what": "oops", "phase": "compact"}])
+    ok, reasons = fault.control_outcome(elsewhere)
+    assert not ok and "not in the registration fault" in reasons[0]
+
+
+def test_fault_module_goes_into_the_modular_initramfs():
+    data = initramfs.modules_archive("6.12.117", Path("/nonexistent"), [],
+                                     [(fault.GUEST_PATH, b"\x7fELF movfault")])
+    unpacked = gzip.decompress(data)
+    names = re.findall(rb"070701[0-9A-F]{104}([^\0]+)\0", unpacked)
+    assert b"lib/movops/movfault.ko" in names and b"lib/movops" in names
+    assert b"\x7fELF movfault" in unpacked
+    # /init does not load it: the test program does, in the fault phase.
+    listed = unpacked[unpacked.index(b"etc/movops-modules"):]
+    assert b"movfault" not in listed.split(b"\0")[1]
+
+
 def test_modular_judgement_needs_the_modules_and_the_unload(sample):
     ctl, console = sample
     plan = _plan()
@@ -970,9 +1127,11 @@ def converted_tree():
 
 @pytest.mark.runtime
 def test_runtime_check_converted_6_12():
-    """The tip passes in both guests, the modules go cleanly, and both
-    controls fail: the dispatch without a branch (built-in guest), and the
-    modular guest at the series' static-dispatch commit, upstream's
+    """The tip passes in both guests, the modules go cleanly, the
+    registration fault leaves nothing behind, and the three controls fail:
+    the dispatch without a branch (built-in guest), zs_init() in the
+    previous series' shape (the registration fault leaks), and the modular
+    guest at the series' static-dispatch commit, upstream's
     CONFIG_ZSMALLOC=m regression."""
     import bootcheck
     from bootcheck import kernel
@@ -1022,9 +1181,16 @@ def test_runtime_check_converted_6_12():
     assert all(state == "loaded" for state in mod["run"]["modules"]["loaded"].values())
     steps = mod["run"]["modules"]["steps"]
     assert [s["step"] for s in steps if s["required"]] == [
-        "swapoff", "reset:zram0", "rmmod:zram", "rmmod:zsmalloc", "insmod:zsmalloc",
-        "rmmod:zsmalloc"]
+        "swapoff", "reset:zram0", "rmmod:zram", "rmmod:zsmalloc", "insmod:movfault",
+        "rmmod:movfault", "insmod:zsmalloc", "rmmod:zsmalloc"]
     assert all(s["ok"] for s in steps if s["required"]), steps
+    # The registration fault: with movfault holding zsmalloc's page type,
+    # zsmalloc's load failed with EBUSY and left nothing behind; then it
+    # loaded (the steps above).
+    assert plan["fault"] == ["zsmalloc"]
+    f = mod["run"]["modules"]["fault"]
+    assert f["ran"] and f["checked"] and f["error"] == verdict.EBUSY and not f["left"] \
+        and not f["problems"], f
     assert mod["run"]["modules"]["post_unload"], "no counters of the compaction after the unload"
 
     neg = result["negative_control"]
@@ -1040,5 +1206,17 @@ def test_runtime_check_converted_6_12():
                                     static["registration"] + "^"]).stdout.strip()
     srun = static["run"]
     assert not srun["ok"] and srun["boot_s"] is not None
+    assert srun["modules"]["fault"]["module"] is None     # nothing registers there
+
+    # The same fault on the previous series' shape: the failed load leaves
+    # cpuhp_setup_state()'s state behind (or the kernel falls over reading
+    # it), and the second load fails.
+    leak = result["leak_control"]
+    assert leak["skipped"] is None and leak["ok"], text
+    assert "moved back last" in leak["mutation"]
+    lrun = leak["run"]
+    assert not lrun["ok"] and lrun["boot_s"] is not None
+    assert lrun["modules"]["fault"]["left"] or any(
+        p["phase"] == "fault" for p in lrun["log_problems"]), lrun
     zs = srun["counters"]["delta"].get("kprobe:zsmalloc_mops")
     assert (zs is not None and zs < verdict.MIN_MIGRATED) or srun["log_problems"], srun
