@@ -128,7 +128,7 @@ def test_several_labels_and_a_direct_failure_return():
 
         	ret = frob_grow(f);
         	if (ret) {
-        		pr_err("no page\\n");
+        		pr_err("no page (%d) {\\"\\n", ret);	/* a ( in a comment */
         		goto err_frob;
         	}
 
@@ -172,7 +172,7 @@ def test_several_labels_and_a_direct_failure_return():
 
         	ret = frob_grow(f);
         	if (ret) {
-        		pr_err("no page\\n");
+        		pr_err("no page (%d) {\\"\\n", ret);	/* a ( in a comment */
         		goto err_frob;
         	}
 

@@ -148,7 +148,9 @@ def _calls(text):
 
 
 def _strip_comments(line, in_comment):
-    """LINE without comments, and whether a /* comment is still open."""
+    """LINE without comments, and with its string and character literals
+    emptied (a "(" in a message is no parenthesis), and whether a /*
+    comment is still open."""
     out, i = "", 0
     while i < len(line):
         if in_comment:
@@ -161,6 +163,12 @@ def _strip_comments(line, in_comment):
             i += 2
         elif line.startswith("//", i):
             break
+        elif line[i] in "\"'":
+            q, j = line[i], i + 1
+            while j < len(line) and line[j] != q:
+                j += 2 if line[j] == "\\" else 1
+            out += q + q
+            i = j + 1
         else:
             out += line[i]
             i += 1
