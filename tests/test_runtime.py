@@ -298,7 +298,7 @@ def _guest_result(name, ctl, console, plan=None):
     if plan:
         u = verdict.unload_result(rep, plan)
         run_["modules"] = {"loaded": rep["modules"], "steps": u["steps"], "notes": u["notes"],
-                           "post_unload": {}}
+                           "post_unload": {}, "fault": verdict.fault_result(rep, plan)}
     return {"guest": name, "ok": ok, "verdict": run_["verdict"], "reasons": reasons,
             "build_s": 1.0, "boot_s": 2.0, "counters": run_["counters"], "run": run_,
             "kernel": {"modules": plan}, "timings": {}, "errors": []}
@@ -889,11 +889,57 @@ def test_captured_modular_pass():
     assert c["delta"]["kprobe:balloon_mops"] >= verdict.MIN_MIGRATED
     u = verdict.unload_result(rep, plan)
     assert not u["problems"] and not u["notes"] and all(s["ok"] for s in u["steps"])
-    assert {"unload", "recompact", "recompacted", "reload", "unload-late"} <= set(rep["phases"])
+    assert {"unload", "recompact", "recompacted", "fault", "reload",
+            "unload-late"} <= set(rep["phases"])
     # In the kernel log, every phase marked, in order.
     marks = [m.group(1) for m in verdict.PHASE_MARK.finditer(console)]
     assert marks[0] == "modules" and marks[-1] == "unload-late"
-    assert marks.index("compact") < marks.index("unload") < marks.index("recompact")
+    assert marks.index("compact") < marks.index("unload") < marks.index("recompact") \
+        < marks.index("fault") < marks.index("reload")
+    # The registration fault: with movfault holding zsmalloc's page type,
+    # zsmalloc's load failed with EBUSY, left nothing behind, and loaded
+    # once movfault was gone.
+    assert plan["fault"] == ["zsmalloc"]
+    f = verdict.fault_result(rep, plan)
+    assert f == {"module": "zsmalloc", "ran": True, "error": verdict.EBUSY, "checked": True,
+                 "left": [], "problems": []}
+    steps = [s["step"] for s in u["steps"]]
+    assert steps.index("insmod:movfault") < steps.index("rmmod:movfault") \
+        < steps.index("insmod:zsmalloc")
+    fault_log = console[console.index("movops: phase fault"):console.index("movops: phase reload")]
+    assert "movfault: holding the movable_ops of PGTY_zsmalloc: 0" in fault_log
+
+
+def test_captured_registration_leak_fails():
+    """The registration-leak control: zs_init() in the previous series'
+    shape (cpuhp_setup_state() first, set_movable_ops() last, 'out:' not
+    unregistering).  The fault makes its load fail after the hotplug state
+    was set up, and the state stays, naming a string in the freed module:
+    reading the hotplug states oopses in states_show(), in the fault
+    phase."""
+    ctl, console, plan = _modular("modular-registration-leak")
+    ok, reasons = judge(ctl, console, modules=plan, exit_code=0,
+                        error="guest stopped during the compact phase (QEMU exit status 0)")
+    assert not ok
+    assert any(r.startswith("kernel BUG in the kernel log during the registration fault: ")
+               and "unable to handle page fault" in r for r in reasons), reasons
+    assert any(r.startswith("oops in the kernel log during the registration fault")
+               for r in reasons), reasons
+    fault_log = console[console.index("movops: phase fault"):]
+    assert "states_show" in fault_log
+    rep = verdict.parse_report(ctl)
+    f = verdict.fault_result(rep, plan)
+    assert f["ran"] and f["error"] == verdict.EBUSY and not f["checked"]
+    # What the control makes of it: the failure it is about.
+    bad, _ = verdict.log_problems_by_phase(console)
+    unload = verdict.unload_result(rep, plan)
+    run_ = {"ok": False, "boot_s": 8.0, "reasons": reasons,
+            "log_problems": [{"what": w, "line": l, "phase": p} for w, l, p in bad],
+            "modules": {"fault": f, "steps": unload["steps"]}}
+    assert fault.control_outcome(run_) == (True, reasons)
+    # And the tip, under the same fault, is what the control is not.
+    tctl, tconsole, tplan = _modular("modular-pass")
+    assert judge(tctl, tconsole, modules=tplan)[0]
 
 
 def test_captured_modular_static_dispatch_fails():
@@ -929,12 +975,15 @@ def test_captured_modular_static_dispatch_fails():
 
 def test_captured_modular_without_unregistration_fails():
     # zs_exit() without set_movable_ops(NULL, ...): removing zsmalloc
-    # leaves its ops registered, the kernel log stays clean, but loading
+    # leaves its ops registered, the kernel log stays clean, but the page
+    # type stays taken: movfault cannot register for it, and loading
     # zsmalloc again fails in zs_init() with -EBUSY.
     ctl, console, plan = _modular("modular-no-unregister")
     ok, reasons = judge(ctl, console, modules=plan)
     assert not ok
-    assert reasons == ["unload: insmod zsmalloc failed: Device or resource busy",
+    assert reasons == ["unload: insmod movfault failed: Device or resource busy",
+                       "unload: rmmod movfault failed: No such file or directory",
+                       "unload: insmod zsmalloc failed: Device or resource busy",
                        "unload: rmmod zsmalloc failed: No such file or directory"], reasons
     assert not verdict.log_problems(console)[0]
 
@@ -943,15 +992,28 @@ def test_report_of_both_guests_and_the_static_control():
     ctl, console, plan = _modular("modular-pass")
     sctl, sconsole, _ = _modular("modular-static-dispatch")
     static_guest = _guest_result("modular", sctl, sconsole, plan)
+    lctl, lconsole, _ = _modular("modular-registration-leak")
+    leak_guest = _guest_result("modular", lctl, lconsole, plan)
     result = _result({"builtin": _guest_result("builtin", *_captured("pass")),
                       "modular": _guest_result("modular", ctl, console, plan)},
                      static_control={"ok": True, "skipped": None, "commit": "5" * 40,
                                      "registration": "4" * 40, "reasons": ["x"],
-                                     "build_s": 3.0, "run": static_guest["run"]})
+                                     "build_s": 3.0, "run": static_guest["run"]},
+                     leak_control={"ok": True, "skipped": None, "reasons": ["y"],
+                                   "mutation": "mm/zsmalloc.c: zs_init(): moved back last",
+                                   "build_s": 4.0, "run": leak_guest["run"]})
     text = render(result)
     assert "modular guest: PASS" in text and "built-in guest: PASS" in text
     assert "unload: swapoff ok, reset:zram0 ok, rmmod:zram ok, rmmod:zsmalloc ok, " \
-        "insmod:zsmalloc ok, rmmod:zsmalloc ok, rmmod:virtio_balloon ok" in text
+        "insmod:movfault ok, rmmod:movfault ok, insmod:zsmalloc ok, rmmod:zsmalloc ok, " \
+        "rmmod:virtio_balloon ok" in text
+    assert "registration fault: zsmalloc failed to load (Device or resource busy); " \
+        "nothing left behind" in text
+    leak = text[text.index("registration-leak control (modular guest): FAILED AS IT SHOULD"):]
+    assert "mutation: mm/zsmalloc.c: zs_init(): moved back last" in leak
+    assert "registration fault: zsmalloc failed to load (Device or resource busy); what it " \
+        "left was not all looked at (the guest stopped)" in leak
+    assert "registration-leak control: build" in text
     table = text[text.index("modular guest, one compaction pass"):]
     zs = next(l for l in table.splitlines() if l.startswith("zs_page_migrate()"))
     assert zs.split()[-2:] == ["reached", zs.split()[-1]] and int(zs.split()[-1]) >= 100
@@ -960,6 +1022,12 @@ def test_report_of_both_guests_and_the_static_control():
     rows = {r["name"]: r for r in verify_rows(result)}
     assert rows["runtime-modular"]["status"] == "pass"
     assert "static-dispatch control fails as it should" in rows["runtime-modular"]["summary"]
+    assert "registration-leak control fails as it should" in rows["runtime-modular"]["summary"]
+    # A leak control that passed fails the modular row.
+    result["leak_control"] = dict(result["leak_control"], ok=False, reasons=["it passed"])
+    rows = {r["name"]: r for r in verify_rows(result)}
+    assert rows["runtime-modular"]["status"] == "fail"
+    assert "registration-leak control: it passed" in rows["runtime-modular"]["details"]
     json.dumps(result)
 
 
