@@ -472,7 +472,7 @@ def _leak_control(ctx, commit, tip_build):
         return out
 
     try:
-        negctl.seed_build_dir(tip_build, build_dir, ctx.log)
+        negctl.seed_build_dir(tip_build, build_dir, ctx.log, "the registration-leak control")
         with negctl.Mutated(ctx.src, build_dir, rel=rel,
                             mutator=lambda text: fault.previous_shape(text, rel)) as m:
             out["mutation"] = m.description

@@ -140,11 +140,11 @@ class Mutated:
         os.utime(self.path, ns=(self.stat.st_atime_ns, self.stat.st_mtime_ns))
 
 
-def seed_build_dir(good, neg, log):
+def seed_build_dir(good, neg, log, what="the negative control"):
     """Make NEG a copy of the good build dir (kernel.seed_build_dir), without
     the record of a mutated object that a copy of an older NEG would lie
-    about."""
-    if kernel.seed_build_dir(good, neg, log, "the negative control"):
+    about.  WHAT names the control in the log."""
+    if kernel.seed_build_dir(good, neg, log, what):
         stale = Path(neg) / ".movops-negctl-source"
         if stale.exists():
             stale.unlink()
