@@ -26,7 +26,7 @@ from pathlib import Path
 from core.errors import CommandError
 
 from . import facts as F
-from . import kbuild
+from . import initpath, kbuild
 from . import plan as P
 from .tree import git
 
@@ -58,7 +58,8 @@ DISPATCH_NAME = "page_movable_ops"
 BLOCKER_ORDER = ["no-movable-operations", "no-page-type", "mark-type-disagree",
                  "shared-type", "unresolved-ops", "ops-not-found", "guard-not-derivable",
                  "no-header", "no-shared-header", "no-dispatch-host", "host-not-built",
-                 "no-type-key", "no-registration-decl", "no-init-path"]
+                 "no-type-key", "no-registration-decl", "no-init-path",
+                 "init-cannot-unwind"]
 
 # How the dispatch finds a user's ops: 'auto' registers them where some
 # user can be built as a module (the static dispatch cannot name it) and
@@ -1103,7 +1104,10 @@ class Analysis:
                 unregs.setdefault(args[1], []).append(
                     P.Unregistration(file=c["file"], line=c["line"], fn=c["fn"]))
         for r in out:
-            r.unregistered = [x for x in unregs.get(r.type, []) if x.file == r.file]
+            # An unregistration in the registering function itself is its
+            # error path giving the ops up again, not the module's exit.
+            r.unregistered = [x for x in unregs.get(r.type, [])
+                              if x.file == r.file and x.fn != r.fn]
             r.module = self._module_evidence(r.file)
             if r.module and not r.unregistered:
                 self.warnings.append(P.Warning(
@@ -1291,8 +1295,11 @@ class Analysis:
             ex = calls.get("module_exit")
             nest = kbuild.if_nest(text, init["line"])
             if not nest:
+                placement = self._placement(u, init["func"], text)
+                if placement is None:
+                    return None
                 return (P.Init(kind="module_init", func=init["func"],
-                               where=f"{f}:{init['line']}"),
+                               where=f"{f}:{init['line']}", placement=placement),
                         P.Exit(func=ex["func"], where=f"{f}:{ex['line']}") if ex else None)
         elif not u.module:
             name = f"{Path(f).stem}_init"
@@ -1310,6 +1317,30 @@ class Analysis:
             f"give {f} a module_init()/module_exit() pair, or use '--dispatch static'",
             u.ops))
         return None
+
+    def _placement(self, u, func, text):
+        """plan.Placement of U's registration in its init function FUNC
+        (initpath.decide()), or None and a blocker."""
+        f = u.defined.file
+        found = initpath.function_lines(text, func)
+        if found is None:
+            d = initpath.Refusal(f"{func}(), which module_init() names, is not defined in {f}",
+                                 f"define {func}() in {f}")
+            start = None
+        else:
+            start, lines = found
+            d = initpath.decide(func, lines)
+        if isinstance(d, initpath.Refusal):
+            self.blockers.append(Blocker(
+                "init-cannot-unwind", f, start + 1 if start is not None else None,
+                d.problem, f"{u.ops}'s registration must go first in {func}() and be given "
+                "up by every failure after it, or a failed load leaves the ops (or what "
+                "the init made before) behind, pointing into an unloaded module", d.fix,
+                u.ops))
+            return None
+        return P.Placement(var=d.var, declare=d.declare, before=d.before, labels=d.labels,
+                           returns=[f"{f}:{start + 1 + k}" for k, _ in d.returns],
+                           text=d.sentence(start + 1, f))
 
     def _undo_visibility(self, u):
         """Once the dispatch no longer names U's ops, and the ops argument

@@ -194,13 +194,30 @@ class Lost:
 
 
 @dataclass
+class Placement:
+    """How a module_init() function registers and gives its ops up again,
+    decided from its text (initpath.decide()): VAR gets set_movable_ops()'s
+    result (DECLARE: the step declares it), first, BEFORE the function's
+    first other effect (None: it has none); LABELS are the error labels
+    whose path unregisters, RETURNS the failure returns (file:line) that
+    unregister first; TEXT says it in the report."""
+    var: str
+    declare: bool
+    before: Optional[str]
+    labels: list[str]
+    returns: list[str]
+    text: str
+
+
+@dataclass
 class Init:
-    """Where a user registers: kind 'module_init', or 'initcall' (a new
-    function FUNC at LEVEL)."""
+    """Where a user registers: kind 'module_init' (PLACEMENT says where in
+    the function), or 'initcall' (a new function FUNC at LEVEL)."""
     kind: str
     func: str
     where: str
     level: Optional[str] = None
+    placement: Optional[Placement] = None
 
 
 @dataclass

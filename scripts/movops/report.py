@@ -184,6 +184,10 @@ def format_registration(a):
                              f"{ex.func}()" if ex else "- (built in)", vis])
             lines += _table(rows, ["ops", "type", "registered in", "unregistered in",
                                    "ops object"])
+            # Where in each init function, and how its failures give the
+            # ops up again (initpath.py).
+            lines += [f"  {e.init.placement.text}" for e in reg.entries
+                      if e.init.placement is not None]
         lines.append("")
     registered = a.registered
     if registered and a.users:
