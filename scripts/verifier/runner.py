@@ -30,7 +30,8 @@ from core import fingerprint as code
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
 from core.proc import git
-from movops import kbuild
+from movops import kbuild, upstreamgit
+from movops import upstream as U
 from movops.tree import Tree
 
 from . import checkpatch as cp
@@ -45,6 +46,7 @@ from .checks import configspace as check_configspace
 from .checks import lines as check_lines
 from .checks import oldapi as check_oldapi
 from .checks import sparse as check_sparse
+from .checks import stable as check_stable
 from .matrix import Engine, Matrix
 from .report import CHECKS, CheckResult
 from .progress import Progress
@@ -511,13 +513,49 @@ class Verification:
         self.results["checkpatch"] = r = check_checkpatch.check(res, err)
         r.time_s += dt
 
+    def messages(self):
+        """The full messages of the series' commits, oldest first."""
+        s = self.series
+        out = git(s.kdir, "log", "--no-walk=unsorted", "--format=%B%x00",
+                  *[c.sha for c in s.commits])
+        return [m.strip("\n") + "\n" for m in out.split("\0")[:len(s.commits)]]
+
     def check_golden(self):
         r = self.results["golden"]
         t0 = time.monotonic()
         s = self.series
         prereqs = golden.series_prereqs(s.kdir, [c.sha for c in s.commits])
-        golden.check(r, s.kdir, s.base, self.patches(), prereqs)
+        golden.check(r, s.kdir, s.base, self.patches(), prereqs,
+                     form=golden.form_of(self.messages()))
         r.time_s += time.monotonic() - t0
+
+    def check_stable(self):
+        """The stable row (checks/stable.py), for a series in the stable
+        form; None for one in the default form."""
+        msgs = self.messages()
+        if golden.form_of(msgs) != golden.STABLE_FORM:
+            return None
+        t0 = time.monotonic()
+        s = self.series
+        table = U.load()
+        commits = [check_stable.SeriesCommit(
+            c.sha, m, git(s.kdir, "show", "--format=", "--no-color", "--no-renames", c.sha))
+            for c, m in zip(s.commits, msgs)]
+        have = upstreamgit.held(s.kdir, [e.sha for e in table.entries])
+        named = {e.key: upstreamgit.diff(s.kdir, e.sha) if e.sha in have else None
+                 for e in table.entries}
+        wanted = [sha for sha in check_stable.fixes_shas(msgs)
+                  if table.by_sha(sha) is None]
+        held = {}
+        for sha in wanted:
+            res = git(s.kdir, "log", "-1", "--format=%H%x00%s", sha, "--", check=False,
+                      full=True)
+            if res.returncode == 0 and "\0" in res.stdout:
+                full, subject = res.stdout.strip("\n").split("\0", 1)
+                held[full] = subject
+        r = check_stable.check(commits, table, named, held)
+        r.time_s += time.monotonic() - t0
+        return r
 
     def cleanup(self):
         self.pool.shutdown(wait=True)
@@ -585,6 +623,10 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.check_checkpatch()
             v.check_golden()
             results = [v.results[n] for n in CHECKS]
+            # The stable form has a row of its own (report.STABLE).
+            stable_row = v.check_stable()
+            if stable_row is not None:
+                results.append(stable_row)
             for f in extra_checks:
                 out = f(v)
                 results += out if isinstance(out, list) else [out]
