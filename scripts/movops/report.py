@@ -88,7 +88,8 @@ def format_upstream(a):
         how = u.how + (f" [git: {u.history}]" if u.history else "")
         rows.append([u.key, (u.commit or "unconfirmed")[:12], u.status, how])
     return (["Upstream commits of the rework in this tree (evidence read from the tree)"]
-            + _table(rows, ["", "commit", "status", "evidence"])
+            + tables.table(["upstream", "commit", "status", "evidence"], rows, indent="  ",
+                           free_last=8)
             + [""])
 
 

@@ -514,11 +514,7 @@ class Verification:
         r.time_s += dt
 
     def messages(self):
-        """The full messages of the series' commits, oldest first."""
-        s = self.series
-        out = git(s.kdir, "log", "--no-walk=unsorted", "--format=%B%x00",
-                  *[c.sha for c in s.commits])
-        return [m.strip("\n") + "\n" for m in out.split("\0")[:len(s.commits)]]
+        return series_messages(self.series)
 
     def check_golden(self):
         r = self.results["golden"]
@@ -530,32 +526,8 @@ class Verification:
         r.time_s += time.monotonic() - t0
 
     def check_stable(self):
-        """The stable row (checks/stable.py), for a series in the stable
-        form; None for one in the default form."""
-        msgs = self.messages()
-        if golden.form_of(msgs) != golden.STABLE_FORM:
-            return None
-        t0 = time.monotonic()
-        s = self.series
-        table = U.load()
-        commits = [check_stable.SeriesCommit(
-            c.sha, m, git(s.kdir, "show", "--format=", "--no-color", "--no-renames", c.sha))
-            for c, m in zip(s.commits, msgs)]
-        have = upstreamgit.held(s.kdir, [e.sha for e in table.entries])
-        named = {e.key: upstreamgit.diff(s.kdir, e.sha) if e.sha in have else None
-                 for e in table.entries}
-        wanted = [sha for sha in check_stable.fixes_shas(msgs)
-                  if table.by_sha(sha) is None]
-        held = {}
-        for sha in wanted:
-            res = git(s.kdir, "log", "-1", "--format=%H%x00%s", sha, "--", check=False,
-                      full=True)
-            if res.returncode == 0 and "\0" in res.stdout:
-                full, subject = res.stdout.strip("\n").split("\0", 1)
-                held[full] = subject
-        r = check_stable.check(commits, table, named, held)
-        r.time_s += time.monotonic() - t0
-        return r
+        """The stable row, for a series in the stable form; None otherwise."""
+        return stable_row(self.series)
 
     def cleanup(self):
         self.pool.shutdown(wait=True)
@@ -564,6 +536,44 @@ class Verification:
             for p in d.iterdir():
                 p.unlink()
             d.rmdir()
+
+
+def series_messages(series):
+    """The full messages of SERIES' commits, oldest first."""
+    out = git(series.kdir, "log", "--no-walk=unsorted", "--format=%B%x00",
+              *[c.sha for c in series.commits])
+    return [m.strip("\n") + "\n" for m in out.split("\0")[:len(series.commits)]]
+
+
+def stable_row(series):
+    """The stable row (checks/stable.py) of SERIES, with what it needs
+    from git: the commits' messages and diffs, the upstream commits' diffs
+    where the repository holds them, and the subjects of the commits that
+    Fixes: tags name outside the table; None for a series in the default
+    form."""
+    msgs = series_messages(series)
+    if golden.form_of(msgs) != golden.STABLE_FORM:
+        return None
+    t0 = time.monotonic()
+    kdir = series.kdir
+    table = U.load()
+    commits = [check_stable.SeriesCommit(
+        c.sha, m, git(kdir, "show", "--format=", "--no-color", "--no-renames", c.sha))
+        for c, m in zip(series.commits, msgs)]
+    have = upstreamgit.held(kdir, [e.sha for e in table.entries])
+    diffs = {e.key: upstreamgit.diff(kdir, e.sha) if e.sha in have else None
+             for e in table.entries}
+    held = {}
+    for sha in check_stable.fixes_shas(msgs):
+        if table.by_sha(sha) is not None:
+            continue
+        res = git(kdir, "log", "-1", "--format=%H%x00%s", sha, "--", check=False, full=True)
+        if res.returncode == 0 and "\0" in res.stdout:
+            full, subject = res.stdout.strip("\n").split("\0", 1)
+            held[full] = subject
+    r = check_stable.check(commits, table, diffs, held)
+    r.time_s += time.monotonic() - t0
+    return r
 
 
 MARKER = ".movops-verify"
