@@ -11,11 +11,9 @@ given with MOVOPS_UPSTREAM_TABLE.  Everything else is the real run:
 apply-series.sh with its spatch steps, git, and verify's stable row.
 """
 import dataclasses
-import json
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -120,17 +120,21 @@ def history_note(history):
     return "held, not an ancestor; no commit with its patch-id"
 
 
-def table(entries, read, histories=None, backports=None):
+def table(entries, read, histories=None, backports=None, applied=()):
     """[plan.UpstreamState] of ENTRIES (movops.upstream.Upstream) for the
     tree READ reads.  BACKPORTS: {key: how} of the commits the series
-    makes (they are 'backported' unless the tree has them already)."""
+    makes (they are 'backported' unless the tree has them already);
+    APPLIED: the keys among them the series has made in the tree READ
+    reads already (its prerequisites, applied before the analysis)."""
     histories = histories or {}
     backports = backports or {}
     out = []
     for e in entries:
         hist = histories.get(e.key)
         status, hit, how = assess(e, read, hist)
-        if e.key in backports and status != PRESENT:
+        if e.key in applied:
+            status, how = BACKPORTED, f"{backports.get(e.key, 'by this series')}; {how}"
+        elif e.key in backports and status != PRESENT:
             status, how = BACKPORTED, f"{backports[e.key]}; before it, {how}"
         out.append(P.UpstreamState(
             key=e.key, commit=e.sha, subject=e.subject, status=status,

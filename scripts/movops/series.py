@@ -115,7 +115,6 @@ class Run:
         self.lock = None
         self.work = None
         self.backporter = None
-        self.made = []      # [(sha, stable.Backport)] of the stable form's commits
 
     def say(self, msg):
         if not self.quiet:
@@ -254,17 +253,6 @@ class Run:
                                          f"{p.stdout.strip()}")
         return notes
 
-    def prereq_backport(self, stage, head, blobs, deleted, name, pr, date):
-        """(message, author) of prerequisite NAME's commit in the stable form;
-        what it removes is read from a first commit of the same change."""
-        draft = stage.commit(head, blobs, deleted, "draft", self.identity, date)
-        bp = self.backporter.prereq(name)
-        before = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
-        items = stable.deviations(bp, None, self.backporter.table, {},
-                                  sorted(blobs) + sorted(deleted), before.exists,
-                                  stage.git("diff", head, draft))
-        return self.backporter.commit(bp, pr.stable_body or pr.body, items)
-
     def message(self, subject, body, extra=None):
         name, email = self.identity
         msg = subject + "\n\n"
@@ -278,8 +266,8 @@ class Run:
     def main(self):
         a = self.args
         self.check_input()
-        self.backporter = (backport.Backporter(self.kdir, self.identity, self.base.version())
-                           if a.stable else None)
+        self.backporter = (backport.Backporter(self.kdir, self.identity, self.base.version(),
+                                               self.base.commit) if a.stable else None)
         self.take_lock()
         self.work = Path(tempfile.mkdtemp(prefix="movops-series-"))
         self.scratch = self.work / "tree"
@@ -313,13 +301,15 @@ class Run:
                 p.write_text(text, errors="surrogateescape")
             blobs = stage.hash_blobs(self.scratch / ".prereq", sorted(changes))
             shutil.rmtree(self.scratch / ".prereq")
-            if self.backporter:
-                msg, author = self.prereq_backport(stage, head, blobs, deleted, name, pr, date)
+            bp = self.backporter.prereq(name) if self.backporter else None
+            if bp:
+                msg, author = self.backporter.prereq_commit(stage, head, blobs, deleted, bp,
+                                                            pr, date)
             else:
                 msg, author = self.message(pr.subject, pr.body), None
             head = stage.commit(head, blobs, deleted, msg, self.identity, date, author)
-            if self.backporter:
-                self.made.append((head, self.backporter.prereq(name)))
+            if bp:
+                self.backporter.made.append((head, bp))
             files = sorted(changes) + deleted
             commits.append((head, f"prereq {name}", files, time.time() - t0))
             self.say(f"[prereq] {name}: {time.time() - t0:.1f} s, {len(files)} files "
@@ -335,7 +325,8 @@ class Run:
         plan.upstream = presence.table(
             table.entries, tree.read,
             upstreamgit.histories(self.kdir, self.base.commit, table.entries),
-            stable.predicted(plan))
+            stable.predicted(plan),
+            applied=[label.split(" ", 1)[1] for _, label, _, _ in commits])
         t_analysis = time.time() - t0
         plan_path = self.work / "plan.json"
         plan_path.write_text(plan.to_json())
@@ -376,7 +367,6 @@ class Run:
         # made by the steps that carry it, in upstream order.
         groups = (self.backporter.groups(steps) if self.backporter else
                   [(None, [s]) for s in steps])
-        states = {u.key: u.status for u in plan.upstream}
         done = 0
         for bp, members in groups:
             t0 = time.time()
@@ -408,16 +398,12 @@ class Run:
                     step.subject, step.body, trailer.generated_by(step.path.name)), None, \
                     step.name
             else:
-                bp.steps = [m.path.name for m in made]
-                before = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
-                items = stable.deviations(bp, plan, self.backporter.table, states, changed,
-                                          before.exists)
-                msg, author = self.backporter.commit(
-                    bp, "\n\n".join(m.body for m in made), items)
+                msg, author = self.backporter.steps_commit(stage, head, bp, made, plan,
+                                                           changed)
                 label = bp.label
             head = stage.commit(head, blobs, [], msg, self.identity, date, author)
             if bp is not None:
-                self.made.append((head, bp))
+                self.backporter.made.append((head, bp))
             self.accept_changes(changed)
             commits.append((head, label, changed, time.time() - t0))
 
@@ -463,8 +449,7 @@ class Run:
         stage.git("format-patch", "-q", *FORMAT_PATCH_OPTS,
                   "-o", str(out), f"{base}..{head}")
         if self.backporter:
-            text = backport.cover_letter(stage, base, head, self.made, plan, self.identity,
-                                         self.args.prereq, n)
+            text = self.backporter.cover_letter(stage, base, head, plan, self.args.prereq, n)
         else:
             text = cover_letter(stage, base, head, commits, plan, self.identity,
                                 self.args.prereq, n)

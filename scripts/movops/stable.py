@@ -149,8 +149,8 @@ PREREQ_DEVIATIONS = {
     "zsmalloc-page-type": ["written for this tree's page-type scheme (types are "
                            "bits cleared under PAGE_TYPE_BASE): PG_zsmalloc is a "
                            "free type bit, and the first object's offset moves to "
-                           "bits 12 to 27 instead of upstream's low 16 bits, which "
-                           "this scheme reserves"],
+                           "bits 12 to 27 instead of upstream's low 16 bits, where "
+                           "this scheme keeps its type bits"],
 }
 
 
@@ -212,8 +212,9 @@ def _registration_deviations(plan):
     reg = plan.registration
     out = []
     if reg.key and reg.key.type != "enum pagetype":
-        out.append(f"set_movable_ops() names a page type by its bit ({reg.key.type}, "
-                   f"{reg.key.where}): this tree has no enum pagetype")
+        out.append(f"set_movable_ops() takes the page type's bit ({reg.key.type}, the "
+                   f"scheme of {reg.key.where}) instead of an enum pagetype, which this "
+                   "tree does not have")
     for x in reg.entries:
         if x.restore_static:
             where = ", ".join(x.drop_extern) or "its header"
