@@ -76,7 +76,8 @@ class Backporter:
                              f"  ({d.file}:{d.line})")
         return stable.cover_text(
             head, self.identity, date, plan.tree.version, n,
-            stable.upstream_sections(self.table, states, numbered), users,
+            stable.upstream_sections(self.table, states, numbered, stable.required(plan)),
+            users,
             report.dispatch_summary(plan), prereqs,
             stage.git("shortlog", f"{base}..{head}"),
             stage.git("diff", "--stat=72", "--summary", base, head), base)

@@ -277,14 +277,31 @@ def message(bp, own_body, upstream_msg, items, version, identity, fixes=None):
 
 # -- the cover letter ---------------------------------------------------------------
 
-def upstream_sections(table, states, made):
+REQUIRED = "required"
+
+
+def required(plan):
+    """{key: why} of the upstream commits this tree needs that the series
+    leaves out on request: the fix, under --dispatch static, where some
+    user can be built as a module."""
+    reg = plan.registration
+    if reg.needed and not reg.applies:
+        lost = "; ".join(x.text for x in reg.lost) or reg.reason
+        return {"fix": f"left out on request (--dispatch static), though this tree "
+                       f"needs it: {lost}"}
+    return {}
+
+
+def upstream_sections(table, states, made, needed=None):
     """The cover letter's list of upstream commits: (title, [(entry, note)])
     for those backported (MADE: [(n, sha, Backport)] of the series'
-    commits), present in the tree, not needed, and missing but not
-    required.  STATES: {key: plan.UpstreamState}."""
+    commits), present in the tree, not needed, missing but not required,
+    and missing though required (NEEDED: required()).  STATES: {key:
+    plan.UpstreamState}."""
+    needed = needed or {}
     by_key = {bp.entry.key: (n, sha, bp) for n, sha, bp in made}
     groups = {presence.BACKPORTED: [], presence.PRESENT: [], presence.NOT_NEEDED: [],
-              presence.MISSING: []}
+              presence.MISSING: [], REQUIRED: []}
     for e in table.entries:
         st = states.get(e.key)
         if e.key in by_key:
@@ -297,6 +314,8 @@ def upstream_sections(table, states, made):
             groups[presence.BACKPORTED].append((e, note))
         elif st is None:
             continue
+        elif e.key in needed and st.status != presence.PRESENT:
+            groups[REQUIRED].append((e, needed[e.key]))
         elif st.status == presence.PRESENT:
             groups[presence.PRESENT].append((e, st.how))
         elif st.status == presence.NOT_NEEDED:
@@ -307,8 +326,9 @@ def upstream_sections(table, states, made):
     titles = {presence.BACKPORTED: "Backported by this series",
               presence.PRESENT: "Already present in the tree",
               presence.NOT_NEEDED: "Not needed on this tree",
-              presence.MISSING: "Missing, and not required by this backport"}
-    return [(titles[k], v) for k, v in groups.items()]
+              presence.MISSING: "Missing, and not required by this backport",
+              REQUIRED: "Missing, though this tree needs it"}
+    return [(titles[k], v) for k, v in groups.items() if v or k != REQUIRED]
 
 
 def cover_text(head, identity, date, version, n, sections, users, summary, prereqs,
