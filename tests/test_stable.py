@@ -194,8 +194,8 @@ def test_deviations_say_what_the_tree_lacks_and_what_is_left_out():
     bp = stable.Backport(t.get("drop-z3fold"), prereq="drop-z3fold")
     items = stable.deviations(bp, None, t, {}, ["mm/Kconfig", "mm/z3fold.c"],
                               lambda f: f != "CREDITS", "-config Z3FOLD\n")
-    assert "left out: mm/Makefile: the steps found nothing to change there in this tree" \
-        in items
+    assert "left out: mm/Makefile: the prerequisite found nothing to change there in " \
+        "this tree" in items
     assert any(i.startswith("left out: CREDITS: upstream also credited") for i in items)
     assert any(i.startswith("the Kconfig options removed are this tree's (Z3FOLD)")
                for i in items)

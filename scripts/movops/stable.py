@@ -198,7 +198,8 @@ def deviations(bp, plan, table, states, files, exists, diff_text=""):
             continue
         why = LEFT_OUT.get((e.key, f)) or (
             "not in this tree" if not exists(f) else
-            "the steps found nothing to change there in this tree")
+            f"{'the prerequisite' if bp.prereq else 'the steps'} found nothing to "
+            "change there in this tree")
         items.append(f"left out: {f}: {why}")
     for f in files:
         if f not in e.files and f not in said:
