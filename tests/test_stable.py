@@ -336,7 +336,21 @@ def upstream_repo(tmp_path_factory):
     run([str(APPLY), "-q", "--stable", str(scratch)])
     ours = git(scratch, "rev-list", "--reverse", "master..movable-ops").split()
     kdir = fixture_repo(work / "linux")
+    # Two more commits: one adds a line, the next (the base) takes it out
+    # again; a stand-in for upstream's patch 1, off the history, makes the
+    # same change: a cherry-pick that only its patch-id finds.
+    rel = "mm/balloon_compaction.c"
+    text = (kdir / rel).read_text()
+    (kdir / rel).write_text("/* to be removed */\n" + text)
+    dated = dict(os.environ, GIT_AUTHOR_DATE="@1800000000 +0000",
+                 GIT_COMMITTER_DATE="@1800000000 +0000")
+    git(kdir, "commit", "-q", "-a", "-m", "add a line", env=dated)
+    (kdir / rel).write_text(text)
+    git(kdir, "commit", "-q", "-a", "-m", "remove it again", env=dated)
     base = git(kdir, "rev-parse", "HEAD").strip()
+    p1 = commit_tree(kdir, git(kdir, "rev-parse", "HEAD^{tree}").strip(), "HEAD~1",
+                     "mm/balloon_compaction: stand-in\n\nSigned-off-by: U <u@example.org>\n")
+    git(kdir, "branch", "upstream-p1", p1)
     git(kdir, "fetch", "-q", str(scratch), "movable-ops:refs/scratch/ours")
     table = U.load()
     keys = ["p19", "p20", "p28", "fix"]
@@ -363,8 +377,8 @@ def upstream_repo(tmp_path_factory):
         standins[key] = parent
     git(kdir, "branch", "upstream", parent)
     git(kdir, "update-ref", "-d", "refs/scratch/ours")
-    entries = [dataclasses.replace(e, sha=standins.get(e.key, base if e.key == "p2" else e.sha))
-               for e in table.entries]
+    standins.update({"p1": p1, "p2": base})
+    entries = [dataclasses.replace(e, sha=standins.get(e.key, e.sha)) for e in table.entries]
     table_file = work / "upstream.json"
     table_file.write_text(U.table_json(entries))
     env = dict(os.environ, **{U.ENV: str(table_file)})
@@ -402,8 +416,13 @@ def test_analysis_asks_git_where_it_holds_upstream(upstream_repo):
     assert rows["p2"].how.startswith("an ancestor of the base; include/linux/")
     assert rows["p19"].status == presence.BACKPORTED
     assert rows["p19"].history == "held, not an ancestor; no commit with its patch-id"
-    # The Debian trees' repositories hold no upstream commit: no history.
-    assert rows["p1"].history is None
+    # A cherry-pick in the base's history, found by its patch-id.
+    remove = upstream_repo["base"]
+    assert rows["p1"].status == presence.PRESENT
+    assert rows["p1"].history == f"patch-id of {remove[:12]}"
+    assert rows["p1"].how.startswith(f"{remove[:12]} in the base's history has its patch-id")
+    # An upstream commit the repository does not hold: no history.
+    assert rows["p3"].history is None
     text = run([str(APPLY), "--analyze", "--stable", "--output",
                 str(upstream_repo["analysis"].parent / "report"), str(upstream_repo["kdir"])],
                env=dict(os.environ, **{U.ENV: str(upstream_repo["table"])}),

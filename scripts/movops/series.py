@@ -320,11 +320,13 @@ class Run:
         plan = A.analyze(tree, scratch=self.work / "facts", dispatch_mode=a.dispatch)
         plan.prereqs = list(a.prereq)
         # Which upstream commits the tree has, read from the tree the steps
-        # see (after the prerequisites) and from git where it holds them.
+        # see (after the prerequisites); in the stable form also from git,
+        # where the repository holds them (a pass over the history since).
         table = self.backporter.table if self.backporter else U.load()
         plan.upstream = presence.table(
             table.entries, tree.read,
-            upstreamgit.histories(self.kdir, self.base.commit, table.entries),
+            upstreamgit.histories(self.kdir, self.base.commit, table.entries)
+            if a.stable else None,
             stable.predicted(plan),
             applied=[label.split(" ", 1)[1] for _, label, _, _ in commits])
         t_analysis = time.time() - t0

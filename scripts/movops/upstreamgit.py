@@ -32,34 +32,46 @@ def patch_id(repo, sha, env=None):
     return out[0] if out else None
 
 
-def _cherry_pick_of(repo, entry, base, env=None):
-    """A commit of BASE's history since ENTRY's date, touching its files,
-    with ENTRY's patch-id; or None."""
-    want = patch_id(repo, entry.sha, env)
-    if want is None:
-        return None
-    since = git(repo, "log", "-1", "--format=%aI", entry.sha, env=env).strip()
+def _cherry_picks(repo, entries, base, env=None):
+    """{key: commit} of ENTRIES that a commit of BASE's history has the
+    patch-id of: one pass over the history since the oldest of them,
+    limited to the files they touch."""
+    want = {}
+    for e in entries:
+        pid = patch_id(repo, e.sha, env)
+        if pid:
+            want.setdefault(pid, []).append(e)
+    if not want:
+        return {}
+    since = min(git(repo, "log", "-1", "--format=%aI", e.sha, env=env).strip()
+                for e in entries)
+    files = sorted({f for e in entries for f in e.files})
     log = git(repo, "log", "--no-merges", "-p", "--no-color", f"--since={since}", base,
-              "--", *entry.files, env=env)
-    out = git(repo, "patch-id", "--stable", input=log, env=env)
-    for line in out.splitlines():
+              "--", *files, env=env)
+    out = {}
+    for line in git(repo, "patch-id", "--stable", input=log, env=env).splitlines():
         pid, _, commit = line.partition(" ")
-        if pid == want and commit != entry.sha:
-            return commit
-    return None
+        for e in want.get(pid, []):
+            if commit != e.sha:
+                out.setdefault(e.key, commit)
+    return out
 
 
 def histories(repo, base, entries, env=None):
     """{key: presence.History} of ENTRIES for the tree at BASE of REPO."""
     have = held(repo, [e.sha for e in entries], env)
-    out = {}
+    out, rest = {}, []
     for e in entries:
         if e.sha not in have:
             out[e.key] = History(False)
-            continue
-        anc = git(repo, "merge-base", "--is-ancestor", e.sha, base, check=False,
-                  full=True, env=env).returncode == 0
-        out[e.key] = History(True, anc, None if anc else _cherry_pick_of(repo, e, base, env))
+        elif git(repo, "merge-base", "--is-ancestor", e.sha, base, check=False, full=True,
+                 env=env).returncode == 0:
+            out[e.key] = History(True, True)
+        else:
+            rest.append(e)
+    picks = _cherry_picks(repo, rest, base, env) if rest else {}
+    for e in rest:
+        out[e.key] = History(True, False, picks.get(e.key))
     return out
 
 
