@@ -464,6 +464,17 @@ def test_stable_row_fails_a_fixes_tag_that_misquotes(upstream_repo, monkeypatch)
 
 
 def test_default_form_has_no_stable_row(tmp_path):
-    kdir = fixture_repo(tmp_path / "linux")
-    run([str(APPLY), "-q", str(kdir)])
+    kdir = tmp_path / "k"
+    kdir.mkdir()
+    git(kdir, "init", "-q")
+    (kdir / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n")
+    (kdir / "mm").mkdir()
+    (kdir / "mm" / "Makefile").write_text("obj-y += a.o\n")
+    (kdir / "mm" / "a.c").write_text("int a;\n")
+    git(kdir, "add", "-A")
+    git(kdir, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "base")
+    git(kdir, "checkout", "-q", "-b", "movable-ops")
+    (kdir / "mm" / "a.c").write_text("int b;\n")
+    git(kdir, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-a", "-m",
+        "mm: a step\n\n" + trailer.generated_by("02-movable-ops-dispatch.cocci"))
     assert runner.stable_row(ser.resolve(kdir, "movable-ops")) is None
