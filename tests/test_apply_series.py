@@ -445,6 +445,20 @@ def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
 
     assert_series_equals_golden("6.1-drop-z3fold-zsmalloc-page-type", k, tmp_path / "out")
 
+    # The stable form of the same series: its commits' trees are those
+    # verified above, so verify builds nothing again; every row passes,
+    # the stable row included.
+    res = apply(k, "--stable", "--prereq", "drop-z3fold", "--prereq", "zsmalloc-page-type",
+                "--branch", "movable-ops-stable")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = run(["/usr/bin/python3", str(SCRIPTS / "verify.py"), "-q", "--json", str(report),
+               "--branch", "movable-ops-stable", "--build-dir", str(tmp_path / "verify"),
+               str(k)], check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    data = json.loads(report.read_text())
+    status = {c["name"]: c["status"] for c in data["checks"]}
+    assert status.get("stable") == "pass" and set(status.values()) == {"pass"}, status
+
 
 # -- trees that are not git trees ----------------------------------------------------
 

@@ -124,6 +124,7 @@ class Analysis:
         self.history = None         # the static dispatch's commit (_dispatch_history)
         self.pre_v6 = False         # __SetPageMovable() takes an address_space
         self.adaptations = []
+        self.adaptation_steps = {}  # adaptation -> the step (cocci/ name) it shapes
         self.helpers = {}           # name -> plan.Helper (_forwarding_helpers)
         self.ops_refs = {}          # file -> [(line, text)] naming an ops object (_exports)
         self.helper_refs = set()    # files calling a forwarding helper (_exports)
@@ -141,6 +142,13 @@ class Analysis:
         self.aliases = {}
         for a in _by(facts_list, "assign_call"):
             self.aliases.setdefault((a["file"], a["fn"], F.norm(a["lhs"])), a)
+
+    def _adapt(self, step, text):
+        """Record how the series adapts to this tree, and which step of
+        cocci/ (by name) the adaptation shapes: the stable form lists it
+        under the upstream commit of that step (movops.stable)."""
+        self.adaptations.append(text)
+        self.adaptation_steps[text] = step
 
     def files_matching(self, pattern):
         rx = re.compile(pattern)
@@ -258,7 +266,8 @@ class Analysis:
                 BLOCKER_ORDER.index(b.kind) if b.kind in BLOCKER_ORDER else 99,
                 b.file, b.line or 0)),
             warnings=self.warnings,
-            adaptations=self.adaptations)
+            adaptations=self.adaptations,
+            adaptation_steps=self.adaptation_steps)
 
     def _forwarding_helpers(self):
         """Functions whose ops parameter is only passed on to
@@ -937,19 +946,22 @@ class Analysis:
                 else:
                     where = ", ".join(f"{c['file']}:{c['line']} ({c['fn']})" for c in callers
                                       if c["file"] != host)
-                    self.adaptations.append(
+                    self._adapt(
+                        "movable-ops-dispatch",
                         f"the decoding is also called outside {host} ({where}): the dispatch "
                         f"is not static and is declared in {decl_header}")
                     self._check_host_built(host, callers)
         if sanity is None and host and any(u.from_dispatch for u in users.values()):
             sanity = self._existing_sanity(host)
         if any(d["func"] == "folio_movable_ops" for d in decodings):
-            self.adaptations.append(
+            self._adapt(
+                "folio-movable-ops-via-page",
                 "the tree has folio_movable_ops(): its callers go through "
                 "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
         if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\(") \
                 and not self.pre_v6:
-            self.adaptations.append(
+            self._adapt(
+                "setpagemovable-drop-ops",
                 "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
                 "dispatch, because every user clears its page type together with the mark")
@@ -988,7 +1000,8 @@ class Analysis:
             self.history = self._dispatch_history(host, users)
             where = ", ".join(f"{u.from_dispatch.file}:{u.from_dispatch.line}"
                               for u in users.values())
-            self.adaptations.append(
+            self._adapt(
+                "movable-ops-registration",
                 f"the tree has a static dispatch already ({where}): its branches name the "
                 "users, and " + (
                     f"commit {self.history['commit'][:12]}, which added it, tells what it "

@@ -305,6 +305,23 @@ class Registered:
     module: Optional[Module] = None
 
 
+# -- upstream ------------------------------------------------------------------
+@dataclass
+class UpstreamState:
+    """One upstream commit of the rework (movops.upstream) in this tree:
+    status 'present', 'backported' (by this series), 'not needed' or
+    'missing' (movops.presence), the evidence read from the tree
+    (file:line, or a file), how it shows, and what git says where the
+    repository holds the commit."""
+    key: str
+    commit: Optional[str]
+    subject: str
+    status: str
+    evidence: Optional[str]
+    how: str
+    history: Optional[str] = None
+
+
 # -- verdicts -----------------------------------------------------------------
 @dataclass
 class FlagStep:
@@ -350,7 +367,9 @@ class Plan:
     warnings: list[Warning]
     adaptations: list[str]
     files: list[str] = field(default_factory=list)
+    adaptation_steps: dict[str, str] = field(default_factory=dict)
     prereqs: list[str] = field(default_factory=list)
+    upstream: list[UpstreamState] = field(default_factory=list)
     version: int = PLAN_VERSION
 
     def user(self, ops):
