@@ -18,6 +18,7 @@ KDIR    ?=
 BRANCH  ?= movable-ops
 PREREQ  ?=
 OUT     ?=
+STABLE  ?=
 
 # Installs what is missing of a purpose's Debian packages (scripts/core/deps.py:
 # series, tests, build, runtime; verify, runtime-check, check-fast, all).
@@ -33,8 +34,9 @@ help:
 	@echo "make check                all tests: fixtures (seconds), real trees and a boot (minutes)"
 	@echo "make check-fast           only the fixture and unit tests"
 	@echo "make analyze KDIR=...     users, preconditions and blockers of a git kernel tree"
-	@echo "make apply KDIR=... [PREREQ=\"drop-z3fold zsmalloc-page-type\"] [BRANCH=...] [OUT=dir]"
-	@echo "                          the commit series on a new branch (patch files in OUT)"
+	@echo "make apply KDIR=... [PREREQ=\"drop-z3fold zsmalloc-page-type\"] [BRANCH=...] [OUT=dir] [STABLE=1]"
+	@echo "                          the commit series on a new branch (patch files in OUT);"
+	@echo "                          STABLE=1: one commit per upstream commit, for stable trees"
 	@echo "make verify KDIR=... [RUNTIME=1]  build, sparse, bisect, checkpatch, golden checks"
 	@echo "                          of the series (RUNTIME=1: and boot it in QEMU)"
 	@echo "make runtime-check KDIR=... [MODULES=both|no|only]"
@@ -70,12 +72,12 @@ need-kdir = @test -n "$(KDIR)" || { echo "make $@: no tree given; run 'make $@ K
 analyze:
 	$(need-kdir)
 	@$(ENSURE) series
-	scripts/apply-series.sh --analyze $(if $(OUT),--output $(OUT)) $(prereq_args) $(KDIR)
+	scripts/apply-series.sh --analyze $(if $(STABLE),--stable) $(if $(OUT),--output $(OUT)) $(prereq_args) $(KDIR)
 
 apply:
 	$(need-kdir)
 	@$(ENSURE) series
-	scripts/apply-series.sh --branch $(BRANCH) $(prereq_args) $(if $(OUT),--output $(OUT)) $(KDIR)
+	scripts/apply-series.sh --branch $(BRANCH) $(if $(STABLE),--stable) $(prereq_args) $(if $(OUT),--output $(OUT)) $(KDIR)
 
 verify:
 	$(need-kdir)

@@ -92,12 +92,13 @@ def guest_rows(cold, warm):
 def control_rows(cold, warm):
     rows = []
     for key, label in (("negative_control", "negative control"),
+                       ("leak_control", "registration-leak control"),
                        ("static_control", "static-dispatch control")):
         c, w = cold.get(key), (warm or {}).get(key)
         if not c:
             continue
         if c.get("skipped"):
-            rows.append((label, "-", "-", "-", "not run: no registration step"))
+            rows.append((label, "-", "-", "-", "not run: " + c["skipped"].split(":")[0]))
             continue
         rows.append((label, _s(c.get("build_s")), _s((w or {}).get("build_s")),
                      _s((c.get("run") or {}).get("run_s")),
@@ -173,7 +174,8 @@ def main(argv=None):
         if base_rev:
             log(f"base: {base_rev[:12]}, without controls")
             base = run(args.kdir, rev=base_rev, cache_dir=cache, smp=args.smp, log=log,
-                       modules=args.modules, negative_control=False, static_control=False)
+                       modules=args.modules, negative_control=False, static_control=False,
+                       leak_control=False)
     except BadInput as e:
         print(f"bench-runtime: {e}", file=sys.stderr)
         return 2

@@ -13,8 +13,13 @@
 /// registered for the page's type.  Each user registers from its init path
 /// (module_init(), or an initcall for code that is always built in), under
 /// the options that build its ops, and a module unregisters from its exit
-/// path.  An ops object that is now named in its own file only is static
-/// again, and its extern declarations go.
+/// path.  In an init function the registration comes first, before
+/// anything else the function does, so that its failure (-EBUSY) has
+/// nothing to undo; every failure after it unregisters again, through the
+/// function's error labels or before its failure returns, so that a module
+/// that fails to load leaves no pointer into its unloaded code behind.  An
+/// ops object that is now named in its own file only is static again, and
+/// its extern declarations go.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The movops authors.
@@ -24,8 +29,10 @@
 //  part; the rest is inserted text computed from the plan
 //  (scripts/movops/registration.py): the declaration and stub in an
 //  #ifdef/#else block of include/linux/migrate.h, set_movable_ops() and its
-//  table before the dispatch, #ifdef'd statements at the end of init and
-//  exit functions, and the removal of the #include lines the dispatch
+//  table before the dispatch, #ifdef'd statements first in init functions
+//  (placed, and unwound on their failure paths, as scripts/movops/initpath.py
+//  decides from the function's text) and at the end of exit functions, and
+//  the removal of the #include lines the dispatch
 //  step added and of the extern declarations of objects now named in
 //  their own files only.  Run on its own, after the dispatch step, it
 //  needs the analysis of the tree before that step (MOVOPS_PLAN): the

@@ -16,6 +16,10 @@ writes what the run produced:
   6.1-drop-z3fold-zsmalloc-page-type
                      Debian linux-source-6.1 with --prereq drop-z3fold and
                      --prereq zsmalloc-page-type: the series as patches
+  6.12-drop-z3fold-stable, 6.1-drop-z3fold-zsmalloc-page-type-stable
+                     the same series in the stable form (--stable): one
+                     commit per upstream commit; tree.json says "form":
+                     "stable"
 
 Each directory also gets tree.json: the tree's version, the source, the
 prerequisites, the files the series reads, a hash of them at the base and
@@ -56,13 +60,16 @@ GOLDEN_IDENTITY = ("Movops Tester", "tester@example.org")
 APPLY = REPO / "scripts" / "apply-series.sh"
 PREPARE = REPO / "scripts" / "prepare-tree.sh"
 
-# name: (source, prerequisites, expected exit status)
+# name: (source, prerequisites, expected exit status[, form])
 ENTRIES = {
     "mainline-fixture": ("fixture:mainline", [], 0),
     "6.12-drop-z3fold": ("debian:6.12", ["drop-z3fold"], 0),
     "6.12": ("debian:6.12", [], EXIT_NO),
     "6.1": ("debian:6.1", [], EXIT_NO),
     "6.1-drop-z3fold-zsmalloc-page-type": ("debian:6.1", ["drop-z3fold", "zsmalloc-page-type"], 0),
+    "6.12-drop-z3fold-stable": ("debian:6.12", ["drop-z3fold"], 0, "stable"),
+    "6.1-drop-z3fold-zsmalloc-page-type-stable": (
+        "debian:6.1", ["drop-z3fold", "zsmalloc-page-type"], 0, "stable"),
 }
 
 # Read by the analysis (Kconfig symbols, obj- lines) besides the files the
@@ -105,10 +112,10 @@ def read_files(kdir, plan, branch=None):
 
 
 def make(name, dest_root, work):
-    source, prereqs, want = ENTRIES[name]
+    source, prereqs, want, *form = ENTRIES[name]
     kdir = clone(source, work / name / "linux")
     out = work / name / "out"
-    pre = [a for p in prereqs for a in ("--prereq", p)]
+    pre = [a for p in prereqs for a in ("--prereq", p)] + (["--stable"] if form else [])
     analysis = work / name / "analysis.json"
     run([APPLY, "-q", "--analyze", "--json", analysis, *pre, kdir],
         stdout=subprocess.DEVNULL, stderr=None)
@@ -136,6 +143,8 @@ def make(name, dest_root, work):
     meta = {"version": tree.version(), "source": source, "prereqs": prereqs,
             "exit": want, "files": files, "sha256": tree.content_hash(files),
             "blobs": {f: blobs.get(f) for f in files}}
+    if form:
+        meta["form"] = form[0]
     (dest / "tree.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(f"make-expected: {name}: {len(list(dest.iterdir()))} files in {dest}")
     return True

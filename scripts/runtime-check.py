@@ -5,7 +5,7 @@ migrates movable_ops pages (balloon and zsmalloc) through the new dispatch.
 
 Usage: scripts/runtime-check.py [--rev REV] [--json FILE] [--modules both|no|only]
                                 [--no-negative-control] [--no-static-control]
-                                [--smp N] KDIR
+                                [--no-leak-control] [--smp N] KDIR
 
 Builds small x86_64 kernels from REV (default movable-ops) of the git tree
 KDIR, out of tree in $MOVOPS_CACHE/runtime (default ~/.cache/movops), boots
@@ -13,11 +13,15 @@ them in QEMU with a virtio balloon and zram swap, makes compaction migrate
 balloon and zsmalloc pages, and judges the counters and the kernel log.
 Two guests: the built-in one (every option =y) and the
 modular one (zsmalloc, zram and virtio_balloon =m, loaded by /init, and
-removed at the end, with one more compaction pass after that); --modules
-chooses (default both).  Then two controls must fail the same check: the
-dispatch broken on purpose in a private copy (the negative control), and
-the modular guest built at the series' commit before its registration
-step (the static-dispatch control).  KDIR is never written to.
+removed at the end, with one more compaction pass after that, and a
+registration fault: a test module holds zsmalloc's page type, and
+zsmalloc's load must fail and leave nothing behind); --modules chooses
+(default both).  Then three controls must fail the same check: the
+dispatch broken on purpose in a private copy (the negative control), the
+modular guest whose zs_init() registers last and does not unwind (the
+registration-leak control), and the modular guest built at the series'
+commit before its registration step (the static-dispatch control).  KDIR
+is never written to.
 
 Exit: 0 pass, 1 fail, 2 bad input, 3 the check could not be carried out at
 all, 130 interrupted (README.md, "Exit status").
@@ -52,6 +56,9 @@ def main(argv=None):
                     help="skip the run with a deliberately broken dispatch")
     ap.add_argument("--no-static-control", action="store_true",
                     help="skip the modular guest at the series' static-dispatch commit")
+    ap.add_argument("--no-leak-control", action="store_true",
+                    help="skip the modular guest whose init registers last and does not "
+                         "unwind (the registration fault must fail it)")
     ap.add_argument("--smp", type=int, default=2, help="guest CPUs (default: %(default)s)")
     ap.add_argument("--cache", metavar="DIR", help="cache directory (default: $MOVOPS_CACHE/runtime)")
     args = ap.parse_args(argv)
@@ -77,7 +84,8 @@ def main(argv=None):
     try:
         result = run(args.kdir, rev=args.rev, cache_dir=args.cache,
                      negative_control=not args.no_negative_control, smp=args.smp, log=log,
-                     modules=args.modules, static_control=not args.no_static_control)
+                     modules=args.modules, static_control=not args.no_static_control,
+                     leak_control=not args.no_leak_control)
     except MovopsError as e:
         print(f"runtime-check: {e}", file=sys.stderr)
         return e.status

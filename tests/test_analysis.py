@@ -278,6 +278,63 @@ def test_tristate_object_decides_the_registration(tmp_path):
     assert plan.blockers[0].fix.startswith("give mm/frob.c a module_init()")
 
 
+FROB_ADD = """\
+        void frob_add(struct page *page)
+        {
+        	__SetPageFrob(page);
+        	__SetPageMovable(page, &frob_mops);
+        }
+"""
+
+
+def test_registration_goes_first_in_the_init_function(tmp_path):
+    """The analysis reads the init function: where the registration goes,
+    what it precedes, and which failure paths give it up, in the plan and
+    in the report's words."""
+    plan = analyse(tmp_path, FROB_ADD + """\
+
+        static int __init frob_init(void)
+        {
+        	int ret;
+
+        	ret = frob_setup();
+        	if (ret)
+        		goto out;
+        	return 0;
+        out:
+        	return ret;
+        }
+        module_init(frob_init);
+        """, frob_type="tristate")
+    assert kinds(plan) == []
+    p = plan.registration.entries[0].init.placement
+    assert (p.var, p.declare, p.before, p.labels, p.returns) == \
+        ("ret", False, "frob_setup", ["out"], [])
+    assert p.text == ("frob_init(): set_movable_ops() first, before frob_setup(); "
+                      "unregistered on the 'out' error path")
+
+
+def test_init_that_cannot_unwind_blocks(tmp_path):
+    """An effect in a declaration: the registration cannot go before it,
+    and the series will not guess how to undo it: a blocker at the
+    function, and nothing changed."""
+    plan = analyse(tmp_path, FROB_ADD + """\
+
+        static int __init frob_init(void)
+        {
+        	int ret = frob_setup();
+
+        	return ret;
+        }
+        module_init(frob_init);
+        """, frob_type="tristate")
+    assert kinds(plan) == ["init-cannot-unwind"]
+    b = plan.blockers[0]
+    assert b.file == "mm/frob.c" and b.user == "frob_mops"
+    assert "frob_init() has an effect in a declaration" in b.problem
+    assert not plan.registration.applies
+
+
 def test_builtin_object_keeps_the_static_dispatch(tmp_path):
     plan = analyse(tmp_path, """\
         void frob_add(struct page *page)

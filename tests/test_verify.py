@@ -1279,6 +1279,23 @@ def test_golden_of_another_point_release_and_a_changed_hunk(good, tmp_path):
     assert "fail" not in others.values(), others
 
 
+@pytest.mark.realtree
+def test_stable_form_passes_every_row(good):
+    """The same series in the stable form (apply-series.sh --stable): every
+    row passes, the stable row and the stable form's golden included.  Its
+    commits' trees are the default series' (the same steps, one commit per
+    upstream commit), so the builds are the stored ones."""
+    run([str(SCRIPTS / "apply-series.sh"), "-q", "--stable", "--prereq", "drop-z3fold",
+         "--branch", "movable-ops-stable", str(good.kdir)])
+    code, data, out = good.verify("movable-ops-stable")
+    assert code == 0, out
+    assert [c["name"] for c in data["checks"]] == list(report.CHECKS) + [report.STABLE]
+    assert {c["status"] for c in data["checks"]} == {"pass"}, out
+    g = check_of(data, "golden")
+    assert g["data"]["entry"] == "6.12-drop-z3fold-stable", g
+    assert "name their upstream commit" in check_of(data, "stable")["summary"]
+
+
 def test_bad_input_foreign_build_dir(tmp_path):
     k = _tiny_kernel_repo(tmp_path / "k")
     run(["git", "checkout", "-q", "-b", "movable-ops"], cwd=k)

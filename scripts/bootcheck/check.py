@@ -7,9 +7,13 @@ Two guests (kernel.guest_options()): "builtin", every rework option =y, and
 loaded by /init and removed again at the end; its build starts from a copy
 of the built-in one's.
 
-Two controls, each a kernel that must FAIL the same check:
+Three controls, each a kernel that must FAIL the same check:
   - the negative control (negctl.py) removes a branch of the dispatch in a
     private copy of the tip, in the first guest checked;
+  - the registration-leak control (fault.py) puts the user's init function
+    of the modular guest back in the previous series' shape, in a private
+    copy of the tip: registered last, its error path not unregistering,
+    so the registration fault leaves a CPU hotplug state behind;
   - the static-dispatch control builds the modular guest at the series'
     commit before its registration step (the dispatch as upstream's seed
     003 shipped it, whose '#if defined(CONFIG_ZSMALLOC)' branch is compiled
@@ -29,7 +33,7 @@ from core.locks import Lock
 from core.proc import git
 from movops.tree import Tree
 
-from . import callbacks, guest, initramfs, kernel, modules, negctl, source, verdict
+from . import callbacks, fault, guest, initramfs, kernel, modules, negctl, source, verdict
 
 # --modules: which guests run.
 MODULES_MODES = {"both": ("builtin", "modular"), "no": ("builtin",), "only": ("modular",)}
@@ -43,7 +47,7 @@ MODULAR_INITRD = "movops-initrd.cpio.gz"
 
 def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, log=print,
         mem_mb=guest.MEM_MB, negctl_mode=negctl.DEFAULT_MODE, modules=DEFAULT_MODULES,
-        static_control=True):
+        static_control=True, leak_control=True):
     """Build REV of KDIR, boot it, prove both movable_ops users still migrate.
 
     MODULES ("both", "no", "only") chooses the guests.  Never writes to
@@ -66,6 +70,9 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
                         guest, else {"ok", "reasons", "commit",
                         "registration", "build_s", "run", "skipped": why
                         it could not run (then "ok" is None)}
+      leak_control      None when not asked for or without the modular
+                        guest, else {"ok", "reasons", "mutation",
+                        "build_s", "run", "skipped" (as above)}
       summary           one line
       kernel, users, timings, errors   details for the report
     """
@@ -81,7 +88,8 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
     slot = version
     result = {
         "ok": False, "modules": modules, "guests": {},
-        "negative_control": None, "static_control": None, "summary": "",
+        "negative_control": None, "static_control": None, "leak_control": None,
+        "summary": "",
         "kernel": {"kdir": str(kdir), "rev": rev, "commit": commit, "version": version},
         "users": [], "timings": {}, "errors": [],
     }
@@ -162,6 +170,10 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
                         # The control runs where its source is still the tip's.
                         pending.append(("negctl", name, _negative_control(
                             ctx, name, commit, builds[name], negctl_mode)))
+                    if leak_control and name == "modular":
+                        # Also on the tip's source: before the static control.
+                        pending.append(("leak", name, _leak_control(
+                            ctx, commit, builds[name])))
                 if static_control and "modular" in MODULES_MODES[modules]:
                     pending.append(("static", "modular",
                                     _static_control(ctx, commit, builds["modular"])))
@@ -170,6 +182,8 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
                         result["guests"][name] = finish()
                     elif kind == "negctl":
                         result["negative_control"] = finish()
+                    elif kind == "leak":
+                        result["leak_control"] = finish()
                     else:
                         result["static_control"] = finish()
     timings["total_s"] = round(time.monotonic() - t_all, 1)
@@ -178,7 +192,9 @@ def run(kdir, rev="movable-ops", cache_dir=None, negative_control=True, smp=2, l
     neg_ok = (not negative_control) or (neg is not None and neg["ok"])
     static = result["static_control"]
     static_ok = static is None or static["ok"] is not False
-    result["ok"] = guests_ok and neg_ok and static_ok and not result["errors"]
+    leak = result["leak_control"]
+    leak_ok = leak is None or leak["ok"] is not False
+    result["ok"] = guests_ok and neg_ok and static_ok and leak_ok and not result["errors"]
     result["summary"] = _summary(result)
     log(result["summary"])
     return result
@@ -249,8 +265,15 @@ def _build(ctx, name, commit, build_dir, what, identity_extra=""):
         t = time.monotonic()
         release, moddir, plan = modules.plan_for_build(
             build_dir, kernel.MODULES_STAGING, [u["file"] for u in ctx.users])
+        # The registration fault, where the user's module registers its
+        # ops (not at the static-dispatch commit).
+        target, extra = fault.target(ctx.src, plan), []
+        plan["fault"] = [target[0]] if target else []
+        if target:
+            ko = fault.build(build_dir, ctx.cache, ctx.log, target[1])
+            extra = [(fault.GUEST_PATH, ko.read_bytes())]
         out["initrd"] = initramfs.with_modules(ctx.base_initrd, Path(build_dir) / MODULAR_INITRD,
-                                               release, moddir, plan["load"])
+                                               release, moddir, plan["load"], extra)
         out.update(plan=plan, release=release, initramfs_s=round(time.monotonic() - t, 1))
         ctx.log(f"  modules, in load order: {', '.join(plan['names'][m] for m in plan['load'])}"
                 f"; {', '.join(f'{m} holds {fs[0]}' for m, fs in plan['holders'].items())}")
@@ -262,8 +285,9 @@ def module_args(plan):
     if not plan:
         return ""
     parts = [f"movops.modules={','.join(plan['names'][m] for m in plan['load'])}"]
-    for key, arg in (("unload", "unload"), ("reload", "reload"), ("late", "unload_late")):
-        if plan[key]:
+    for key, arg in (("unload", "unload"), ("reload", "reload"), ("late", "unload_late"),
+                     ("fault", "fault")):
+        if plan.get(key):
             parts.append(f"movops.{arg}={','.join(plan[key])}")
     return " ".join(parts)
 
@@ -351,7 +375,8 @@ def _guest_run(ctx, b, cpus, logdir, label):
         unload = verdict.unload_result(rep, plan)
         out["modules"] = {"loaded": rep["modules"], "steps": unload["steps"],
                           "notes": unload["notes"],
-                          "post_unload": _post_unload(rep)}
+                          "post_unload": _post_unload(rep),
+                          "fault": verdict.fault_result(rep, plan)}
         out["log_notes"] += unload["notes"]
     return out
 
@@ -410,6 +435,69 @@ def _negative_control(ctx, name, commit, good_build, mode):
             out["reasons"] = run["reasons"]
         ctx.log("  negative control " + ("failed as it should:" if out["ok"]
                                          else "NOT as expected:"))
+        for r in out["reasons"]:
+            ctx.log(f"    {r.splitlines()[0]}")
+        return out
+    return finish
+
+
+def _leak_control(ctx, commit, tip_build):
+    """Build the registration-leak control now and queue its boot; returns
+    a function that waits for the boot and gives the control's result."""
+    out = {"ok": None, "reasons": [], "mutation": None, "skipped": None, "build_s": None,
+           "run": None}
+    # The user the tip's fault targets: held by a module, registering.
+    try:
+        _, _, plan = modules.plan_for_build(tip_build, kernel.MODULES_STAGING,
+                                            [u["file"] for u in ctx.users])
+    except EnvironmentFailure as e:
+        plan = {}
+        ctx.log(f"  the modular guest's modules cannot be read: {e}")
+    target = fault.target(ctx.src, plan) if plan else None
+    if target is None:
+        out["skipped"] = ("no module of the modular guest registers its movable_ops with "
+                          "set_movable_ops() at this commit: no registration to fault")
+        ctx.log(f"registration-leak control: not run: {out['skipped']}")
+        return lambda: out
+    rel = next(f for f in plan["holders"][target[0]]
+               if fault.registration((ctx.src / f).read_text(errors="replace")))
+    build_dir = Path(f"{tip_build}-leak")
+    ctx.log(f"registration-leak control (modular guest): {rel} in the previous series' "
+            "shape, in the private copy; the registration fault must fail it")
+
+    def failed(e):
+        out["ok"] = False
+        out["reasons"] = [f"the registration-leak control could not be run: {e}"]
+        ctx.log(f"  registration-leak control not run: {e}")
+        return out
+
+    try:
+        negctl.seed_build_dir(tip_build, build_dir, ctx.log, "the registration-leak control")
+        with negctl.Mutated(ctx.src, build_dir, rel=rel,
+                            mutator=lambda text: fault.previous_shape(text, rel)) as m:
+            out["mutation"] = m.description
+            ctx.log(f"  {m.description}")
+            b = _build(ctx, "modular", commit, build_dir, "registration-leak control build",
+                       identity_extra=f" {m.digest}")
+            m.built()
+    except EnvironmentFailure as e:
+        return partial(failed, e)
+    out["build_s"] = b["build_s"]
+    out["rebuilt"] = b["rebuilt"]
+    out["objects_compiled"] = b["objects_compiled"]
+    ctx.log("  registration-leak control: booting it")
+    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b), ctx.rundir / "modular-leak",
+                               "registration-leak control")
+
+    def finish():
+        try:
+            run = booting.result()
+        except EnvironmentFailure as e:
+            return failed(e)
+        out["run"] = run
+        out["ok"], out["reasons"] = fault.control_outcome(run)
+        ctx.log("  registration-leak control " + ("failed as it should:" if out["ok"]
+                                                  else "NOT as expected:"))
         for r in out["reasons"]:
             ctx.log(f"    {r.splitlines()[0]}")
         return out
@@ -533,6 +621,11 @@ def _summary(result):
     if neg is not None:
         parts.append("negative control " + ("failed as it should" if neg["ok"]
                                             else "did NOT fail as it should"))
+    leak = result["leak_control"]
+    if leak is not None:
+        parts.append("no registration-leak control (no registration)" if leak["ok"] is None
+                     else "registration-leak control " + ("failed as it should" if leak["ok"]
+                                                          else "did NOT fail as it should"))
     static = result["static_control"]
     if static is not None:
         if static["ok"] is None:

@@ -131,10 +131,12 @@ def make(cache, log):
     return image
 
 
-def modules_archive(release, moddir, load):
+def modules_archive(release, moddir, load, extra=()):
     """The gzip'ed cpio of the modules LOAD (paths relative to MODDIR, in
     load order) under /lib/modules/RELEASE, with depmod's files beside
-    them, and the list /init loads them from."""
+    them, the list /init loads them from, and EXTRA files ((path in the
+    guest, bytes): the registration fault's module) that /init does not
+    load."""
     cpio = Cpio()
     made = set()
 
@@ -155,10 +157,13 @@ def modules_archive(release, moddir, load):
         cpio.file(f"{root}/{rel}", src.read_bytes(), 0o644)
     dirs(MODULE_LIST)
     cpio.file(MODULE_LIST, "".join(f"/{root}/{rel}\n" for rel in load).encode(), 0o644)
+    for path, data in extra:
+        dirs(path)
+        cpio.file(path, data, 0o644)
     return _gzip(cpio.finish())
 
 
-def with_modules(base, out, release, moddir, load):
+def with_modules(base, out, release, moddir, load, extra=()):
     """OUT: the initramfs BASE followed by the archive of the modules LOAD.
 
     The kernel skips the zero bytes between two archives, and finds the
@@ -166,7 +171,7 @@ def with_modules(base, out, release, moddir, load):
     """
     data = Path(base).read_bytes()
     data += b"\0" * (-len(data) % 4)
-    data += modules_archive(release, moddir, load)
+    data += modules_archive(release, moddir, load, extra)
     out = Path(out)
     if not out.exists() or out.read_bytes() != data:
         tmp = out.with_suffix(".tmp")

@@ -94,7 +94,9 @@ def mutate(text, mode=DEFAULT_MODE):
 
 
 class Mutated:
-    """Context manager: SRC/mm/migrate.c mutated inside, restored after.
+    """Context manager: SRC/mm/migrate.c mutated inside, restored after
+    (or SRC/REL, changed by MUTATOR: text -> (text, description), as the
+    registration-leak control does with mm/zsmalloc.c).
 
     The restored file gets back its modification time, so the good build
     does not recompile it.  BUILD_DIR (the negative control's own build
@@ -103,9 +105,11 @@ class Mutated:
     would not notice (the mutated file carries the old time as well).
     """
 
-    def __init__(self, src, build_dir, mode=DEFAULT_MODE):
-        self.path = Path(src) / DISPATCH_FILE
+    def __init__(self, src, build_dir, mode=DEFAULT_MODE, rel=DISPATCH_FILE, mutator=None):
+        self.rel = rel
+        self.path = Path(src) / rel
         self.build_dir = Path(build_dir)
+        self.mutator = mutator or (lambda text: mutate(text, mode))
         self.mode = mode
         self.orig = None
         self.stat = None
@@ -114,12 +118,11 @@ class Mutated:
     def __enter__(self):
         self.orig = self.path.read_bytes()
         self.stat = os.stat(self.path)
-        text, self.description = mutate(self.orig.decode("utf-8", "surrogateescape"),
-                                        self.mode)
+        text, self.description = self.mutator(self.orig.decode("utf-8", "surrogateescape"))
         data = text.encode("utf-8", "surrogateescape")
         digest = hashlib.sha256(data).hexdigest()
         stamp = self.build_dir / ".movops-negctl-source"
-        obj = self.build_dir / Path(DISPATCH_FILE).with_suffix(".o")
+        obj = self.build_dir / Path(self.rel).with_suffix(".o")
         if not stamp.exists() or stamp.read_text().strip() != digest:
             if obj.exists():
                 obj.unlink()
@@ -137,11 +140,11 @@ class Mutated:
         os.utime(self.path, ns=(self.stat.st_atime_ns, self.stat.st_mtime_ns))
 
 
-def seed_build_dir(good, neg, log):
+def seed_build_dir(good, neg, log, what="the negative control"):
     """Make NEG a copy of the good build dir (kernel.seed_build_dir), without
     the record of a mutated object that a copy of an older NEG would lie
-    about."""
-    if kernel.seed_build_dir(good, neg, log, "the negative control"):
+    about.  WHAT names the control in the log."""
+    if kernel.seed_build_dir(good, neg, log, what):
         stale = Path(neg) / ".movops-negctl-source"
         if stale.exists():
             stale.unlink()

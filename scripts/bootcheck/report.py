@@ -124,6 +124,7 @@ def times_rows(result):
         rows.append((f"{label}: whole guest run", _secs(run.get("run_s")),
                      "QEMU start to power-off"))
     for key, label in (("negative_control", "negative control"),
+                       ("leak_control", "registration-leak control"),
                        ("static_control", "static-dispatch control")):
         c = result.get(key) or {}
         if c and not c.get("skipped"):
@@ -156,6 +157,15 @@ def _unload_lines(run):
         out.append("  unload: " + ", ".join(
             f"{s['step']} {'ok' if s['ok'] else 'FAILED (' + str(s['error']) + ')'}"
             for s in steps))
+    f = mods.get("fault") or {}
+    if f.get("module"):
+        out.append(f"  registration fault: {f['module']} "
+                   + (("failed to load (" + str(f.get("error")) + ")"
+                       if f.get("error") else "LOADED") if f.get("ran") else "not reached")
+                   + ("; left behind: " + ", ".join(f["left"]) if f.get("left")
+                      else "; nothing left behind" if f.get("checked")
+                      else "; what it left was not all looked at (the guest stopped)"
+                      if f.get("ran") else ""))
     post = mods.get("post_unload") or {}
     if post:
         out.append("  compaction after the unload: "
@@ -217,6 +227,21 @@ def render(result):
         for r in neg.get("reasons", []):
             out.append("  - " + r.splitlines()[0])
         out.append("")
+    leak = result.get("leak_control")
+    if leak is not None:
+        if leak.get("skipped"):
+            out.append(f"registration-leak control: NOT RUN: {leak['skipped']}")
+        else:
+            out.append("registration-leak control (modular guest): "
+                       + ("FAILED AS IT SHOULD" if leak["ok"] else "DID NOT FAIL AS IT SHOULD"))
+            if leak.get("mutation"):
+                out.append(f"  mutation: {leak['mutation']}")
+            for r in leak.get("reasons", []):
+                out.append("  - " + r.splitlines()[0])
+            if leak.get("run"):
+                out += _unload_lines(leak["run"])
+                out.append(f"  logs: {leak['run'].get('logs')}")
+        out.append("")
     static = result.get("static_control")
     if static is not None:
         if static.get("skipped"):
@@ -269,6 +294,19 @@ def verify_rows(result, prefix="runtime"):
                 details += [f"negative control: {r.splitlines()[0]}" for r in neg["reasons"]]
             data["negative_control"] = neg
             time_s += (neg.get("build_s") or 0) + ((neg.get("run") or {}).get("run_s") or 0)
+        leak = result.get("leak_control")
+        if leak is not None and name == "modular":
+            if leak.get("skipped"):
+                parts.append("no registration-leak control (nothing registers)")
+            else:
+                parts.append("registration-leak control " + ("fails as it should" if leak["ok"]
+                                                             else "does NOT fail"))
+                if not leak["ok"]:
+                    ok = False
+                    details += [f"registration-leak control: {r.splitlines()[0]}"
+                                for r in leak["reasons"]]
+                time_s += (leak.get("build_s") or 0) + ((leak.get("run") or {}).get("run_s") or 0)
+            data["leak_control"] = leak
         static = result.get("static_control")
         if static is not None and name == "modular":
             if static.get("skipped"):

@@ -25,7 +25,11 @@ A run passes when all of these hold:
     those depending on them) are removed, compaction runs once more, the
     user's module loads and goes a second time, each step succeeding
     (removing the other modules, the balloon driver, last, is only
-    reported); and the kernel log stays clean through all of it.
+    reported); and the kernel log stays clean through all of it;
+  - in the modular guest whose user registers its ops, before that second
+    load, the registration fault (fault.py): with movfault holding the
+    user's page type, loading the user's module fails with EBUSY and
+    leaves nothing behind (not the module, not a CPU hotplug state).
 """
 import re
 
@@ -83,15 +87,21 @@ PHASE_LABELS = {
     "check": "the data check", "unload": "the unload",
     "recompact": "the compaction after the unload",
     "recompacted": "the counters after the unload", "reload": "the reload",
-    "unload-late": "the late unload",
+    "unload-late": "the late unload", "fault": "the registration fault",
 }
+# The test module of the registration fault (fault.py, tests/runtime/movfault.c).
+FAULT_MODULE = "movfault"
+# What the guest's strerror() says for EBUSY, the error set_movable_ops()
+# gives for a page type that has ops already.
+EBUSY = "Device or resource busy"
 
 
 def parse_report(text):
     """The test program's report lines, as a dict."""
     rep = {"hello": {}, "probes": {}, "stats": {}, "check": None, "kmsg": None,
            "done": False, "fail": None, "balloon_target_mb": None, "phases": {},
-           "balloon_answer": None, "modules": {}, "steps": []}
+           "balloon_answer": None, "modules": {}, "steps": [], "fault": {}, "left": [],
+           "cpuhp": None, "fault_done": False}
     for line in text.splitlines():
         words = line.split()
         if not words:
@@ -122,6 +132,15 @@ def parse_report(text):
         elif kind == "STEP" and len(words) >= 3:
             rep["steps"].append({"step": words[1], "ok": words[2] == "ok",
                                  "error": " ".join(words[3:]) or None})
+        elif kind == "FAULT" and len(words) >= 3:
+            rep["fault"][words[1]] = {"loaded": words[2] == "loaded",
+                                      "error": " ".join(words[3:]) or None}
+        elif kind == "FAULT-DONE":
+            rep["fault_done"] = True
+        elif kind == "LEFT" and len(words) >= 3:
+            rep["left"].append(" ".join(words[1:]))
+        elif kind == "CPUHP" and len(words) >= 2:
+            rep["cpuhp"] = " ".join(words[2:]) or words[1]
         elif kind == "DONE":
             rep["done"] = True
         elif kind == "FAIL":
@@ -184,6 +203,8 @@ def expected_steps(modules):
     module plan MODULES (modules.plan()): (step, required)."""
     steps = [("swapoff", True), ("reset:zram0", True)]
     steps += [(f"rmmod:{m}", True) for m in modules.get("unload", [])]
+    if modules.get("fault"):
+        steps += [(f"insmod:{FAULT_MODULE}", True), (f"rmmod:{FAULT_MODULE}", True)]
     steps += [(f"insmod:{m}", True) for m in modules.get("reload", [])]
     steps += [(f"rmmod:{m}", True) for m in reversed(modules.get("reload", []))]
     steps += [(f"rmmod:{m}", False) for m in modules.get("late", [])]
@@ -215,6 +236,42 @@ def unload_result(rep, modules):
         out["steps"].append(dict(g, required=None))
         if not g["ok"]:
             out["problems"].append(f"unload: unexpected step {g['step']} failed: {g['error']}")
+    return out
+
+
+def fault_result(rep, modules):
+    """{"module", "ran", "error", "checked", "left", "problems"} of the
+    registration fault, which the module plan MODULES asks for with
+    "fault" (the module whose load must fail); CHECKED: the guest looked
+    at all it could have left (a kernel that falls over reading a state
+    left behind never gets there).  PROBLEMS fail the run."""
+    names = (modules or {}).get("fault") or []
+    out = {"module": names[0] if names else None, "ran": False, "error": None,
+           "checked": rep["fault_done"], "left": list(rep["left"]), "problems": []}
+    if not names:
+        return out
+    name = names[0]
+    got = rep["fault"].get(name)
+    if got is None:
+        if rep["done"]:
+            out["problems"].append(f"{phase_label('fault')} did not run in the modular guest")
+        return out
+    out.update(ran=True, error=got["error"])
+    if got["loaded"]:
+        out["problems"].append(f"{name} loaded although {FAULT_MODULE} held the movable_ops "
+                               "of its page type: its set_movable_ops() did not fail, so the "
+                               "fault proves nothing")
+    elif got["error"] != EBUSY:
+        out["problems"].append(f"loading {name} while {FAULT_MODULE} held its page type "
+                               f"failed with '{got['error']}', not EBUSY ('{EBUSY}')")
+    if rep["cpuhp"]:
+        out["problems"].append(f"the guest cannot read its CPU hotplug states "
+                               f"({rep['cpuhp']}): the fault cannot see a state left behind")
+    for left in rep["left"]:
+        out["problems"].append(f"the failed load of {name} left behind: {left}")
+    if not rep["fault_done"] and rep["done"]:
+        out["problems"].append(f"{phase_label('fault')} did not finish looking at what the "
+                               f"failed load of {name} left")
     return out
 
 
@@ -353,6 +410,7 @@ def judge(rep, console, users, exit_code=0, timeout=None, error=None, cpus=None,
                 if ph not in rep["phases"]:
                     reasons.append(f"{phase_label(ph)} did not run in the modular guest")
         reasons += unload_result(rep, modules)["problems"]
+        reasons += fault_result(rep, modules)["problems"]
 
     bad, _ = log_problems_by_phase(console)
     seen = set()

@@ -26,7 +26,7 @@ from pathlib import Path
 from core.errors import CommandError
 
 from . import facts as F
-from . import invariants, kbuild
+from . import initpath, invariants, kbuild
 from . import plan as P
 from .tree import git
 
@@ -120,6 +120,7 @@ class Analysis:
         self.history = None         # the static dispatch's commit (_dispatch_history)
         self.pre_v6 = False         # __SetPageMovable() takes an address_space
         self.adaptations = []
+        self.adaptation_steps = {}  # adaptation -> the step (cocci/ name) it shapes
         self.helpers = {}           # name -> plan.Helper (_forwarding_helpers)
         self.ops_refs = {}          # file -> [(line, text)] naming an ops object (_exports)
         self.helper_refs = set()    # files calling a forwarding helper (_exports)
@@ -137,6 +138,13 @@ class Analysis:
         self.aliases = {}
         for a in _by(facts_list, "assign_call"):
             self.aliases.setdefault((a["file"], a["fn"], F.norm(a["lhs"])), a)
+
+    def _adapt(self, step, text):
+        """Record how the series adapts to this tree, and which step of
+        cocci/ (by name) the adaptation shapes: the stable form lists it
+        under the upstream commit of that step (movops.stable)."""
+        self.adaptations.append(text)
+        self.adaptation_steps[text] = step
 
     def files_matching(self, pattern):
         rx = re.compile(pattern)
@@ -252,7 +260,8 @@ class Analysis:
             flag_step=flag,
             blockers=sort_blockers(self.blockers),
             warnings=self.warnings,
-            adaptations=self.adaptations)
+            adaptations=self.adaptations,
+            adaptation_steps=self.adaptation_steps)
 
     def _forwarding_helpers(self):
         """Functions whose ops parameter is only passed on to
@@ -931,19 +940,22 @@ class Analysis:
                 else:
                     where = ", ".join(f"{c['file']}:{c['line']} ({c['fn']})" for c in callers
                                       if c["file"] != host)
-                    self.adaptations.append(
+                    self._adapt(
+                        "movable-ops-dispatch",
                         f"the decoding is also called outside {host} ({where}): the dispatch "
                         f"is not static and is declared in {decl_header}")
                     self._check_host_built(host, callers)
         if sanity is None and host and any(u.from_dispatch for u in users.values()):
             sanity = self._existing_sanity(host)
         if any(d["func"] == "folio_movable_ops" for d in decodings):
-            self.adaptations.append(
+            self._adapt(
+                "folio-movable-ops-via-page",
                 "the tree has folio_movable_ops(): its callers go through "
                 "page_movable_ops(&folio->page) (step folio-movable-ops-via-page)")
         if "mm/compaction.c" in self.files_matching(r"\b__ClearPageMovable\s*\(") \
                 and not self.pre_v6:
-            self.adaptations.append(
+            self._adapt(
+                "setpagemovable-drop-ops",
                 "the tree un-marks pages with __ClearPageMovable(): it keeps storing "
                 "PAGE_MAPPING_MOVABLE, and PageMovable() keeps its meaning through the "
                 "dispatch, because every user clears its page type together with the mark")
@@ -982,7 +994,8 @@ class Analysis:
             self.history = self._dispatch_history(host, users)
             where = ", ".join(f"{u.from_dispatch.file}:{u.from_dispatch.line}"
                               for u in users.values())
-            self.adaptations.append(
+            self._adapt(
+                "movable-ops-registration",
                 f"the tree has a static dispatch already ({where}): its branches name the "
                 "users, and " + (
                     f"commit {self.history['commit'][:12]}, which added it, tells what it "
@@ -1098,7 +1111,10 @@ class Analysis:
                 unregs.setdefault(args[1], []).append(
                     P.Unregistration(file=c["file"], line=c["line"], fn=c["fn"]))
         for r in out:
-            r.unregistered = [x for x in unregs.get(r.type, []) if x.file == r.file]
+            # An unregistration in the registering function itself is its
+            # error path giving the ops up again, not the module's exit.
+            r.unregistered = [x for x in unregs.get(r.type, [])
+                              if x.file == r.file and x.fn != r.fn]
             r.module = self._module_evidence(r.file)
             if r.module and not r.unregistered:
                 self.warnings.append(P.Warning(
@@ -1286,8 +1302,11 @@ class Analysis:
             ex = calls.get("module_exit")
             nest = kbuild.if_nest(text, init["line"])
             if not nest:
+                placement = self._placement(u, init["func"], text)
+                if placement is None:
+                    return None
                 return (P.Init(kind="module_init", func=init["func"],
-                               where=f"{f}:{init['line']}"),
+                               where=f"{f}:{init['line']}", placement=placement),
                         P.Exit(func=ex["func"], where=f"{f}:{ex['line']}") if ex else None)
         elif not u.module:
             name = f"{Path(f).stem}_init"
@@ -1305,6 +1324,30 @@ class Analysis:
             f"give {f} a module_init()/module_exit() pair, or use '--dispatch static'",
             u.ops))
         return None
+
+    def _placement(self, u, func, text):
+        """plan.Placement of U's registration in its init function FUNC
+        (initpath.decide()), or None and a blocker."""
+        f = u.defined.file
+        found = initpath.function_lines(text, func)
+        if found is None:
+            d = initpath.Refusal(f"{func}(), which module_init() names, is not defined in {f}",
+                                 f"define {func}() in {f}")
+            start = None
+        else:
+            start, lines = found
+            d = initpath.decide(func, lines)
+        if isinstance(d, initpath.Refusal):
+            self.blockers.append(Blocker(
+                "init-cannot-unwind", f, start + 1 if start is not None else None,
+                d.problem, f"{u.ops}'s registration must go first in {func}() and be given "
+                "up by every failure after it, or a failed load leaves the ops (or what "
+                "the init made before) behind, pointing into an unloaded module", d.fix,
+                u.ops))
+            return None
+        return P.Placement(var=d.var, declare=d.declare, before=d.before, labels=d.labels,
+                           returns=[f"{f}:{start + 1 + k}" for k, _ in d.returns],
+                           text=d.sentence(start + 1, f))
 
     def _undo_visibility(self, u):
         """Once the dispatch no longer names U's ops, and the ops argument

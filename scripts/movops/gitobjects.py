@@ -93,8 +93,10 @@ class Stage:
         out = self.git("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths)
         return dict(zip(rels, out.split()))
 
-    def commit(self, parent, changes, deletions, message, ident, date):
-        """A commit on PARENT with files changed ({rel: blob}) and deleted."""
+    def commit(self, parent, changes, deletions, message, ident, date, author=None):
+        """A commit on PARENT with files changed ({rel: blob}) and deleted,
+        committed by IDENT at DATE and authored by them too, or by AUTHOR
+        (name, email, date): a backport keeps its upstream author."""
         self.git("read-tree", parent)
         if changes:
             modes = {}
@@ -110,9 +112,10 @@ class Stage:
             self.git("update-index", "--index-info", input=spec)
         tree = self.git("write-tree").strip()
         name, email = ident
-        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+        a_name, a_email, a_date = author or (name, email, date)
+        env = {"GIT_AUTHOR_NAME": a_name, "GIT_AUTHOR_EMAIL": a_email,
                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-               "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+               "GIT_AUTHOR_DATE": a_date, "GIT_COMMITTER_DATE": date}
         return self.git("commit-tree", tree, "-p", parent, "-F", "-",
                         input=message, env=env).strip()
 

@@ -29,7 +29,7 @@ BLOCKER_KINDS = ("unparsed", "unseen", "invariant", "no-movable-operations",
                  "no-page-type", "mark-type-disagree", "shared-type", "unresolved-ops",
                  "ops-not-found", "guard-not-derivable", "no-header", "no-shared-header",
                  "no-dispatch-host", "host-not-built", "no-type-key",
-                 "no-registration-decl", "no-init-path")
+                 "no-registration-decl", "no-init-path", "init-cannot-unwind")
 
 
 class PlanError(ValueError):
@@ -206,13 +206,30 @@ class Lost:
 
 
 @dataclass
+class Placement:
+    """How a module_init() function registers and gives its ops up again,
+    decided from its text (initpath.decide()): VAR gets set_movable_ops()'s
+    result (DECLARE: the step declares it), first, BEFORE the function's
+    first other effect (None: it has none); LABELS are the error labels
+    whose path unregisters, RETURNS the failure returns (file:line) that
+    unregister first; TEXT says it in the report."""
+    var: str
+    declare: bool
+    before: Optional[str]
+    labels: list[str]
+    returns: list[str]
+    text: str
+
+
+@dataclass
 class Init:
-    """Where a user registers: kind 'module_init', or 'initcall' (a new
-    function FUNC at LEVEL)."""
+    """Where a user registers: kind 'module_init' (PLACEMENT says where in
+    the function), or 'initcall' (a new function FUNC at LEVEL)."""
     kind: Literal["module_init", "initcall"]
     func: str
     where: str
     level: Optional[str] = None
+    placement: Optional[Placement] = None
 
 
 @dataclass
@@ -300,6 +317,23 @@ class Registered:
     module: Optional[Module] = None
 
 
+# -- upstream ------------------------------------------------------------------
+@dataclass
+class UpstreamState:
+    """One upstream commit of the rework (movops.upstream) in this tree:
+    status 'present', 'backported' (by this series), 'not needed' or
+    'missing' (movops.presence), the evidence read from the tree
+    (file:line, or a file), how it shows, and what git says where the
+    repository holds the commit."""
+    key: str
+    commit: Optional[str]
+    subject: str
+    status: str
+    evidence: Optional[str]
+    how: str
+    history: Optional[str] = None
+
+
 # -- verdicts -----------------------------------------------------------------
 @dataclass
 class FlagStep:
@@ -355,7 +389,9 @@ class Plan:
     warnings: list[Warning]
     adaptations: list[str]
     files: list[str] = field(default_factory=list)
+    adaptation_steps: dict[str, str] = field(default_factory=dict)
     prereqs: list[str] = field(default_factory=list)
+    upstream: list[UpstreamState] = field(default_factory=list)
     parse_failures: list[ParseFailure] = field(default_factory=list)
     version: int = PLAN_VERSION
 

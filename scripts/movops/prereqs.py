@@ -17,6 +17,9 @@ class Prereq:
     name = None
     subject = None
     body = None
+    # The description in the stable form (movops.stable), where the
+    # commit names the upstream commit it stands for; None: BODY.
+    stable_body = None
 
     def apply(self, tree):
         """({rel: new text}, [deleted rel], [notes]) for TREE; raises
@@ -136,6 +139,16 @@ class ZsmallocPageType(Prereq):
         "reset_page() restores the offset bits itself, so page->page_type is\n"
         "-1 again when the page is freed, and page_mapcount_reset() is no\n"
         "longer needed there.")
+
+    # BODY dates upstream's commit v6.10; 43d746dc49bb is in v6.11-rc1.
+    # BODY stays as it is, since the default series' goldens carry it; the
+    # stable form, which names the commit, says it right.
+    stable_body = (
+        "zsmalloc marks its pages movable but gives them no page type, so a\n"
+        "dispatch of movable_ops by page type cannot recognise them.  Give\n"
+        "them one, as upstream's commit does, in this tree's page-type\n"
+        "scheme: PG_zsmalloc is the next free type bit, 0x00000800."
+        + body[body.index("\n\npage->page_type held"):])
 
     FLAGS = "include/linux/page-flags.h"
     ZS = "mm/zsmalloc.c"

@@ -12,13 +12,15 @@ guards, and which visibility changes of the dispatch step to undo.
 
 The inserted lines are text edits computed here: declarations in a
 header's #ifdef/#else block, a new function and its table before the
-dispatch, statements around #ifdef lines inside init and exit functions.
+dispatch, statements around #ifdef lines inside init and exit functions
+(where in an init function, and how its failures unwind: initpath.py).
 The one change SmPL makes is giving the ops objects back their 'static'.
 """
 import re
 import sys
 
-from . import generate, kbuild, stepenv
+from . import generate, initpath, kbuild, stepenv
+from .initpath import function_span
 from .textedit import Mismatch, TextEdits, read
 
 HEADER = "include/linux/migrate.h"
@@ -27,28 +29,6 @@ FUNC = "set_movable_ops"
 
 def _lines(text):
     return text.splitlines(keepends=True)
-
-
-def function_span(text, name):
-    """(first line, last line) (0-based, inclusive) of the definition of
-    function NAME in TEXT: from its head to the line of its closing brace,
-    which must sit at the start of a line, as the kernel's style has it."""
-    lines = text.splitlines()
-    head = re.compile(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(")
-    for i, line in enumerate(lines):
-        if not head.match(line) or line.rstrip().endswith(";"):
-            continue
-        j = i
-        while j < len(lines) and not lines[j].startswith("{"):
-            if lines[j].rstrip().endswith(";"):
-                break
-            j += 1
-        if j >= len(lines) or not lines[j].startswith("{"):
-            continue
-        for k in range(j + 1, len(lines)):
-            if lines[k].startswith("}"):
-                return i, k
-    return None
 
 
 def _guarded(atoms, body):
@@ -159,15 +139,6 @@ def host_edit(plan, text):
 
 # -- the users -----------------------------------------------------------------
 
-def _last_return_zero(text, span):
-    """Index of the last 'return 0;' at the top level of a function body."""
-    lines = text.splitlines()
-    for i in range(span[1] - 1, span[0], -1):
-        if lines[i] == "\treturn 0;":
-            return i
-    return None
-
-
 def user_edits(entry, reg, text):
     """The user's file with its registration (and unregistration) added."""
     lines = _lines(text)
@@ -194,19 +165,23 @@ def user_edits(entry, reg, text):
                  f"{init.level}({fn});\n")
         inserts.append((at + 1, [block]))
     else:
-        span = function_span(text, init.func)
-        ret = _last_return_zero(text, span) if span else None
-        if ret is None:
-            raise Mismatch(f"{entry.file}: {init.func}() does not end its success "
-                           "path with 'return 0;' to register the movable_ops at")
-        # Registered last, on the success path: an init that failed after
-        # registering would leave a pointer into an unloaded module behind.
-        if entry.guard:
-            opening, _ = kbuild.format_guard(entry.guard)
-            repl = f"{opening}\n\treturn {call};\n#else\n\treturn 0;\n#endif\n"
-        else:
-            repl = f"\treturn {call};\n"
-        inserts.append((ret, None, repl))
+        found = initpath.function_lines(text, init.func)
+        if found is None:
+            raise Mismatch(f"{entry.file}: no definition of {init.func}()")
+        start, func = found
+        d = initpath.decide(init.func, func)
+        if isinstance(d, initpath.Refusal):
+            raise Mismatch(f"{entry.file}: {d.problem}")
+        want = init.placement
+        if want is None or (init.func, want.var, want.declare, want.before,
+                            tuple(want.labels), len(want.returns)) != d.signature():
+            raise Mismatch(f"{entry.file}: {init.func}() is not the function the analysis "
+                           f"read ({d.sentence()})")
+        # First, before every other effect: its own failure has nothing to
+        # undo, and every later failure unregisters (initpath.py).
+        guard = (kbuild.format_guard(entry.guard)[0], "#endif") if entry.guard else None
+        new = initpath.render(func, d, call, f"{FUNC}(NULL, {const})", guard)
+        inserts.append((start, len(func), "".join(l + "\n" for l in new)))
     ex = entry.exit
     if ex:
         span = function_span(text, ex.func)
@@ -217,8 +192,8 @@ def user_edits(entry, reg, text):
         inserts.append((span[1], [body]))
     out = list(lines)
     for item in sorted(inserts, key=lambda x: x[0], reverse=True):
-        if len(item) == 3:
-            out[item[0]:item[0] + 1] = [item[2]]
+        if len(item) == 3:      # (first line, how many, their new text)
+            out[item[0]:item[0] + item[1]] = [item[2]]
         else:
             out[item[0]:item[0]] = item[1]
     return "".join(out)
@@ -301,4 +276,7 @@ def step(plan):
         return TextEdits.skipped(name, str(e) + "; nothing changed")
     for d in reg.decisions:
         print(f"movops: {name}: {d}", file=sys.stderr)
+    for e in reg.entries:
+        if e.init.placement is not None:
+            print(f"movops: {name}: {e.init.placement.text}", file=sys.stderr)
     return TextEdits(name, out, messages)

@@ -14,7 +14,9 @@ def _guard(u):
     return " && ".join(a for a in g.atoms) or "always"
 
 
-def format_analysis(a):
+def format_analysis(a, upstream=False):
+    """The analysis report; with UPSTREAM, the table of which upstream
+    commits of the rework the tree has (the stable form's concern) too."""
     t = a.tree
     base = (t.commit or "")[:12]
     lines = [f"movable_ops analysis of {t.path} (Linux {t.version}"
@@ -71,8 +73,24 @@ def format_analysis(a):
         lines.append("PG_movable_ops flag step: " + ("applies" if fl.applies else
                                                     "does not apply") + f" ({fl.reason})")
         lines.append("")
+    if upstream and a.upstream:
+        lines += format_upstream(a)
     lines += format_blockers(a)
     return "\n".join(lines) + "\n"
+
+
+def format_upstream(a):
+    """The upstream commits of the rework in this tree (plan.upstream):
+    present, backported by this series, not needed, or missing, with the
+    evidence read from the tree (movops.presence)."""
+    rows = []
+    for u in a.upstream:
+        how = u.how + (f" [git: {u.history}]" if u.history else "")
+        rows.append([u.key, (u.commit or "unconfirmed")[:12], u.status, how])
+    return (["Upstream commits of the rework in this tree (evidence read from the tree)"]
+            + tables.table(["upstream", "commit", "status", "evidence"], rows, indent="  ",
+                           free_last=8)
+            + [""])
 
 
 
@@ -184,6 +202,10 @@ def format_registration(a):
                              f"{ex.func}()" if ex else "- (built in)", vis])
             lines += _table(rows, ["ops", "type", "registered in", "unregistered in",
                                    "ops object"])
+            # Where in each init function, and how its failures give the
+            # ops up again (initpath.py).
+            lines += [f"  {e.init.placement.text}" for e in reg.entries
+                      if e.init.placement is not None]
         lines.append("")
     registered = a.registered
     if registered and a.users:

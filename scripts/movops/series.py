@@ -28,8 +28,10 @@ from core.proc import git
 
 from . import analysis as A
 from . import facts as F
-from . import report
-from . import stepenv, tipcheck, trailer
+from . import presence, report, stable
+from . import stepenv, tipcheck, trailer, upstreamgit
+from . import upstream as U
+from . import backport
 from .gitobjects import CANONICAL_CONFIG, FORMAT_PATCH_RESET, Stage, pin_config
 from .prereqs import PREREQS, PrereqMismatch
 from .tree import Tree
@@ -112,6 +114,7 @@ class Run:
         self.work = None
         self.outdir = None
         self.published = None
+        self.backporter = None
 
     def say(self, msg):
         if not self.quiet:
@@ -223,6 +226,11 @@ class Run:
                 changed.append(rel)
         return sorted(changed)
 
+    def snapshot(self):
+        """{rel: text} of the scratch files, to tell what one step changed."""
+        return {rel: (self.scratch / rel).read_text(errors="surrogateescape")
+                for rel in self.originals}
+
     def accept_changes(self, changed):
         for rel in changed:
             self.originals[rel] = (self.scratch / rel).read_text(errors="surrogateescape")
@@ -278,6 +286,8 @@ class Run:
     def main(self):
         a = self.args
         self.check_input()
+        self.backporter = (backport.Backporter(self.kdir, self.identity, self.base.version(),
+                                               self.base.commit) if a.stable else None)
         self.take_lock()
         # Named with this run's PID: what a killed run left is removed by
         # the next one (core.paths.sweep()).
@@ -313,8 +323,15 @@ class Run:
                 p.write_text(text, errors="surrogateescape")
             blobs = stage.hash_blobs(self.scratch / ".prereq", sorted(changes))
             shutil.rmtree(self.scratch / ".prereq")
-            head = stage.commit(head, blobs, deleted,
-                                self.message(pr.subject, pr.body), self.identity, date)
+            bp = self.backporter.prereq(name) if self.backporter else None
+            if bp:
+                msg, author = self.backporter.prereq_commit(stage, head, blobs, deleted, bp,
+                                                            pr, date)
+            else:
+                msg, author = self.message(pr.subject, pr.body), None
+            head = stage.commit(head, blobs, deleted, msg, self.identity, date, author)
+            if bp:
+                self.backporter.made.append((head, bp))
             files = sorted(changes) + deleted
             commits.append((head, f"prereq {name}", files, time.time() - t0))
             self.say(f"[prereq] {name}: {time.time() - t0:.1f} s, {len(files)} files "
@@ -324,6 +341,16 @@ class Run:
         tree = Tree(self.kdir, head, env=stage.env, near=self.base.commit)
         plan = A.analyze(tree, scratch=self.work / "facts", dispatch_mode=a.dispatch)
         plan.prereqs = list(a.prereq)
+        # Which upstream commits the tree has, read from the tree the steps
+        # see (after the prerequisites); in the stable form also from git,
+        # where the repository holds them (a pass over the history since).
+        table = self.backporter.table if self.backporter else U.load()
+        plan.upstream = presence.table(
+            table.entries, tree.read,
+            upstreamgit.histories(self.kdir, self.base.commit, table.entries)
+            if a.stable else None,
+            stable.predicted(plan),
+            applied=[label.split(" ", 1)[1] for _, label, _, _ in commits])
         t_analysis = time.time() - t0
         plan_path = self.work / "plan.json"
         plan_path.write_text(plan.to_json())
@@ -331,7 +358,7 @@ class Run:
                  f"{len(plan.blockers)} blockers")
 
         if a.analyze:
-            text = report.format_analysis(plan)
+            text = report.format_analysis(plan, upstream=a.stable)
             print(text, end="")
             if a.json:
                 paths.write_whole(a.json, plan.to_json() + "\n")
@@ -340,7 +367,7 @@ class Run:
             return EXIT_BLOCKED if plan.blockers else EXIT_OK
 
         if plan.blockers:
-            text = report.format_analysis(plan)
+            text = report.format_analysis(plan, upstream=a.stable)
             print(text, end="", file=sys.stderr if self.quiet else sys.stdout)
             where = self.write_report(plan, text)
             print(f"apply-series: stopped on {len(plan.blockers)} blockers before any "
@@ -360,25 +387,49 @@ class Run:
         files = working_set(tree, plan)
         self.originals = tree.write_files(files, self.scratch)
         steps = series_steps()
-        for i, step in enumerate(steps, 1):
+        # One commit per step; in the stable form one per upstream commit,
+        # made by the steps that carry it, in upstream order.
+        groups = (self.backporter.groups(steps) if self.backporter else
+                  [(None, [s]) for s in steps])
+        done = 0
+        for bp, members in groups:
             t0 = time.time()
-            notes = self.run_step(step, plan_path)
+            made = []
+            for step in members:
+                done += 1
+                t1 = time.time()
+                before = self.snapshot()
+                notes = self.run_step(step, plan_path)
+                now = self.snapshot()
+                changed = sorted(r for r in now if now[r] != before[r])
+                label = f"[{done}/{len(steps)}] {step.name}"
+                if not changed:
+                    why = "; ".join(notes) if notes else "nothing to change"
+                    self.say(f"{label}: {time.time() - t1:.1f} s, no change ({why})")
+                    continue
+                made.append(step)
+                self.say(f"{label}: {time.time() - t1:.1f} s, {len(changed)} files: "
+                         f"{', '.join(changed)}")
+                for n in notes:
+                    self.say(f"    {n}")
             changed = self.changed_files()
-            dt = time.time() - t0
-            label = f"[{i}/{len(steps)}] {step.name}"
             if not changed:
-                why = "; ".join(notes) if notes else "nothing to change"
-                self.say(f"{label}: {dt:.1f} s, no change ({why})")
                 continue
             blobs = stage.hash_blobs(self.scratch, changed)
-            extra = trailer.generated_by(step.path.name)
-            head = stage.commit(head, blobs, [], self.message(step.subject, step.body, extra),
-                                self.identity, date)
+            if bp is None:
+                step = made[0]
+                msg, author, label = self.message(
+                    step.subject, step.body, trailer.generated_by(step.path.name)), None, \
+                    step.name
+            else:
+                msg, author = self.backporter.steps_commit(stage, head, bp, made, plan,
+                                                           changed)
+                label = bp.label
+            head = stage.commit(head, blobs, [], msg, self.identity, date, author)
+            if bp is not None:
+                self.backporter.made.append((head, bp))
             self.accept_changes(changed)
-            commits.append((head, step.name, changed, dt))
-            self.say(f"{label}: {dt:.1f} s, {len(changed)} files: {', '.join(changed)}")
-            for n in notes:
-                self.say(f"    {n}")
+            commits.append((head, label, changed, time.time() - t0))
 
         if not commits:
             self.say("apply-series: no step changed anything; no branch made")
@@ -447,8 +498,13 @@ class Run:
                   "-o", str(made), f"{base}..{head}")
         for p in sorted(made.glob("*.patch")):
             self.outdir.write(p.name, p.read_bytes())
-        self.outdir.write("0000-cover-letter.patch", cover_letter(
-            stage, base, head, commits, plan, self.identity, self.args.prereq, len(commits)))
+        n = len(commits)
+        if self.backporter:
+            text = self.backporter.cover_letter(stage, base, head, plan, self.args.prereq, n)
+        else:
+            text = cover_letter(stage, base, head, commits, plan, self.identity,
+                                self.args.prereq, n)
+        self.outdir.write("0000-cover-letter.patch", text)
         self.outdir.finish()
 
     def cleanup(self):
@@ -543,6 +599,10 @@ def parse_args(argv):
                         "'static' names the ops objects in the dispatch only, as upstream's "
                         "84caf98838a3 did (the report and cover letter then say which "
                         "configurations lose which user)")
+    p.add_argument("--stable", action="store_true",
+                   help="the stable form: one commit per upstream commit, in upstream "
+                        "order, each naming its upstream commit and documenting how it "
+                        "deviates from it (Documentation/process/stable-kernel-rules.rst)")
     p.add_argument("--jobs", type=int, default=2, help="spatch jobs (default 2)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return p.parse_args(argv)

@@ -16,3 +16,44 @@ GENERATED_RE = re.compile(r"^" + re.escape(_PREFIX) + r"(?P<step>\d+-[\w.-]+)\.c
 def generated_by(step_file):
     """The trailer of a commit made by STEP_FILE ('04-....cocci')."""
     return f"{_PREFIX}{step_file}."
+
+
+# The stable form (movops.stable) names what made a commit in the head of
+# its bracketed deviation block instead:
+#   [ movops: backported to Linux 6.12.117 by cocci/02-movable-ops-dispatch.cocci
+#     and cocci/03-setpagemovable-drop-ops.cocci.
+#   [ movops: backported to Linux 6.1.192 by prerequisite drop-z3fold.
+_STABLE_HEAD = "[ movops: backported to Linux "
+_STABLE_RE = re.compile(r"^" + re.escape(_STABLE_HEAD) + r"(?P<version>\S+) by\s+"
+                        r"(?P<made>.*?)\.\n  (?:Deviations from upstream:|No deviation)",
+                        re.M | re.S)
+
+
+def stable_head(version, steps=(), prereq=None):
+    """The first sentence of a stable-form commit's deviation block."""
+    made = (f"prerequisite {prereq}" if prereq else
+            " and ".join(f"cocci/{s}.cocci" for s in steps))
+    return f"{_STABLE_HEAD}{version} by {made}."
+
+
+def stable_source(msg):
+    """(step names, prerequisite) of a stable-form commit message, as
+    ('02-movable-ops-dispatch', ...), None; or None when MSG has no block."""
+    m = _STABLE_RE.search(msg)
+    if m is None:
+        return None
+    made = " ".join(m.group("made").split())
+    pm = re.fullmatch(r"prerequisite ([\w-]+)", made)
+    if pm:
+        return (), pm.group(1)
+    return tuple(re.findall(r"cocci/(\d+-[\w.-]+?)\.cocci", made)), None
+
+
+def steps_of(msg):
+    """The steps (names, '04-movable-ops-registration') that made the commit
+    whose message is MSG, in either form; () for a commit no step made."""
+    m = GENERATED_RE.search(msg)
+    if m:
+        return (m.group("step"),)
+    src = stable_source(msg)
+    return src[0] if src else ()

@@ -16,6 +16,8 @@ shared between the checks, and each check's module says how it works:
   configspace    configspace.py + checks/configspace.py
   checkpatch     checkpatch.py
   golden         golden.py
+  stable         checks/stable.py (only for a series in the stable form:
+                 apply-series.sh --stable)
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
 from .runner import verify

@@ -8,6 +8,7 @@ from pathlib import Path
 from core import paths
 from core.errors import BadInput, CommandError
 from core.proc import git
+from movops import trailer
 from movops.tree import Tree
 from movops.trailer import GENERATED_RE
 
@@ -142,7 +143,8 @@ def default_base(kdir, branch, tip):
 
 # apply-series.sh marks the commits of its steps with movops.trailer's
 # line; its prerequisite commits come first and carry the subject of
-# their movops.prereqs entry.
+# their movops.prereqs entry.  In the stable form both are named in the
+# head of each commit's deviation block (trailer.stable_source()).
 
 
 def generated_run_start(kdir, tip, limit=64):
@@ -159,9 +161,11 @@ def generated_run_start(kdir, tip, limit=64):
             continue
         sha, msg = rec.split("\0", 1)
         subject = msg.split("\n", 1)[0]
-        if GENERATED_RE.search(msg) and not seen_prereq:
+        stable = trailer.stable_source(msg)
+        if (GENERATED_RE.search(msg) or stable and stable[0]) and not seen_prereq:
             start = sha
-        elif subject in subjects and not GENERATED_RE.search(msg):
+        elif (subject in subjects and not GENERATED_RE.search(msg) and not stable
+              or stable and stable[1]):
             start = sha
             seen_prereq = True
         else:
@@ -180,10 +184,10 @@ def step_commit(kdir, tip, step, limit=64):
         if not rec:
             continue
         sha, msg = rec.split("\0", 1)
-        m = GENERATED_RE.search(msg)
-        if m is None:
+        steps = trailer.steps_of(msg)
+        if not steps:
             break
-        if m.group("step").split("-", 1)[1] == step:
+        if any(s.split("-", 1)[1] == step for s in steps):
             return sha
     return None
 

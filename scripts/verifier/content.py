@@ -21,6 +21,11 @@ is its content:
 Left out: the From/Date headers, the diffstat (derived from the hunks),
 'index' and 'similarity index' lines, the hunks' line numbers.
 
+A commit of the stable form ('apply-series.sh --stable') ends its
+message with a bracketed block saying how it deviates from upstream,
+prose about this tree like a report: its items are compared unwrapped,
+with the version and file:line numbers abstracted (_stable_block()).
+
 Reports (the cover letter, a blocker report analysis.txt) are prose
 written around file:line references: report_lines() abstracts those, the
 Linux version, base commits and the author line of the shortlog, and
@@ -128,7 +133,31 @@ def parse_patch(text):
         body.pop()
     while body and body[0] == "":
         body.pop(0)
-    return Commit(subject, tuple(body), _parse_files(lines[i:]))
+    return Commit(subject, tuple(_stable_block(body)), _parse_files(lines[i:]))
+
+
+# The stable form's deviation block (movops.stable): '[ movops: ...' up
+# to the line that ends in ' ]'; its items start with '  - '.
+_BLOCK_HEAD = re.compile(r"^\[ movops: ")
+
+
+def _stable_block(body):
+    """BODY with the lines of a stable-form deviation block joined into
+    one line per item, each abstracted as report lines are (versions,
+    file:line), so that wrapping and line numbers of another point release
+    are no difference; other bodies as they are."""
+    start = next((i for i, l in enumerate(body) if _BLOCK_HEAD.match(l)), None)
+    if start is None:
+        return body
+    end = next((i for i in range(start, len(body)) if body[i].endswith(" ]")), len(body) - 1)
+    items, cur = [], []
+    for line in body[start:end + 1]:
+        if line.startswith(("  - ", "  Deviations from upstream:", "  No deviation")) and cur:
+            items.append(" ".join(cur))
+            cur = []
+        cur.append(line.strip())
+    items.append(" ".join(cur))
+    return body[:start] + [" ".join(report_lines(x)) for x in items] + body[end + 1:]
 
 
 def _parse_files(lines):

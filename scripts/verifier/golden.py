@@ -48,6 +48,12 @@ from the golden's is compared step by step, on the steps both have
 (step_key(): a commit's step, from its trailer, or its prerequisite); the
 steps only one side has are said in the row, not counted as differences.
 
+A series is in one of two forms (form_of()): the default one, a commit
+per step, or the stable form of 'apply-series.sh --stable', a commit per
+upstream commit.  tree.json says which form a golden holds ("form":
+"stable"; absent for the default one), and only goldens of the series'
+form are compared.
+
 verify regenerates the numbered patches 0001..N with apply-series' own
 format-patch options.  The cover letter is apply-series' own text (not
 format-patch's), so it is compared by apply-series' tests, not here.
@@ -60,6 +66,7 @@ import re
 from pathlib import Path
 
 from core.proc import git
+from movops import trailer
 from movops.prereqs import PREREQS
 from movops.series import FORMAT_PATCH_CONFIG, FORMAT_PATCH_OPTS
 from movops.tree import Tree
@@ -205,16 +212,37 @@ def entries(root=None):
     return found, bad
 
 
-def known(kdir, base, root=None):
-    """([(name, dir, tree.json dict)] of the entries with patches that
-    describe the base, all of one relation, that relation (SAME_BASE before
-    SAME_LINE; None without matches), [reason] for the entries that do
-    not describe it, [name] of the describing entries without patches)."""
+DEFAULT_FORM, STABLE_FORM = "default", "stable"
+
+
+def form_of(messages):
+    """The form of a series whose commit messages are MESSAGES: stable when
+    its commits carry the stable form's deviation block."""
+    return STABLE_FORM if any(trailer.stable_source(m) for m in messages) else DEFAULT_FORM
+
+
+def series_form(kdir, commits):
+    """form_of() the commits (shas) of a series."""
+    if not commits:
+        return DEFAULT_FORM
+    out = git(kdir, "log", "--no-walk=unsorted", "--format=%B%x00", *commits)
+    return form_of(out.split("\0")[:len(commits)])
+
+
+def known(kdir, base, root=None, form=DEFAULT_FORM):
+    """([(name, dir, tree.json dict)] of the entries of FORM with patches
+    that describe the base, all of one relation, that relation (SAME_BASE
+    before SAME_LINE; None without matches), [reason] for the entries that
+    do not describe it, [name] of the describing entries without patches)."""
     found, misses = entries(root)
     tree = Tree(kdir, base)
     by_rel = {SAME_BASE: [], SAME_LINE: [], OTHER_FILES: []}
     empty = []
     for name, d, meta in found:
+        if meta.get("form", DEFAULT_FORM) != form and golden_patches(d):
+            misses.append(f"{name}: a series in the {meta.get('form', DEFAULT_FORM)} "
+                          f"form, not the {form} form")
+            continue
         rel, why = relation(meta, tree)
         if rel is None:
             misses.append(f"{name}: {why}")
@@ -234,13 +262,13 @@ def content_of(paths):
                                  for p in paths])
 
 
-def check(r, kdir, base, generated, prereqs, root=None):
+def check(r, kdir, base, generated, prereqs, root=None, form=DEFAULT_FORM):
     """Fill the CheckResult R of the golden check for the series whose
     numbered patches are GENERATED (paths, 0001 first), made on BASE of
-    KDIR with the prerequisites PREREQS."""
+    KDIR with the prerequisites PREREQS, in FORM."""
     tree = Tree(kdir, base)
     version = tree.version()
-    matches, rel, misses, empty = known(kdir, base, root)
+    matches, rel, misses, empty = known(kdir, base, root, form)
     where = root or expected_dir()
     if not matches:
         if empty:
@@ -354,11 +382,17 @@ def _only(steps, want, prereqs):
 
 def step_key(commit):
     """What a commit (content.Commit) of a series is: 'step NN-name' from
-    its trailer, 'prereq NAME' for a prerequisite's subject, else its
-    subject."""
-    m = GENERATED_RE.search("\n".join(commit.body))
+    its trailer (the stable form's block: its steps joined by '+'),
+    'prereq NAME' for a prerequisite (its subject, or the stable block),
+    else its subject."""
+    body = "\n".join(commit.body)
+    m = GENERATED_RE.search(body)
     if m:
         return f"step {m.group('step')}"
+    # The stable form names its steps or its prerequisite in its block.
+    src = trailer.stable_source(body)
+    if src:
+        return f"prereq {src[1]}" if src[1] else "step " + "+".join(src[0])
     by_subject = {p.subject: name for name, p in PREREQS.items()}
     if commit.subject in by_subject:
         return f"prereq {by_subject[commit.subject]}"
@@ -397,7 +431,10 @@ def prereq_names(messages):
     out = []
     for msg in messages:
         subject = msg.split("\n", 1)[0].strip()
-        if subject in by_subject and not GENERATED_RE.search(msg):
+        stable = trailer.stable_source(msg)
+        if stable and stable[1]:
+            out.append(stable[1])
+        elif subject in by_subject and not GENERATED_RE.search(msg) and not stable:
             out.append(by_subject[subject])
     return out
 

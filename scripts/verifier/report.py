@@ -10,6 +10,9 @@ from core import paths, tables
 # after these by the caller (see runner.verify(extra_checks=...)).
 CHECKS = ("old-api-gone", "configs", "build", "changed-lines", "sparse", "bisect",
           "configspace", "checkpatch", "golden")
+# The row of a series in the stable form (checks/stable.py), after CHECKS;
+# a series in the default form has none.
+STABLE = "stable"
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
 

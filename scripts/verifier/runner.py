@@ -30,7 +30,8 @@ from core import fingerprint as code
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
 from core.proc import git
-from movops import kbuild
+from movops import kbuild, upstreamgit
+from movops import upstream as U
 from movops.tree import Tree
 
 from . import checkpatch as cp
@@ -45,6 +46,7 @@ from .checks import configspace as check_configspace
 from .checks import lines as check_lines
 from .checks import oldapi as check_oldapi
 from .checks import sparse as check_sparse
+from .checks import stable as check_stable
 from .matrix import Engine, Matrix
 from .report import CHECKS, CheckResult
 from .progress import Progress
@@ -513,13 +515,21 @@ class Verification:
         self.results["checkpatch"] = r = check_checkpatch.check(res, err)
         r.time_s += dt
 
+    def messages(self):
+        return series_messages(self.series)
+
     def check_golden(self):
         r = self.results["golden"]
         t0 = time.monotonic()
         s = self.series
         prereqs = golden.series_prereqs(s.kdir, [c.sha for c in s.commits])
-        golden.check(r, s.kdir, s.base, self.patches(), prereqs)
+        golden.check(r, s.kdir, s.base, self.patches(), prereqs,
+                     form=golden.form_of(self.messages()))
         r.time_s += time.monotonic() - t0
+
+    def check_stable(self):
+        """The stable row, for a series in the stable form; None otherwise."""
+        return stable_row(self.series)
 
     def cleanup(self):
         self.pool.shutdown(wait=True)
@@ -528,6 +538,44 @@ class Verification:
             for p in d.iterdir():
                 p.unlink()
             d.rmdir()
+
+
+def series_messages(series):
+    """The full messages of SERIES' commits, oldest first."""
+    out = git(series.kdir, "log", "--no-walk=unsorted", "--format=%B%x00",
+              *[c.sha for c in series.commits])
+    return [m.strip("\n") + "\n" for m in out.split("\0")[:len(series.commits)]]
+
+
+def stable_row(series):
+    """The stable row (checks/stable.py) of SERIES, with what it needs
+    from git: the commits' messages and diffs, the upstream commits' diffs
+    where the repository holds them, and the subjects of the commits that
+    Fixes: tags name outside the table; None for a series in the default
+    form."""
+    msgs = series_messages(series)
+    if golden.form_of(msgs) != golden.STABLE_FORM:
+        return None
+    t0 = time.monotonic()
+    kdir = series.kdir
+    table = U.load()
+    commits = [check_stable.SeriesCommit(
+        c.sha, m, git(kdir, "show", "--format=", "--no-color", "--no-renames", c.sha))
+        for c, m in zip(series.commits, msgs)]
+    have = upstreamgit.held(kdir, [e.sha for e in table.entries])
+    diffs = {e.key: upstreamgit.diff(kdir, e.sha) if e.sha in have else None
+             for e in table.entries}
+    held = {}
+    for sha in check_stable.fixes_shas(msgs):
+        if table.by_sha(sha) is not None:
+            continue
+        res = git(kdir, "log", "-1", "--format=%H%x00%s", sha, "--", check=False, full=True)
+        if res.returncode == 0 and "\0" in res.stdout:
+            full, subject = res.stdout.strip("\n").split("\0", 1)
+            held[full] = subject
+    r = check_stable.check(commits, table, diffs, held)
+    r.time_s += time.monotonic() - t0
+    return r
 
 
 MARKER = ".movops-verify"
@@ -604,6 +652,10 @@ def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=Fal
             v.check_checkpatch()
             v.check_golden()
             results = [v.results[n] for n in CHECKS]
+            # The stable form has a row of its own (report.STABLE).
+            stable_row = v.check_stable()
+            if stable_row is not None:
+                results.append(stable_row)
             for f in extra_checks:
                 out = f(v)
                 results += out if isinstance(out, list) else [out]

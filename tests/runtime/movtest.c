@@ -20,7 +20,13 @@
  *      those depending on them are removed, compaction runs once more
  *      without them, the user's module is loaded and removed a second time
  *      (an init that registers ops its exit did not give up fails then),
- *      and the other modules (the balloon driver) are removed last.
+ *      and the other modules (the balloon driver) are removed last;
+ *   7. before that second load, with movops.fault given, the registration
+ *      fault: movfault.ko (tests/runtime/movfault.c) registers movable_ops
+ *      for the user's page type, so the user's set_movable_ops() fails
+ *      with EBUSY, and so must its module's load; what the failed load
+ *      left behind is reported (the module, new CPU hotplug states), and
+ *      movfault is removed again before the second load.
  *
  * All sizes are fractions of MemAvailable, never constants (the zram
  * device is sized from MemTotal: a capacity, not a workload).
@@ -39,6 +45,8 @@
  *   movops.unload=NAME[,...]              removed after the check
  *   movops.reload=NAME[,...]              then loaded and removed again
  *   movops.unload_late=NAME[,...]         removed last
+ *   movops.fault=NAME                     whose load must fail while
+ *                                         movfault holds its page type
  * The paths of the modules to reload come from /etc/movops-modules, the
  * list /init loaded them from.
  *
@@ -52,6 +60,10 @@
  *   CHECK pages=N bad=N first_bad=N sum=HEX
  *   STEP WHAT ok | STEP WHAT error MESSAGE   (swapoff, reset, rmmod:NAME,
  *                                             insmod:NAME)
+ *   FAULT NAME loaded | FAULT NAME error MESSAGE   (the load that must fail)
+ *   LEFT module NAME | LEFT cpuhp STATE      (what that failed load left)
+ *   FAULT-DONE left=N                        (all of it was looked at)
+ *   CPUHP unavailable MESSAGE                (no hotplug states to compare)
  *   DONE | FAIL MESSAGE
  *
  * Each PHASE is also written to the kernel log ("movops: phase NAME"), so
@@ -84,6 +96,10 @@
 #define MAX_PROBES 8
 #define MAX_MODULES 16
 #define MODULE_LIST "/etc/movops-modules"
+/* The registration fault's module (scripts/bootcheck/fault.py puts it there). */
+#define FAULT_MODULE "/lib/movops/movfault.ko"
+#define FAULT_NAME "movfault"
+#define CPUHP_STATES "/sys/devices/system/cpu/hotplug/states"
 #define TRACING "/sys/kernel/tracing"
 #define ZRAM_SYS "/sys/block/zram0"
 #define ZRAM_DEV "/dev/zram0"
@@ -107,7 +123,7 @@ struct names {
 	int n;
 };
 
-static struct names modules, unload, reload, unload_late;
+static struct names modules, unload, reload, unload_late, fault;
 static char ctl_name[64] = "ttyS1";
 /*
  * Shares of MemAvailable.  With a balloon of 30%, two runs in three on a
@@ -297,6 +313,8 @@ static void parse_cmdline(void)
 			parse_names(tok + 14, &reload);
 		else if (!strncmp(tok, "movops.unload_late=", 19))
 			parse_names(tok + 19, &unload_late);
+		else if (!strncmp(tok, "movops.fault=", 13))
+			parse_names(tok + 13, &fault);
 	}
 }
 
@@ -487,6 +505,19 @@ static int rmmod(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? errno : 0;
 }
 
+/* Load the module file PATH; 0 or the errno (the init's own error). */
+static int insmod_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* Load module NAME again from the path /init loaded it from. */
 static int insmod(const char *name)
 {
@@ -499,7 +530,6 @@ static int insmod(const char *name)
 		const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
 		char mod[64];
 		size_t i;
-		int fd, err = 0;
 
 		snprintf(mod, sizeof(mod), "%s", base);
 		if (strstr(mod, ".ko"))
@@ -509,13 +539,7 @@ static int insmod(const char *name)
 				mod[i] = '_';
 		if (strcmp(mod, name))
 			continue;
-		fd = open(line, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return errno;
-		if (syscall(SYS_finit_module, fd, "", 0))
-			err = errno;
-		close(fd);
-		return err;
+		return insmod_path(line);
 	}
 	return ENOENT;
 }
@@ -662,6 +686,55 @@ static void compact(void)
 }
 
 /*
+ * The registration fault (see the top): movfault holds the page type of
+ * module NAME's movable_ops, so loading NAME must fail, and leave nothing
+ * behind.  The module list is looked at before the hotplug states: a
+ * state left by a module that is gone names a string in its freed memory,
+ * and reading it may well oops.
+ */
+static void registration_fault(const char *name)
+{
+	static char before[16384], after[16384];
+	char *line, *save = NULL;
+	long have;
+	int err, left = 0;
+
+	phase("fault");
+	have = read_file(CPUHP_STATES, before, sizeof(before));
+	if (have < 0)
+		report("CPUHP unavailable %s", strerror(-have));
+	step("insmod", FAULT_NAME, insmod_path(FAULT_MODULE));
+	err = insmod(name);
+	if (err)
+		report("FAULT %s error %s", name, strerror(err));
+	else
+		report("FAULT %s loaded", name);
+	if (module_loaded(name)) {
+		report("LEFT module %s", name);
+		left++;
+		/* Out of the way of the second load, whatever it proves. */
+		rmmod(name);
+	}
+	if (have >= 0 && read_file(CPUHP_STATES, after, sizeof(after)) >= 0) {
+		for (line = strtok_r(after, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *p;
+
+			if (strstr(before, line))
+				continue;
+			for (p = line; *p; p++)
+				if (!isprint((unsigned char)*p))
+					*p = '?';
+			while (*line == ' ')
+				line++;
+			report("LEFT cpuhp %s", line);
+			left++;
+		}
+	}
+	report("FAULT-DONE left=%d", left);
+	step("rmmod", FAULT_NAME, rmmod(FAULT_NAME));
+}
+
+/*
  * The modular guest's last phases (see the top).  The kprobes go first: a
  * probe in a module that goes away is only disarmed by the kernel, and the
  * counts that matter were reported already.
@@ -686,6 +759,8 @@ static void unload_modules(void)
 	phase("recompacted");
 	report_vmstat("recompacted");
 
+	if (fault.n)
+		registration_fault(fault.name[0]);
 	if (reload.n) {
 		phase("reload");
 		for (i = 0; i < reload.n; i++)

@@ -10,10 +10,16 @@ registration step.  Three runs of the runtime check, whose guests'
 output is copied unedited:
 
   1. both guests, the default negative control (the dispatch without its
-     first branch, the balloon's) and the static-dispatch control:
+     first branch, the balloon's), the registration-leak control and the
+     static-dispatch control:
        pass.*                        the built-in guest
        negctl-no-balloon-branch.*    the negative control
-       modular-pass.*                the modular guest
+       modular-pass.*                the modular guest (with the
+                                     registration fault: zsmalloc's load
+                                     fails and leaves nothing behind)
+       modular-registration-leak.*   the modular guest with zs_init() in
+                                     the previous series' shape: its
+                                     failed load leaves a hotplug state
        modular-static-dispatch.*     the modular guest at the commit before
                                      the registration step
   2. the built-in guest with 'drop-last' (without the zsmalloc branch):
@@ -108,11 +114,16 @@ def main():
     if not static.get("ok"):
         sys.exit("record-samples: no static-dispatch control that failed as it should "
                  f"({static.get('skipped') or static.get('reasons')})")
+    leak = result["leak_control"] or {}
+    if not leak.get("ok"):
+        sys.exit("record-samples: no registration-leak control that failed as it should "
+                 f"({leak.get('skipped') or leak.get('reasons')})")
     plan = g["modular"]["kernel"]["modules"]
     samples["pass"] = logs(g["builtin"]["run"])
     samples["negctl-no-balloon-branch"] = logs(neg["run"])
     samples["modular-pass"] = logs(g["modular"]["run"], plan)
     samples["modular-static-dispatch"] = logs(static["run"], plan)
+    samples["modular-registration-leak"] = logs(leak["run"], plan)
 
     result = run(args.kdir, rev=args.rev, negative_control=True, smp=2, negctl_mode="drop-last",
                  modules="no", log=say, cache_dir=args.cache)
@@ -124,8 +135,8 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="movops-samples-") as work:
         clone, commit = no_unregister_commit(args.kdir, args.rev, work)
-        result = run(clone, rev=commit, negative_control=False, static_control=False, smp=2,
-                     modules="only", log=say, cache_dir=args.cache)
+        result = run(clone, rev=commit, negative_control=False, static_control=False,
+                     leak_control=False, smp=2, modules="only", log=say, cache_dir=args.cache)
         mod = result["guests"].get("modular") or {}
         if mod.get("ok") or not mod.get("run") or not any(
                 "insmod zsmalloc" in r for r in mod["reasons"]):

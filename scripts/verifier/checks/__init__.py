@@ -12,6 +12,7 @@ work cost).  golden is verifier/golden.py's.
   configspace    configspace.py
   old-api-gone   oldapi.py (the search: verifier/oldapi.py)
   checkpatch     checkpatch.py (the runs: verifier/checkpatch.py)
+  stable         stable.py (only for a series in the stable form)
 
 newdiags.py is the one comparison they share: what a commit's build has
 that the base's has not.

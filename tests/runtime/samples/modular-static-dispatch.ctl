@@ -1,4 +1,4 @@
-HELLO cpus=2 memtotal_kb=505208 memavail_kb=491224 uptime=7.00
+HELLO cpus=2 memtotal_kb=505208 memavail_kb=491108 uptime=1.70
 MODULE zsmalloc loaded
 MODULE lzo_compress loaded
 MODULE lzo_decompress loaded
@@ -20,11 +20,11 @@ STAT start kprobe:balloon_mops 0
 STAT start kprobe:zsmalloc_mops 0
 STAT start zram:orig_pages 1
 STAT start zram:zsmalloc_pages 3
-STAT start meminfo:MemFree_kb 487528
+STAT start meminfo:MemFree_kb 487124
 STAT start meminfo:SwapUsed_kb 0
-PHASE keeper uptime=7.64
-PHASE filler uptime=18.83
-PHASE balloon uptime=57.44
+PHASE keeper uptime=2.13
+PHASE filler uptime=5.80
+PHASE balloon uptime=16.90
 BALLOON 373
 NOTE host says BALLOON-DONE 373
-PHASE free uptime=84.44
+PHASE free uptime=23.90

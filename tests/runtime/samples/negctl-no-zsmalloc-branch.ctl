@@ -1,4 +1,4 @@
-HELLO cpus=2 memtotal_kb=505368 memavail_kb=491680 uptime=5.76
+HELLO cpus=2 memtotal_kb=505204 memavail_kb=491316 uptime=2.52
 PROBE balloon_mops balloon_page_migrate ok
 PROBE zsmalloc_mops zs_page_migrate ok
 STAT start vmstat:balloon_inflate 0
@@ -15,11 +15,11 @@ STAT start kprobe:balloon_mops 0
 STAT start kprobe:zsmalloc_mops 0
 STAT start zram:orig_pages 1
 STAT start zram:zsmalloc_pages 3
-STAT start meminfo:MemFree_kb 487900
+STAT start meminfo:MemFree_kb 487760
 STAT start meminfo:SwapUsed_kb 0
-PHASE keeper uptime=6.62
-PHASE filler uptime=14.71
-PHASE balloon uptime=40.29
+PHASE keeper uptime=2.90
+PHASE filler uptime=7.02
+PHASE balloon uptime=16.58
 BALLOON 373
 NOTE host says BALLOON-DONE 373
-PHASE free uptime=72.80
+PHASE free uptime=26.38

@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The registration fault of the modular guest, and its control.
+
+A module whose init registers its movable_ops must leave nothing behind
+when that registration fails (-EBUSY: the page type has ops already), nor
+when anything after it fails: the module is freed, and whatever its init
+had set up (a CPU hotplug state, a zpool driver) points into freed memory.
+The guest proves it with a fault (movtest.c, phase "fault"): a small test
+module, tests/runtime/movfault.c, built here against the guest's kernel,
+registers movable_ops for the page type the user's module registers; the
+user's module must then fail to load, with EBUSY, leaving neither itself
+nor a new CPU hotplug state behind, and load again once movfault is gone.
+
+The guest kernel has no CONFIG_ZPOOL (only zswap selects it, and zswap
+would make zsmalloc built in), so zs_init() registers no zpool driver
+there: the hotplug state is what a leaking init leaves.
+
+The control (the registration-leak control) is the same modular guest
+with one change, in a private copy of the tree (like the negative
+control): the user's init function in the previous series' shape, with
+set_movable_ops() last, at its success return, and no unregistration on
+its error path.  Its failed load leaves cpuhp_setup_state()'s state
+behind, and the check must fail.
+
+Pure functions but build(), which runs make.
+"""
+import re
+from pathlib import Path
+
+from movops import initpath
+
+from . import initramfs, kernel
+from .commands import CheckError, run_cmd
+
+SOURCE = initramfs.RUNTIME_SRC / "movfault.c"
+NAME = "movfault"
+# Where the guest finds it (movtest.c, FAULT_MODULE).
+GUEST_PATH = "lib/movops/movfault.ko"
+REGISTER = "set_movable_ops"
+REGISTER_RE = re.compile(rf"\b{REGISTER}\(\s*&\s*(\w+)\s*,\s*(\w+)\s*\)")
+UNREGISTER_RE = re.compile(rf"^\s*{REGISTER}\(NULL,\s*\w+\);$")
+# What glibc's strerror() says for EBUSY, as the guest reports it.
+EBUSY = "Device or resource busy"
+
+
+def registration(text):
+    """(ops, page type constant) of the first set_movable_ops(&ops, TYPE)
+    call in TEXT, or None."""
+    m = REGISTER_RE.search(text)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def target(src, plan):
+    """(module, page type constant) of the registration fault: the first
+    module of PLAN (modules.plan()) holding a user whose file, in the
+    source tree SRC, registers its ops; or None (a series without the
+    registration step, or its static-dispatch commit)."""
+    for module, files in plan.get("holders", {}).items():
+        for f in files:
+            p = Path(src) / f
+            found = registration(p.read_text(errors="replace")) if p.exists() else None
+            if found:
+                return module, found[1]
+    return None
+
+
+def _write_if_changed(path, data):
+    """Keep the file (and its time) when its content stays: make then has
+    nothing to do."""
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def build(build_dir, cache, log, type_const, timeout=600):
+    """movfault.ko for the kernel built in BUILD_DIR, registering for
+    TYPE_CONST; returns its path.  An external module build (M=) in
+    BUILD_DIR/movops-fault, with the kernel's own compiler and flags."""
+    d = Path(build_dir) / "movops-fault"
+    d.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(d / "movfault.c", SOURCE.read_bytes())
+    _write_if_changed(d / "Kbuild", (f"obj-m := {NAME}.o\n"
+                                     f"ccflags-y := -DMOVFAULT_TYPE={type_const}\n").encode())
+    logfile = d / "build.log"
+    logfile.write_text("")
+    run_cmd(["make", "-C", str(build_dir), f"M={d}", *kernel.make_args(), "modules"],
+            timeout=timeout, env=kernel.make_env(cache), logfile=logfile,
+            what="building tests/runtime/movfault.c against the guest kernel")
+    ko = d / f"{NAME}.ko"
+    if not ko.exists():
+        raise CheckError(f"building tests/runtime/movfault.c: no {ko} after make "
+                         f"(see {logfile})")
+    log(f"  {NAME}.ko built: it will hold the movable_ops of {type_const}")
+    return ko
+
+
+# -- the control -------------------------------------------------------------------
+
+def previous_shape(text, rel="mm/zsmalloc.c"):
+    """(TEXT with its module's init function in the previous series' shape,
+    a one-line description): set_movable_ops() moved from first to the
+    success return, and the unregistration of its error paths removed.
+    TEXT is the tip's, as the registration step wrote it."""
+    m = re.search(r"^module_init\((\w+)\);", text, re.M)
+    found = initpath.function_lines(text, m.group(1)) if m else None
+    if found is None:
+        raise CheckError(f"registration-leak control: no module_init() function in {rel}")
+    func = m.group(1)
+    start, lines = found
+    at = [i for i, line in enumerate(lines) if REGISTER_RE.search(line)]
+    if len(at) != 1:
+        raise CheckError(f"registration-leak control: {func}() in {rel} has {len(at)} "
+                         f"{REGISTER}(&...) calls, not one: is this the registered series?")
+    i = at[0]
+    call = REGISTER_RE.search(lines[i]).group(0)
+    var = re.match(r"\t(?:int )?(\w+) = ", lines[i])
+    first = i - 1 if lines[i - 1].startswith("#if") else i
+    j = i + 1 + (not lines[i + 1].strip())
+    if not var or lines[j:j + 2] != [f"\tif ({var.group(1)})", f"\t\treturn {var.group(1)};"]:
+        raise CheckError(f"registration-leak control: {func}() in {rel} does not begin "
+                         f"with the registration step's '{REGISTER}(); if (...) return ...;'")
+    end = j + 2
+    guard = lines[first] if first < i else None
+    if guard:
+        end += 1                    # its #endif
+    if end < len(lines) and not lines[end].strip():
+        end += 1
+    body = lines[:first] + lines[end:]
+    # The unregistrations of the error paths, each with its guard.
+    out, skip = [], False
+    for k, line in enumerate(body):
+        if skip:
+            skip = False
+        elif UNREGISTER_RE.match(line):
+            if out and out[-1].startswith("#if") and body[k + 1].startswith("#endif"):
+                out.pop()
+                skip = True
+        else:
+            out.append(line)
+    stmts = initpath.parse(out)
+    labels = [s for s in stmts if s.kind == "label"]
+    main = [s for s in stmts if s.kind not in ("cpp",)
+            and (not labels or s.first < labels[0].first)]
+    if not main or main[-1].text != "return 0;":
+        raise CheckError(f"registration-leak control: {func}() in {rel} has no success "
+                         "'return 0;'")
+    r = main[-1].first
+    last = [f"\treturn {call};"]
+    if guard:
+        last = [guard, *last, "#else", "\treturn 0;", "#endif"]
+    out[r:r + 1] = last
+    new = text.splitlines(keepends=True)
+    new[start:start + len(lines)] = [line + "\n" for line in out]
+    return "".join(new), (f"{rel}: {func}(): {REGISTER}() moved back last, to the success "
+                          "return, and its error path no longer unregisters (the previous "
+                          "series' shape)")
+
+
+def control_outcome(run):
+    """(ok, reasons) of the registration-leak control: it must fail, and in
+    the fault: the failed load left something behind, the second load
+    failed, or the kernel complained in either.  A kernel that fails
+    otherwise (did not boot, failed before the fault) proves nothing."""
+    if run["ok"]:
+        return False, ["the kernel whose failed registration leaks PASSED: the check "
+                       "cannot see what a failed module load leaves behind"]
+    if run["boot_s"] is None:
+        return False, ["the registration-leak kernel did not boot, so this proves nothing "
+                       "about the check"] + run["reasons"]
+    mods = run.get("modules") or {}
+    fault = mods.get("fault") or {}
+    second = any(s["step"].startswith("insmod:") and s["step"] != f"insmod:{NAME}"
+                 and not s["ok"] for s in mods.get("steps") or [])
+    complained = any(p.get("phase") in ("fault", "reload")
+                     for p in run.get("log_problems") or [])
+    if fault.get("left") or second or complained:
+        return True, run["reasons"]
+    return False, ["the registration-leak kernel failed, but not in the registration "
+                   "fault: "] + run["reasons"]
+
