@@ -423,7 +423,8 @@ def test_analysis_asks_git_where_it_holds_upstream(upstream_repo):
     assert rows["p1"].how.startswith(f"{remove[:12]} in the base's history has its patch-id")
     # An upstream commit the repository does not hold: no history.
     assert rows["p3"].history is None
-    text = run([str(APPLY), "--analyze", "--stable", "--output",
+    # The report directory holds the fixture's own run: --force replaces it.
+    text = run([str(APPLY), "--analyze", "--stable", "--force", "--output",
                 str(upstream_repo["analysis"].parent / "report"), str(upstream_repo["kdir"])],
                env=dict(os.environ, **{U.ENV: str(upstream_repo["table"])}),
                check=False).stdout
