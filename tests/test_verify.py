@@ -31,7 +31,8 @@ import pytest
 
 from conftest import SCRIPTS, change_one_added_line, clone_tree, debian_config, run
 from verifier import checkpatch as cp
-from verifier import clines, diag, golden, oldapi, report
+from kbuildengine import diag
+from verifier import clines, golden, oldapi, report
 from verifier import commits as ser
 
 VERIFY = SCRIPTS / "verify.py"
@@ -279,7 +280,7 @@ def test_oldapi_grep_and_spatch(tmp_path):
 
 
 def test_direct_build_only_for_c_sources_and_headers():
-    from verifier.builder import direct_obstacle
+    from kbuildengine.replay import direct_obstacle
     assert direct_obstacle([]) == ""
     assert direct_obstacle(["mm/migrate.c", "include/linux/migrate.h",
                             "Documentation/mm/z3fold.rst", "MAINTAINERS"]) == ""
@@ -290,7 +291,7 @@ def test_direct_build_only_for_c_sources_and_headers():
 
 
 def test_config_inputs_and_makefile_changes():
-    from verifier.builder import config_input, makefile_obstacle
+    from kbuildengine.replay import config_input, makefile_obstacle
     assert config_input("mm/Kconfig") and config_input("drivers/virtio/Kconfig.x")
     assert config_input("mm/Makefile") and config_input("drivers/virtio/Kbuild")
     for f in ("Makefile", "arch/x86/Makefile", "scripts/Makefile.build",
@@ -380,7 +381,7 @@ def _drop(text, *chunks):
 
 
 def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
-    from verifier import kconfigdiff as kd
+    from kbuildengine import kconfigdiff as kd
     names = [e[0] for e in kd.entries(KCONFIG.split("\n"))]
     # Help text is not parsed for entries, choice attributes belong to none.
     assert names == ["ZSWAP", "ZPOOL_DEFAULT_ZBUD", "ZPOOL_DEFAULT_OLD", "ZPOOL_DEFAULT",
@@ -409,7 +410,7 @@ def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
 
 
 def test_kconfig_diff_refuses_what_may_change_a_configuration(tmp_path):
-    from verifier import kconfigdiff as kd
+    from kbuildengine import kconfigdiff as kd
     values = {"CONFIG_MIGRATION": "y", "CONFIG_COMPACTION": "y", "CONFIG_NUMA": "y"}
     nobody = lambda names: []  # noqa: E731
 

@@ -332,6 +332,7 @@ class Kconfig:
     def __init__(self, tree):
         self.tree = tree
         self._defs = None
+        self._definitions = None
         self._symbols = {}
 
     def _index(self):
@@ -339,6 +340,20 @@ class Kconfig:
             self._defs = self.tree.grep_lines(r"^\s*(menu)?config\s+[A-Za-z0-9_]+\s*$",
                                               ["*Kconfig*"])
         return self._defs
+
+    def definitions(self):
+        """{symbol: [Kconfig files defining it]}: an option of one
+        architecture only is defined under its arch/ directory only (and
+        some, such as MMU, by every architecture)."""
+        if self._definitions is None:
+            out = {}
+            for f, hits in self._index().items():
+                for _, text in hits:
+                    files = out.setdefault(text.split()[-1], [])
+                    if f not in files:
+                        files.append(f)
+            self._definitions = out
+        return self._definitions
 
     def symbol(self, name):
         """The Symbol NAME (with or without CONFIG_), or None."""
