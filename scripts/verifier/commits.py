@@ -156,25 +156,6 @@ def generated_run_start(kdir, tip, limit=64):
     return start
 
 
-def step_commit(kdir, tip, step, limit=64):
-    """The commit of the run of apply-series commits ending at TIP that
-    was generated from the step STEP (its file name without the number and
-    '.cocci', say 'movable-ops-registration', since a step's number moves
-    when steps are added), or None when the run has no such commit."""
-    out = git(kdir, "log", "--first-parent", f"-{limit}", "--format=%H%x00%B%x01", tip)
-    for rec in out.split("\x01"):
-        rec = rec.strip("\n")
-        if not rec:
-            continue
-        sha, msg = rec.split("\0", 1)
-        m = GENERATED_RE.search(msg)
-        if m is None:
-            break
-        if m.group("step").split("-", 1)[1] == step:
-            return sha
-    return None
-
-
 # -- what the series changes ------------------------------------------------
 
 def changes(series, a=None, b=None):
