@@ -47,21 +47,22 @@ def make_env(cache):
     return env
 
 
-def make_args(target=None, jobs=None):
+def make_args(target=None, jobs=None, ccache=True):
     """The make variables of TARGET (default the host's) and its compiler
-    through ccache, and -jJOBS."""
+    (through ccache, unless CCACHE is false: a build measured from
+    scratch), and -jJOBS."""
     target = target or TARGETS[HOST]
     jobs = jobs or os.cpu_count() or 2
     args = target.make_vars()
-    if shutil.which("ccache"):
+    if ccache and shutil.which("ccache"):
         args.append(f"CC=ccache {target.cc}")
     return args + [f"-j{jobs}"]
 
 
-def make_command(src, build_dir, targets, target=None, jobs=None, extra=()):
+def make_command(src, build_dir, targets, target=None, jobs=None, extra=(), ccache=True):
     """The make command line of an image build."""
-    return ["make", "-C", str(src), f"O={build_dir}", *make_args(target, jobs), *extra,
-            *targets]
+    return ["make", "-C", str(src), f"O={build_dir}", *make_args(target, jobs, ccache),
+            *extra, *targets]
 
 
 def build(src, build_dir, cache, log, run, timeout, what="kernel build", identity=None,

@@ -267,9 +267,13 @@ class Verification:
         first = self.targets[0]
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
             s, self.changes, self.objects, self.kconfig, first.srcarch)
-        # The user's configurations are their machines': the host's
-        # target builds them.
-        self.plans += configs.user_plans(self.user_configs)
+        # The user's configurations are their machines' (x86_64, as the
+        # distributions' that --config is for): the host's target builds
+        # them, and without it nothing does.
+        if first.name == tg.HOST:
+            self.plans += configs.user_plans(self.user_configs)
+        elif self.user_configs:
+            self.plan_notes.append(f"--config not built: {tg.HOST} is not among the targets")
         # The other targets build the first configuration ('full', every
         # option the objects need) of their own architecture; each target
         # builds its configurations once more with W=1.
