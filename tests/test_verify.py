@@ -22,14 +22,14 @@ it is incremental (its base and the good series' commits are stored, only
 its own commits are built).
 """
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS, change_one_added_line, clone_tree, debian_config, run
+from conftest import (SCRIPTS, change_one_added_line, run,
+                      verify)
 from verifier import checkpatch as cp
 from kbuildengine import diag
 from verifier import clines, golden, oldapi, report
@@ -54,36 +54,7 @@ def _commit(kdir, subject, body):
     run(["git", "commit", "-q", "--no-verify", "-m", msg], cwd=kdir)
 
 
-def make_good_series(kdir, branch="movable-ops", output=None):
-    """The series the broken variants start from: the real one, made by
-    scripts/apply-series.sh with the drop-z3fold prerequisite (z3fold has
-    no page type, so stock 6.12 is blocked without it).  KDIR needs a git
-    identity (clone_tree() sets one).  OUTPUT receives its patch files."""
-    cmd = [str(SCRIPTS / "apply-series.sh"), "-q", "--prereq", "drop-z3fold",
-           "--branch", branch]
-    if output:
-        cmd += ["--output", str(output)]
-    run(cmd + [str(kdir)])
-    return branch
-
-
 # -- helpers -------------------------------------------------------------------
-
-def verify(kdir, *args, build_dir=None, env=None, json_path=None):
-    """Run scripts/verify.py; (exit status, JSON report or None, output)."""
-    json_path = json_path or Path(build_dir or kdir).parent / "verify-report.json"
-    if Path(json_path).exists():
-        Path(json_path).unlink()
-    cmd = [PY, str(VERIFY), "-q", "--json", str(json_path)]
-    if build_dir:
-        cmd += ["--build-dir", str(build_dir)]
-    cmd += [*map(str, args), str(kdir)]
-    e = dict(os.environ)
-    e.update(env or {})
-    res = run(cmd, check=False, env=e)
-    data = json.loads(Path(json_path).read_text()) if Path(json_path).exists() else None
-    return res.returncode, data, res.stdout + res.stderr
-
 
 def check_of(data, name):
     return next(c for c in data["checks"] if c["name"] == name)
@@ -723,51 +694,10 @@ def test_bad_input_options(tmp_path):
 
 # -- real tree: a good series and one way each to break it ----------------------
 
-class Good:
-    """A clone of the cached 6.12 tree with the good series on 'movable-ops',
-    the verify cache directory shared by the tests, and the first report."""
-
-    def __init__(self, kdir, root, base):
-        self.kdir = kdir
-        self.root = root
-        self.base = base
-        self.branch = "movable-ops"
-
-    def variant(self, name, start=None):
-        """A new branch NAME at START (default: the good series' tip)."""
-        run(["git", "checkout", "-q", "-b", name, start or self.branch], cwd=self.kdir)
-        return self.kdir
-
-    def verify(self, branch, *args, env=None):
-        return verify(self.kdir, "--branch", branch, "--base", self.base, *args,
-                      build_dir=self.root, env=env,
-                      json_path=self.root.parent / f"report-{branch}.json")
-
-    def line_of(self, rel, text):
-        lines = (Path(self.kdir) / rel).read_text().split("\n")
-        return next(i for i, l in enumerate(lines, 1) if text in l)
-
-
 @pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    work = tmp_path_factory.mktemp("verify")
-    # A full checkout: apply-series.sh reads the tree as a user's would.
-    kdir = clone_tree("6.12", work / "linux")
-    base = git_in(kdir, "rev-parse", "HEAD")
-    make_good_series(kdir, output=work / "series-out")
-    root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
-    g = Good(kdir, root, base)
-    g.patch_dir = work / "series-out"
-    # Debian's cloud kernel configuration builds zsmalloc as a module: the
-    # configuration that upstream's static dispatch broke.
-    g.cloud = debian_config("cloud-amd64")
-    g.first = g.verify("movable-ops", "--config", g.cloud)
-    yield g
-    # The clone, the verify worktree and the build directories take some
-    # GB; the reports (work/report-*.json) stay for reading.
-    if not os.environ.get("MOVOPS_VERIFY_TEST_ROOT"):
-        shutil.rmtree(root, ignore_errors=True)
-    shutil.rmtree(kdir, ignore_errors=True)
+def good(verified612):
+    """The one verified 6.12 series of the session (conftest.verified612)."""
+    return verified612
 
 
 @pytest.mark.realtree

@@ -65,7 +65,8 @@ def source_selection(srcarchs):
     own directories, as a predicate on paths: the top-level files, every
     Kconfig file (the configuration reads them all), the architectures
     SRCARCHS (the targets' arch/ directories), the
-    headers, scripts/ and what 'prepare' builds from elsewhere (objtool
+    headers, scripts/ and what 'prepare' builds from elsewhere (the vDSO,
+    objtool
     with its libraries and the makefiles of tools/, kernel/bounds.c and
     timeconst.bc, the SELinux class map its host programs include).
     Other makefiles are not read: a single object is built by its own
@@ -74,6 +75,9 @@ def source_selection(srcarchs):
     dirs = ("include/", "scripts/", "security/selinux/include/",
             "tools/objtool/", "tools/lib/", "tools/include/", "tools/build/",
             "tools/scripts/", "tools/bpf/resolve_btfids/",
+            # arm64's and powerpc's 'prepare' builds the vDSO, which
+            # includes the generic one
+            "lib/vdso/",
             *(f"arch/{a}/" for a in srcarchs), *(f"tools/arch/{a}/" for a in srcarchs))
     files = ("kernel/bounds.c", "kernel/time/timeconst.bc")
 

@@ -203,7 +203,9 @@ def obj_atoms(tree, relpath):
         atoms = found + atoms
         target = directory.name + "/"
         directory = directory.parent
-        if str(directory) in ("", "."):
+        # arch/ARCH/ is descended into by the top Makefile (core-y) for
+        # its own architecture, with no obj- line.
+        if str(directory) in ("", ".", "arch"):
             break
     # The top level (Kbuild/Makefile) descends into core directories
     # unconditionally; options on the top-level lines are rare and kept.

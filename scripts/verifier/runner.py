@@ -47,6 +47,7 @@ from .checks import build as check_build
 from .checks import checkpatch as check_checkpatch
 from .checks import kerneldoc as check_kerneldoc
 from .checks import users as check_users
+from .checks import w1 as check_w1
 from .checks import configs as check_configs
 from .checks import configspace as check_configspace
 from .checks import lines as check_lines
@@ -118,6 +119,7 @@ class Verification:
         self.plan_notes = []
         self.obj_notes = {}
         self.users = users.Users()
+        self.series_objects = []
         self._kerneldoc = None
         # What configure() makes, and the matrix build_matrix() fills.
         self.configs = []
@@ -253,6 +255,7 @@ class Verification:
         commit_changes = ser.commit_changes(s) if len(s.commits) > 1 else []
         self.objects, self.reasons = ser.affected_objects(
             s, self.changes, self.api_files(s.base), self.api_files(s.tip), commit_changes)
+        self.series_objects = list(self.objects)
         # Every user of a definition the series changes is built too, on
         # the targets where its option exists (users.py).
         self.users = users.find(s, self.changes + commit_changes)
@@ -447,22 +450,23 @@ class Verification:
         first = self.targets[0]
         expected = {t.name: [o for o in self.objects if self.buildable(o, t)]
                     for t in self.targets}
+        # The users' own objects (not the series' files, nor users of the
+        # API before) are the users row's to judge; the build rows judge
+        # the rest.
+        user_only = set(self.users.objects()) - set(self.series_objects)
         per_target = {}
         for t in self.targets:
             names = [c.name for c in good if c.target is t and not c.warn]
             r = check_build.check(self.matrix.view(names), expected[t.name], at_tip,
-                                  name=target_row(t.name), target=t.name)
+                                  name=target_row(t.name), target=t.name, skip=user_only)
             r.time_s += self.spent["build"] * len(names) / max(1, len(good))
             self.results[r.name] = r
             per_target[t.name] = self.matrix.view(names)
         for name, why in self.not_covered.items():
-            r = self.results[target_row(name)] = CheckResult(
-                target_row(name), status=SKIP)
+            r = self.results[target_row(name)] = CheckResult(target_row(name), status=SKIP)
             r.summary = f"not covered: {why}"
-        warn = [c.name for c in good if c.warn]
-        r = check_build.check(self.matrix.view(warn), self.objects, at_tip, name="w1",
-                              coverage=False, target="W=1")
-        self.results["w1"] = r
+        self.results["w1"] = check_w1.check(self.matrix.view([c.name for c in good]),
+                                            skip=user_only)
         host = [c.name for c in good if not c.flavour]
         if host:
             r = check_sparse.check(self.matrix.view(host))
@@ -477,7 +481,7 @@ class Verification:
         self.results["users"] = check_users.check(
             self.users, {t: [o for o in expected[t] if o in self.users.objects()]
                          for t in expected},
-            per_target, self.not_covered)
+            per_target, self.not_covered, user_only)
         self.results[target_row(first.name)].time_s += time.monotonic() - t0
 
     def start_kerneldoc(self):
