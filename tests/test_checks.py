@@ -328,6 +328,7 @@ class FakeBuilder:
     """Builder's interface: every object builds, with one warning at the
     tip; preprocessing returns what the worktree holds (markers and all)."""
     key_vars = ["CC=cc"]
+    jobs = 2
 
     def key(self, kind, **inputs):
         return dict(inputs, kind=kind, vars=self.key_vars)

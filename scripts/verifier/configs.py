@@ -23,6 +23,11 @@ from movops.tree import Tree
 
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
+# Off in the derived configurations too: symbol versions add genksyms to
+# every compilation (ppc64le_defconfig has them), which sends each commit
+# through make instead of kbuild's saved commands (kbuildengine/replay.py),
+# and change no diagnostic of the objects.
+DERIVED_OFF = ("CONFIG_MODVERSIONS",)
 STUB_OFF = "CONFIG_COMPACTION"
 MAX_CONFIGS = 4
 
@@ -160,7 +165,7 @@ def plan(series, file_changes, objects, kconfig, arch="x86"):
         for o in list(off):
             for sel in kconfig.selectors(o):
                 off.add("CONFIG_" + sel)
-        p.disable = sorted(off) + [o for o in ALWAYS_OFF if o not in off]
+        p.disable = sorted(off) + [o for o in ALWAYS_OFF + DERIVED_OFF if o not in off]
         cand = [(a, r) for a in base_enable for r in why[a][:1]] + extra
         for a, reason in cand:
             if a in p.enable or a in p.dropped:

@@ -13,6 +13,7 @@ changed lines' markers survive (changed-lines) and what the dispatch looks
 like (the configuration-space agreement).  The matrix keeps the answers
 (Matrix.lines), not the text.
 """
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ class Engine:
     def enabled_objects(self, tree, objects, cfg):
         objs, skipped = [], {}
         for o in objects:
+            other = re.match(r"arch/([^/]+)/", o)
+            if other and cfg.target is not None and other.group(1) != cfg.target.srcarch:
+                skipped[o] = f"arch/{other.group(1)} only"
+                continue
             ok, why = configs.object_enabled(tree, o, cfg.values, self.enabled_cache)
             if ok:
                 objs.append(o)
@@ -98,6 +103,10 @@ class Engine:
             t0 = time.monotonic()
             todo = []
             for cfg in cfgs:
+                # W=1 only where its row compares: the base and the tip
+                # (bisect judges every commit in the plain builds).
+                if cfg.warn and sha not in (s.base, s.tip):
+                    continue
                 # sparse only where the sparse check compares: the base and
                 # the tip, in the host's builds without W=.
                 sparse = sha in (s.base, s.tip) and not cfg.flavour
@@ -124,7 +133,12 @@ class Engine:
                                                    changed=self.changed_since(cfg, sha))
 
                 def all_of(items):
-                    with ThreadPoolExecutor(max_workers=len(items)) as ex:
+                    # As many builds at once as jobs: a build that goes
+                    # through make runs make -jJOBS of its own, and a dozen
+                    # of them (every target, W=1) would share two cores.
+                    # Builds without make share the jobs' slots anyway.
+                    jobs = self.builder(items[0][0]).jobs
+                    with ThreadPoolExecutor(max_workers=min(len(items), jobs)) as ex:
                         return list(ex.map(one, items))
 
                 was_partial = self.wt.partial
