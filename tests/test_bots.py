@@ -9,8 +9,9 @@ that row alone (golden aside: a changed series is not the golden one):
   build-i386-gcc        a change that breaks only 32-bit
   build-x86_64-clang    a warning only clang gives
   w1                    a warning only W=1 shows
-  users                 a broken call in vmw_balloon.c, which expands the
-                        changed inline balloon_page_insert()
+  users                 balloon_page_insert() changed again, and the calls
+                        in vmw_balloon.c (x86) and cmm.c (powerpc), which
+                        expand it, left behind
 
 and the engine's compilers run through distcc against a distccd on
 127.0.0.1, giving the objects a local build gives.
@@ -50,8 +51,8 @@ def mutate(good, name, rel, old, new, subject):
     text = p.read_text()
     assert text.count(old) == 1, f"{rel}: {old!r}"
     p.write_text(text.replace(old, new))
-    run(["git", "add", rel], cwd=k)
-    run(["git", "commit", "-q", "--no-verify", "-m",
+    # (-a: a Debian tree's .gitignore ignores its top-level directories.)
+    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
          f"{subject}\n\nBroken on purpose.\n\n"
          "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
     return good.verify(name)
@@ -162,18 +163,41 @@ def test_warning_only_w1_shows(verified612):
 
 
 def test_broken_call_in_a_user_of_the_changed_inline(verified612):
-    code, data, out = mutate(verified612, "mutant-vmw", "drivers/misc/vmw_balloon.c",
-                             "balloon_page_insert(&b->b_dev_info, newpage);",
-                             "balloon_page_insert(&b->b_dev_info, newpage, NULL);",
-                             "vmw_balloon: pass the old third argument")
+    """balloon_page_insert() gains a parameter, and the series' own callers
+    (mm/balloon_compaction.c, virtio_balloon.c) follow; VMware's balloon
+    (x86) and CMM (powerpc) still call it with two: their calls, which
+    expand the changed inline, break, and only the users row sees it."""
+    g = verified612
+    k = g.variant("mutant-users")
+    edits = [("include/linux/balloon_compaction.h", "\t\t\t\t       struct page *page)\n",
+              "\t\t\t\t       struct page *page, int flags)\n", 2),
+             ("include/linux/balloon_compaction.h",
+              " * @page    : page to be assigned as a 'balloon page'\n",
+              " * @page    : page to be assigned as a 'balloon page'\n"
+              " * @flags   : none defined yet\n", 1),
+             ("mm/balloon_compaction.c", "balloon_page_insert(b_dev_info, page);",
+              "balloon_page_insert(b_dev_info, page, 0);", 1),
+             ("drivers/virtio/virtio_balloon.c", "balloon_page_insert(vb_dev_info, newpage);",
+              "balloon_page_insert(vb_dev_info, newpage, 0);", 1)]
+    for rel, old, new, n in edits:
+        p = Path(k) / rel
+        text = p.read_text()
+        assert text.count(old) == n, f"{rel}: {old!r}"
+        p.write_text(text.replace(old, new))
+    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
+         "mm/balloon_compaction: a flags argument for balloon_page_insert()\n\n"
+         "Broken on purpose: two callers are left out.\n\n"
+         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    code, data, out = g.verify("mutant-users")
     assert code == 1, out
     assert failing(data) == {"users"}, out
     r = check_of(data, "users")
-    bad = [d for d in r["details"] if "drivers/misc/vmw_balloon.o does not build" in d]
-    # On each x86 target; arm64 and powerpc have no VMware balloon.
-    assert {d.split("]")[0] + "]" for d in bad} == \
-        {"[full]", "[full@x86_64-clang]", "[full@i386-gcc]"}, r["details"]
-    assert "balloon_page_insert" in bad[0]
+    bad = {d.split("]")[0] + "]": d for d in r["details"] if "does not build at the tip" in d}
+    # vmw_balloon.o on each x86 target, cmm.o on powerpc; arm64 has neither.
+    assert set(bad) == {"[full]", "[full@x86_64-clang]", "[full@i386-gcc]",
+                        "[full@powerpc64le-gcc]"}, r["details"]
+    assert "drivers/misc/vmw_balloon.o" in bad["[full]"] and "balloon_page_insert" in bad["[full]"]
+    assert "arch/powerpc/platforms/pseries/cmm.o" in bad["[full@powerpc64le-gcc]"]
 
 
 # -- distcc ---------------------------------------------------------------------
@@ -191,10 +215,13 @@ def distccd(tmp_path):
         pytest.fail("distccd missing: scripts/py -m core.deps distcc")
     port = _free_port()
     log = tmp_path / "distccd.log"
-    proc = subprocess.Popen(["distccd", "--no-detach", "--listen", "127.0.0.1",
+    # Its log on its standard error, into a file of ours (the daemon runs
+    # as nobody, who could not open one here).
+    out = open(log, "w")
+    proc = subprocess.Popen(["distccd", "--no-detach", "--daemon", "--listen", "127.0.0.1",
                              "--port", str(port), "--allow", "127.0.0.1", "--jobs", "2",
-                             "--user", "nobody", "--log-file", str(log),
-                             "--log-level", "info"])
+                             "--user", "nobody", "--log-stderr", "--log-level", "info"],
+                            stdin=subprocess.DEVNULL, stdout=out, stderr=out)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -209,6 +236,7 @@ def distccd(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        out.close()
 
 
 def _text_of(obj, dest):

@@ -38,7 +38,7 @@ from . import diag
 from .files import copy_into, install_wrappers, log_path, mtime, read
 from .replay import AUTO_CONF, SPARSE_AT, Replay, config_input
 from .slots import Slots
-from .store import config_fingerprint, engine_code, sha256_text
+from .store import config_fingerprint, engine_code, sha256_text, version
 from .targets import HOST, TARGETS
 
 # In a build directory: the commit its objects were last built at by build();
@@ -103,8 +103,10 @@ class Builder:
         self.jobs = jobs or os.cpu_count() or 2
         self.slots = slots or Slots(self.jobs)
         self.store = store
-        self.tools = tools or {}
         self.target = target or TARGETS[HOST]
+        # The target's compiler is an input of everything it builds (and
+        # only of that: a run with other targets finds these builds).
+        self.tools = dict(tools or {}, cc=version([self.target.cc, "--version"]))
         self.warn = warn
         self.flavour = flavour(self.target, warn)
         w = install_wrappers(self.root / "bin")
@@ -124,7 +126,7 @@ class Builder:
         """The store key of a result of this builder (store.key()): the
         target, the make variables and the engine's code with INPUTS."""
         return dict(inputs, kind=kind, target=self.target.spec(), vars=self.key_vars,
-                    engine=engine_code())
+                    target_tools=self.tools, engine=engine_code())
 
     # -- configurations ----------------------------------------------------
     def seed_key(self, base_key):

@@ -18,7 +18,7 @@ shared between the checks, and each check's module says how it works:
   golden         golden.py
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
-from .runner import verify
+from .run import verify
 from core.errors import BadInput, EnvironmentFailure
 
 __all__ = ["verify", "BadInput", "EnvironmentFailure"]

@@ -12,7 +12,7 @@ from movops.gitobjects import pin_config
 
 from . import report, runtime
 from .commits import DEFAULT_BRANCH
-from .runner import verify
+from .run import verify
 
 
 class _Parser(argparse.ArgumentParser):

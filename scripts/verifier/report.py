@@ -15,7 +15,7 @@ def target_row(target):
 
 
 # The order of the rows; a later check (the runtime boot check) is appended
-# after these by the caller (see runner.verify(extra_checks=...)).  The
+# after these by the caller (see run.verify(extra_checks=...)).  The
 # build rows follow the targets' data (kbuildengine/targets.py).
 CHECKS = ("old-api-gone", "configs", *(target_row(t) for t in TARGETS), "w1", "users",
           "kernel-doc", "changed-lines", "sparse", "bisect", "configspace", "checkpatch",
