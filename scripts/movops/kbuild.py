@@ -197,7 +197,11 @@ def obj_atoms(tree, relpath):
                 raise NotDerivable(f"no obj- line in {directory}/Makefile builds {target}")
             comp_name, comp_atoms = comp
             atoms += comp_atoms
+            # 'obj-y += foo.o', or the list itself: 'obj-y += $(foo-y)'
+            # (6.1's mm/Makefile builds memory_hotplug.o that way).
             found = _find_obj(mk, comp_name + ".o")
+            if found is None:
+                found = _find_obj(mk, f"$({comp_name}-y)")
             if found is None:
                 raise NotDerivable(f"no obj- line in {directory}/Makefile builds {comp_name}.o")
         atoms = found + atoms
