@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from core.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput, EnvironmentFailure
+from kbuildengine import targets
 from movops.gitobjects import pin_config
 
 from . import report, runtime
 from .commits import DEFAULT_BRANCH
-from .runner import verify
+from .run import verify
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +47,11 @@ def parser():
                         "e.g. a distribution's; repeatable): olddefconfig on the base, the "
                         "affected objects at every commit, and the configuration-space "
                         "proof compared with its preprocessed dispatch")
+    p.add_argument("--targets", metavar="LIST",
+                   help="the build targets, comma-separated, or 'all' (default: every "
+                        "target whose toolchain is installed or installable; known: "
+                        f"{', '.join(targets.TARGETS)}); a target that cannot be had is "
+                        "listed as not covered, with the reason")
     p.add_argument("-j", "--jobs", type=int, default=None, help="make -j (default: cores)")
     p.add_argument("--runtime", action="store_true",
                    help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
@@ -90,11 +96,19 @@ def main(argv=None):
             print(f"verify: --config {c}: not a kernel configuration (no CONFIG_ lines); "
                   "give a .config file (decompress a config.*.xz first)", file=sys.stderr)
             return EXIT_USAGE
+    chosen = None
+    if args.targets is not None:
+        try:
+            chosen = targets.parse(args.targets)
+        except ValueError as e:
+            print(f"verify: --targets {args.targets}: {e}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
                                         args.quiet, args.jobs, extra_checks,
-                                        [str(Path(c).expanduser()) for c in args.config])
+                                        [str(Path(c).expanduser()) for c in args.config],
+                                        chosen)
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
         return e.status
