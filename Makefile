@@ -124,7 +124,7 @@ bench: deps
 	scripts/apply-series.sh -q --prereq drop-z3fold $(BENCH_DIR)/linux-6.12 && \
 	cloud=$$(scripts/debian-config.sh --pinned cloud-amd64) && \
 	$(SPY) bench/bench-verify.py $(BENCH_DIR)/linux-6.12 && \
-	$(SPY) bench/bench-verify.py --config $$cloud $(BENCH_DIR)/linux-6.12 && \
+	$(SPY) bench/bench-verify.py --per-target --config $$cloud $(BENCH_DIR)/linux-6.12 && \
 	$(SPY) bench/bench-runtime.py $(BENCH_DIR)/linux-6.12
 
 expected: deps

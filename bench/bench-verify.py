@@ -48,7 +48,10 @@ from pathlib import Path
 from core import cache
 from core.proc import git
 from core.tables import table
-from verifier.configs import fingerprint, user_plans
+from kbuildengine import image
+from kbuildengine import targets as tg
+from kbuildengine.store import config_fingerprint as fingerprint
+from verifier.configs import user_plans
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -122,8 +125,10 @@ def full_build(kdir, root, plan, target, rebuild, log):
     t, c = time.monotonic(), child_cpu()
     load0 = load()
     with open(logf, "w") as f:
-        res = subprocess.run(["make", "-C", str(src), f"O={bdir}", f"-j{jobs}",
-                              *([target] if target else [])],
+        # The engine's command line for the host's target, without ccache:
+        # measured from scratch.
+        res = subprocess.run(image.make_command(src, bdir, [target] if target else [],
+                                                jobs=jobs, ccache=False),
                              env=env, stdout=f, stderr=subprocess.STDOUT)
     dt, cpu = time.monotonic() - t, child_cpu() - c
     load1 = load()
@@ -153,6 +158,9 @@ def main():
     p.add_argument("--no-full", action="store_true", help="leave out the full build")
     p.add_argument("--rebuild-full", action="store_true", help="measure the full build again")
     p.add_argument("--keep", action="store_true", help="keep the bench directory")
+    p.add_argument("--per-target", action="store_true",
+                   help="also verify with each target alone (--targets T), cold and warm: "
+                        "a row per target with its share of the full build")
     args = p.parse_args()
     if args.runs < 1:
         p.error("--runs must be at least 1")
@@ -176,6 +184,8 @@ def main():
     # would slow each run down by the one before it.
     roots = [cache.path("bench-verify", f"run-{os.getpid()}-{i}")
              for i in range(1, args.runs + 1)]
+    per_target = list(tg.TARGETS) if args.per_target else []
+    roots += [cache.path("bench-verify", f"run-{os.getpid()}-{t}") for t in per_target]
     for root in roots:
         if root.exists():
             shutil.rmtree(root)
@@ -184,7 +194,7 @@ def main():
     try:
         l0 = load()
         runs = []
-        for i, root in enumerate(roots, 1):
+        for i, root in enumerate(roots[:args.runs], 1):
             root.mkdir(parents=True)
             log(f"verify cold, run {i} of {args.runs} ({root})")
             got = run_verify(args.kdir, root, extra, root.parent / "cold.json")
@@ -238,11 +248,32 @@ def main():
                          " ".join(f"{r[1]:.1f}" for r in runs), "", "", ""))
         rows.append(("verify warm", f"{warm:.1f}", f"{warm_cpu:.1f}", f"<= {TARGET_WARM:.0f}",
                      "yes" if warm <= TARGET_WARM else "NO", f"{l1:.1f}->{l2:.1f}"))
+        built = d1.get("targets", {}).get("built", [])
+        if built:
+            rows.append((f"  targets ({len(built)})", ", ".join(built), "", "", "", ""))
+        # Each target alone: what it adds to a run, against the full
+        # build (the first one measured below).
+        alone = []
+        for t, root_t in zip(per_target, roots[args.runs:]):
+            root_t.mkdir(parents=True)
+            la = load()
+            log(f"verify cold, target {t} alone ({root_t})")
+            c = run_verify(args.kdir, root_t, extra + ["--targets", t],
+                           root_t.parent / f"cold-{t}.json")
+            w = run_verify(args.kdir, root_t, extra + ["--targets", t],
+                           root_t.parent / f"warm-{t}.json")
+            alone.append((t, c, w, f"{la:.1f}->{load():.1f}"))
         proof = next((c for c in d1.get("checks", []) if c["name"] == "configspace"), None)
         if proof is not None:
             n = len(proof.get("data", {}).get("commits", []))
             rows.append((f"  configspace proof ({n} commits)", f"{proof['time_s']:.1f}", "",
                          "seconds", "", ""))
+        full0 = next((f for _, _, f, _ in fulls if f), None)
+        for t, c, w, loads in alone:
+            share = f"{100 * c[0] / full0['seconds']:.1f} %" if full0 else "-"
+            rows.append((f"  {t} alone: cold / warm", f"{c[0]:.1f} / {w[0]:.1f}",
+                         f"{c[1]:.1f} / {w[1]:.1f}", f"share {share}",
+                         "yes" if c[2] == 0 and w[2] == 0 else "FAILED", loads))
         for label, make_target, full, err in fulls:
             if not full:
                 rows.append((label, "-", "-", "", "", err))

@@ -8,6 +8,8 @@ commit by scripts/prepare-tree.sh.  Tests never touch that cached tree; they
 work on clones that share its objects.
 """
 import json
+import os
+import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -97,6 +99,93 @@ def series612(tmp_path_factory):
                str(work / "patches"), str(kdir)], check=False)
     return {"kdir": kdir, "out": work / "patches", "res": res, "base": head,
             "seconds": time.monotonic() - t}
+
+
+# -- the one verified series of each tree ---------------------------------------
+
+VERIFY = SCRIPTS / "verify.py"
+PY = "/usr/bin/python3"
+
+
+def make_good_series(kdir, branch="movable-ops", output=None):
+    """The series the broken variants start from: the real one, made by
+    scripts/apply-series.sh with the drop-z3fold prerequisite (z3fold has
+    no page type, so stock 6.12 is blocked without it).  KDIR needs a git
+    identity (clone_tree() sets one).  OUTPUT receives its patch files."""
+    cmd = [str(SCRIPTS / "apply-series.sh"), "-q", "--prereq", "drop-z3fold",
+           "--branch", branch]
+    if output:
+        cmd += ["--output", str(output)]
+    run(cmd + [str(kdir)])
+    return branch
+
+
+def verify(kdir, *args, build_dir=None, env=None, json_path=None):
+    """Run scripts/verify.py; (exit status, JSON report or None, output)."""
+    json_path = json_path or Path(build_dir or kdir).parent / "verify-report.json"
+    if Path(json_path).exists():
+        Path(json_path).unlink()
+    cmd = [PY, str(VERIFY), "-q", "--json", str(json_path)]
+    if build_dir:
+        cmd += ["--build-dir", str(build_dir)]
+    cmd += [*map(str, args), str(kdir)]
+    e = dict(os.environ)
+    e.update(env or {})
+    res = run(cmd, check=False, env=e)
+    data = json.loads(Path(json_path).read_text()) if Path(json_path).exists() else None
+    return res.returncode, data, res.stdout + res.stderr
+
+
+class VerifiedSeries:
+    """A clone of the cached tree with the good series on 'movable-ops', the
+    verify cache directory shared by the tests, and the first report: the
+    tests that break the series in one way each verify a branch of their
+    own in the same directory, which builds only their own commits."""
+
+    def __init__(self, kdir, root, base):
+        self.kdir = kdir
+        self.root = root
+        self.base = base
+        self.branch = "movable-ops"
+
+    def variant(self, name, start=None):
+        """A new branch NAME at START (default: the good series' tip)."""
+        run(["git", "checkout", "-q", "-b", name, start or self.branch], cwd=self.kdir)
+        return self.kdir
+
+    def verify(self, branch, *args, env=None):
+        return verify(self.kdir, "--branch", branch, "--base", self.base, *args,
+                      build_dir=self.root, env=env,
+                      json_path=self.root.parent / f"report-{branch}.json")
+
+    def line_of(self, rel, text):
+        lines = (Path(self.kdir) / rel).read_text().split("\n")
+        return next(i for i, l in enumerate(lines, 1) if text in l)
+
+
+@pytest.fixture(scope="session")
+def verified612(tmp_path_factory):
+    """The 6.12 series (drop-z3fold) verified once for the session, with
+    Debian's cloud-amd64 configuration added (zsmalloc a module: the
+    configuration upstream's static dispatch broke) and every build target
+    (verify's default): the real-tree tests of verify, of its rows and of
+    the engine share it."""
+    work = tmp_path_factory.mktemp("verify")
+    # A full checkout: apply-series.sh reads the tree as a user's would.
+    kdir = clone_tree("6.12", work / "linux")
+    base = run(["git", "-C", str(kdir), "rev-parse", "HEAD"]).stdout.strip()
+    make_good_series(kdir, output=work / "series-out")
+    root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
+    g = VerifiedSeries(kdir, root, base)
+    g.patch_dir = work / "series-out"
+    g.cloud = debian_config("cloud-amd64")
+    g.first = g.verify("movable-ops", "--config", g.cloud)
+    yield g
+    # The clone, the verify worktree and the build directories take some
+    # GB; the reports (work/report-*.json) stay for reading.
+    if not os.environ.get("MOVOPS_VERIFY_TEST_ROOT"):
+        shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(kdir, ignore_errors=True)
 
 
 # -- goldens ---------------------------------------------------------------------

@@ -421,12 +421,21 @@ def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
     assert "page->page_type = offset" not in zs and "__SetPageZsmalloc(page);" in zs
 
     report = tmp_path / "verify.json"
+    # The host's target: what a build of 6.1 on every target adds is
+    # test_bots' (on 6.12), and it would double this test's time.
     res = run(["/usr/bin/python3", str(SCRIPTS / "verify.py"), "-q", "--json", str(report),
-               "--build-dir", str(tmp_path / "verify"), str(k)], check=False)
+               "--targets", "x86_64-gcc", "--build-dir", str(tmp_path / "verify"), str(k)],
+              check=False)
     assert res.returncode == 0, res.stdout + res.stderr
     data = json.loads(report.read_text())
     status = {c["name"]: c["status"] for c in data["checks"]}
-    assert set(status.values()) == {"pass"}, status
+    assert {n for n, st in status.items() if st != "pass"} == \
+        {"build-x86_64-clang", "build-i386-gcc", "build-arm64-gcc", "build-powerpc64le-gcc"}
+    assert {st for st in status.values() if st != "pass"} == {"skip"}, status
+    # Its users of the changed definitions, memory_hotplug.o among them
+    # (isolate_movable_page(); built from 'obj-y += $(memory-hotplug-y)').
+    users = next(c for c in data["checks"] if c["name"] == "users")
+    assert "mm/memory_hotplug.o" in users["data"]["targets"]["x86_64-gcc"]["compiled"], users
     golden_check = next(c for c in data["checks"] if c["name"] == "golden")
     assert golden_check["data"]["prereqs"] == ["drop-z3fold", "zsmalloc-page-type"]
     # The prerequisite edits page-flags.h, which asm-offsets.c includes:

@@ -5,12 +5,14 @@ by hand, no compiler, no kernel tree."""
 from pathlib import Path
 
 from verifier import clines
-from verifier.builder import Config
+from kbuildengine.build import Config
 from verifier.checks import (bisect, build, checkpatch, configs, configspace, lines,
                              newdiags, oldapi, sparse)
 from verifier.configs import STUB_OFF, Plan
-from verifier.matrix import Cell, Matrix, Obj
-from verifier.commits import Commit, FileChange, Series
+from kbuildengine.gitdiff import FileChange
+from kbuildengine.results import Cell, Obj
+from verifier.matrix import Matrix
+from verifier.commits import Commit, Series
 
 
 def warn(msg, file="mm/foo.c", line=10, tool="gcc", text="x = y;", sev="warning"):
@@ -54,20 +56,25 @@ def test_clean_series_passes_build_sparse_and_bisect():
     sp = sparse.check(m)
     assert sp.ok and sp.summary.startswith("0 new sparse warnings (0 at the base")
     bi = bisect.check(m, s)
-    assert bi.ok and bi.summary == "2 commits x 2 configs; 0 failing (0 of 4 built without make)"
+    assert bi.ok and bi.summary == ("1 commits before the tip x 2 configs; 0 failing "
+                                    "(0 of 4 built without make)")
     assert len(bi.data["builds"]) == 4
 
 
-def test_new_warning_at_the_tip_fails_build_and_bisect_naming_it():
+def test_new_warning_at_the_tip_fails_build_naming_it_and_in_the_middle_bisect():
     s = series()
     tip = dict(CLEAN, **{"mm/foo.o": ok(cc=[warn("unused variable 'z'")])})
     m = matrix(s, {0: CLEAN, 1: CLEAN, 2: tip})
     b = build.check(m, list(CLEAN), set(CLEAN))
     assert not b.ok and b.count == 1
     assert b.details == ["[full] mm/foo.o: new mm/foo.c:10: warning: unused variable 'z' [gcc]"]
+    # The tip is the build rows' (one per target, and w1): bisect judges
+    # the commits before it.
+    assert bisect.check(m, s).ok
+    m = matrix(s, {0: CLEAN, 1: tip, 2: CLEAN})
     bi = bisect.check(m, s)
     assert not bi.ok and bi.count == 1
-    assert bi.details[0].startswith(f"commit 2/2 {s.commits[1].sha[:12]} 'commit 2' [full]:")
+    assert bi.details[0].startswith(f"commit 1/2 {s.commits[0].sha[:12]} 'commit 1' [full]:")
     assert "mm/foo.o: new mm/foo.c:10: warning: unused variable 'z'" in bi.details[0]
 
 
@@ -144,8 +151,13 @@ def test_make_errors_and_objects_built_nowhere():
     assert b.count == 2
     assert b.details == ["[full] make: make[1]: *** No rule to make target 'mm/baz.o'.",
                          "mm/bar.o: built in no configuration (full: CONFIG_BAR is off)"]
-    assert bisect.check(m, s).details[0].endswith("make: make[1]: *** No rule to make "
-                                                  "target 'mm/baz.o'.")
+    # At the tip that is build's; in a commit before it, bisect's.
+    assert bisect.check(m, s).ok
+    s2 = series(2)
+    m2 = matrix(s2, {0: CLEAN, 1: CLEAN, 2: CLEAN})
+    m2.cell(s2.commits[0].sha, "full").make_errors = list(tip.make_errors)
+    assert bisect.check(m2, s2).details[0].endswith("make: make[1]: *** No rule to make "
+                                                    "target 'mm/baz.o'.")
 
 
 def test_no_configuration_fails_the_build_checks():
@@ -315,7 +327,11 @@ def test_checkpatch_check():
 class FakeBuilder:
     """Builder's interface: every object builds, with one warning at the
     tip; preprocessing returns what the worktree holds (markers and all)."""
-    make_vars = ["CC=cc"]
+    key_vars = ["CC=cc"]
+    jobs = 2
+
+    def key(self, kind, **inputs):
+        return dict(inputs, kind=kind, vars=self.key_vars)
 
     def __init__(self, wt, tip):
         self.wt, self.tip, self.calls = wt, tip, []
@@ -352,7 +368,7 @@ class FakeWorktree:
 
 def test_engine_fills_the_matrix_and_reuses_the_store(tmp_path, monkeypatch):
     from verifier import matrix as mx
-    from verifier.store import ResultStore
+    from kbuildengine.store import ResultStore
     monkeypatch.setattr(mx.configs, "object_enabled",
                         lambda tree, o, values, cache: (o != "mm/off.o", "CONFIG_OFF is off"))
     s = series(2)
@@ -362,8 +378,8 @@ def test_engine_fills_the_matrix_and_reuses_the_store(tmp_path, monkeypatch):
 
     def engine():
         b = FakeBuilder(wt, s.tip)
-        return b, mx.Engine(s, b, store, lambda **kw: kw, lambda m: None, visited.append,
-                            lambda why: None, wt)
+        return b, mx.Engine(s, {"": b}, store, lambda **kw: kw, lambda m: None,
+                            visited.append, lambda why: None, wt)
 
     full = cfg("full")
     objects = ["mm/foo.o", "mm/off.o"]

@@ -170,3 +170,15 @@ def test_conjuncts_and_unmet_alternatives(kconfig):
 def test_parse_config():
     text = "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=m\nCONFIG_S=\"x\"\n"
     assert kbuild.parse_config(text) == {"CONFIG_A": "y", "CONFIG_C": "m", "CONFIG_S": '"x"'}
+
+
+def test_obj_atoms_of_a_list_named_on_an_obj_line(tmp_path):
+    """6.1's mm/Makefile: 'memory-hotplug-$(CONFIG_MEMORY_HOTPLUG) +=
+    memory_hotplug.o' and 'obj-y += $(memory-hotplug-y)'."""
+    from movops.tree import Tree
+    (tmp_path / "mm").mkdir()
+    (tmp_path / "mm" / "Makefile").write_text(
+        "memory-hotplug-$(CONFIG_MEMORY_HOTPLUG) += memory_hotplug.o\n"
+        "obj-y += $(memory-hotplug-y)\n")
+    (tmp_path / "mm" / "memory_hotplug.c").write_text("int x;\n")
+    assert kbuild.obj_atoms(Tree(tmp_path), "mm/memory_hotplug.c") == ["CONFIG_MEMORY_HOTPLUG"]

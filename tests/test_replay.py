@@ -22,10 +22,10 @@ import pytest
 
 from conftest import run
 
-from verifier import diag
+from kbuildengine import diag
 from verifier import commits as ser
-from verifier.builder import _copy_into
-from verifier.matrix import Cell
+from kbuildengine.files import copy_into as _copy_into
+from kbuildengine.results import Cell
 from verifier.runner import Verification
 from verifier.progress import Progress
 

@@ -443,7 +443,7 @@ def test_stable_row_on_the_fixture_repository(upstream_repo, monkeypatch):
     fix = next(d for d in r.details if d.startswith("patch 4 "))
     assert f"mm/migrate.c\n  -+{EXTRA}" in fix
     # The runtime check's static-dispatch commit: the parent of the fix.
-    assert ser.step_commit(u["kdir"], s.tip, "movable-ops-registration") == u["commits"][-1]
+    assert trailer.step_commit(u["kdir"], s.tip, "movable-ops-registration") == u["commits"][-1]
     assert ser.generated_run_start(u["kdir"], s.tip) == u["commits"][0]
 
 

@@ -22,16 +22,17 @@ it is incremental (its base and the good series' commits are stored, only
 its own commits are built).
 """
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SCRIPTS, change_one_added_line, clone_tree, debian_config, run
+from conftest import (SCRIPTS, change_one_added_line, run,
+                      verify)
 from verifier import checkpatch as cp
-from verifier import clines, diag, golden, oldapi, report
+from kbuildengine import diag
+from verifier import clines, golden, oldapi, report
 from verifier import commits as ser
 
 VERIFY = SCRIPTS / "verify.py"
@@ -53,36 +54,7 @@ def _commit(kdir, subject, body):
     run(["git", "commit", "-q", "--no-verify", "-m", msg], cwd=kdir)
 
 
-def make_good_series(kdir, branch="movable-ops", output=None):
-    """The series the broken variants start from: the real one, made by
-    scripts/apply-series.sh with the drop-z3fold prerequisite (z3fold has
-    no page type, so stock 6.12 is blocked without it).  KDIR needs a git
-    identity (clone_tree() sets one).  OUTPUT receives its patch files."""
-    cmd = [str(SCRIPTS / "apply-series.sh"), "-q", "--prereq", "drop-z3fold",
-           "--branch", branch]
-    if output:
-        cmd += ["--output", str(output)]
-    run(cmd + [str(kdir)])
-    return branch
-
-
 # -- helpers -------------------------------------------------------------------
-
-def verify(kdir, *args, build_dir=None, env=None, json_path=None):
-    """Run scripts/verify.py; (exit status, JSON report or None, output)."""
-    json_path = json_path or Path(build_dir or kdir).parent / "verify-report.json"
-    if Path(json_path).exists():
-        Path(json_path).unlink()
-    cmd = [PY, str(VERIFY), "-q", "--json", str(json_path)]
-    if build_dir:
-        cmd += ["--build-dir", str(build_dir)]
-    cmd += [*map(str, args), str(kdir)]
-    e = dict(os.environ)
-    e.update(env or {})
-    res = run(cmd, check=False, env=e)
-    data = json.loads(Path(json_path).read_text()) if Path(json_path).exists() else None
-    return res.returncode, data, res.stdout + res.stderr
-
 
 def check_of(data, name):
     return next(c for c in data["checks"] if c["name"] == name)
@@ -279,7 +251,7 @@ def test_oldapi_grep_and_spatch(tmp_path):
 
 
 def test_direct_build_only_for_c_sources_and_headers():
-    from verifier.builder import direct_obstacle
+    from kbuildengine.replay import direct_obstacle
     assert direct_obstacle([]) == ""
     assert direct_obstacle(["mm/migrate.c", "include/linux/migrate.h",
                             "Documentation/mm/z3fold.rst", "MAINTAINERS"]) == ""
@@ -290,7 +262,7 @@ def test_direct_build_only_for_c_sources_and_headers():
 
 
 def test_config_inputs_and_makefile_changes():
-    from verifier.builder import config_input, makefile_obstacle
+    from kbuildengine.replay import config_input, makefile_obstacle
     assert config_input("mm/Kconfig") and config_input("drivers/virtio/Kconfig.x")
     assert config_input("mm/Makefile") and config_input("drivers/virtio/Kbuild")
     for f in ("Makefile", "arch/x86/Makefile", "scripts/Makefile.build",
@@ -380,7 +352,7 @@ def _drop(text, *chunks):
 
 
 def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
-    from verifier import kconfigdiff as kd
+    from kbuildengine import kconfigdiff as kd
     names = [e[0] for e in kd.entries(KCONFIG.split("\n"))]
     # Help text is not parsed for entries, choice attributes belong to none.
     assert names == ["ZSWAP", "ZPOOL_DEFAULT_ZBUD", "ZPOOL_DEFAULT_OLD", "ZPOOL_DEFAULT",
@@ -409,7 +381,7 @@ def test_kconfig_diff_that_only_drops_options_that_are_off(tmp_path):
 
 
 def test_kconfig_diff_refuses_what_may_change_a_configuration(tmp_path):
-    from verifier import kconfigdiff as kd
+    from kbuildengine import kconfigdiff as kd
     values = {"CONFIG_MIGRATION": "y", "CONFIG_COMPACTION": "y", "CONFIG_NUMA": "y"}
     nobody = lambda names: []  # noqa: E731
 
@@ -755,13 +727,19 @@ def test_bad_input_config_of_another_architecture(tmp_path):
     arm.write_text("CONFIG_ARM64=y\nCONFIG_64BIT=y\nCONFIG_ZSMALLOC=m\n")
     code, err, _ = _verify_cli("--config", arm, k)
     assert code == 2 and len(err) == 1, err
-    assert "a configuration for arm64 (CONFIG_ARM64=y)" in err[0]
-    assert "verify builds for x86" in err[0] and "give a x86 configuration" in err[0]
-    from verifier import cli, targets
+    assert "a configuration of another architecture (CONFIG_ARM64=y)" in err[0]
+    assert "verify builds a --config with x86_64-gcc" in err[0]
+    assert "give a x86_64 configuration (CONFIG_X86_64=y)" in err[0]
+    from kbuildengine import targets
+    from verifier import cli
     x86 = tmp_path / "x86.config"
     x86.write_text("CONFIG_X86_64=y\nCONFIG_X86=y\nCONFIG_ZSMALLOC=m\n")
-    assert targets.of_config(x86.read_text())[0].srcarch == "x86"
+    assert targets.of_config(x86.read_text()) == "X86_64"
     cli.check_inputs(cli.parser().parse_args(["--config", str(x86), str(k)]))
+    i386 = tmp_path / "i386.config"
+    i386.write_text("CONFIG_X86_32=y\nCONFIG_X86=y\n# CONFIG_X86_64 is not set\n")
+    code, err, _ = _verify_cli("--config", i386, k)
+    assert code == 2 and "(CONFIG_X86_32=y)" in err[0], err
     code, err, _ = _verify_cli("--config", tmp_path, k)
     assert code == 2 and "a directory" in err[0]
 
@@ -781,51 +759,16 @@ def test_bad_input_build_dir(tmp_path):
 
 # -- real tree: a good series and one way each to break it ----------------------
 
-class Good:
-    """A clone of the cached 6.12 tree with the good series on 'movable-ops',
-    the verify cache directory shared by the tests, and the first report."""
-
-    def __init__(self, kdir, root, base):
-        self.kdir = kdir
-        self.root = root
-        self.base = base
-        self.branch = "movable-ops"
-
-    def variant(self, name, start=None):
-        """A new branch NAME at START (default: the good series' tip)."""
-        run(["git", "checkout", "-q", "-b", name, start or self.branch], cwd=self.kdir)
-        return self.kdir
-
-    def verify(self, branch, *args, env=None):
-        return verify(self.kdir, "--branch", branch, "--base", self.base, *args,
-                      build_dir=self.root, env=env,
-                      json_path=self.root.parent / f"report-{branch}.json")
-
-    def line_of(self, rel, text):
-        lines = (Path(self.kdir) / rel).read_text().split("\n")
-        return next(i for i, l in enumerate(lines, 1) if text in l)
+# The variants below break what the host's target builds: they build
+# their own commits for it alone (the other targets' rows are skips then;
+# tests/test_bots.py breaks each of those).
+HOST_ONLY = ("--targets", "x86_64-gcc")
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    work = tmp_path_factory.mktemp("verify")
-    # A full checkout: apply-series.sh reads the tree as a user's would.
-    kdir = clone_tree("6.12", work / "linux")
-    base = git_in(kdir, "rev-parse", "HEAD")
-    make_good_series(kdir, output=work / "series-out")
-    root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
-    g = Good(kdir, root, base)
-    g.patch_dir = work / "series-out"
-    # Debian's cloud kernel configuration builds zsmalloc as a module: the
-    # configuration that upstream's static dispatch broke.
-    g.cloud = debian_config("cloud-amd64")
-    g.first = g.verify("movable-ops", "--config", g.cloud)
-    yield g
-    # The clone, the verify worktree and the build directories take some
-    # GB; the reports (work/report-*.json) stay for reading.
-    if not os.environ.get("MOVOPS_VERIFY_TEST_ROOT"):
-        shutil.rmtree(root, ignore_errors=True)
-    shutil.rmtree(kdir, ignore_errors=True)
+def good(verified612):
+    """The one verified 6.12 series of the session (conftest.verified612)."""
+    return verified612
 
 
 @pytest.mark.realtree
@@ -837,9 +780,7 @@ def test_good_series_passes(good):
     status = {c["name"]: c["status"] for c in data["checks"]}
     # expected/ knows this tree (6.12 with drop-z3fold): the real series
     # must equal its golden patches.
-    assert status == {"old-api-gone": "pass", "configs": "pass", "build": "pass",
-                      "changed-lines": "pass", "sparse": "pass", "bisect": "pass",
-                      "configspace": "pass", "checkpatch": "pass", "golden": "pass"}
+    assert status == {name: "pass" for name in report.CHECKS}
     g = check_of(data, "golden")
     assert g["data"]["prereqs"] == ["drop-z3fold"]
     # On the pinned tree, the golden's own: byte for byte.  (Where the pin
@@ -905,7 +846,7 @@ def test_static_dispatch_commit_fails_the_configuration_space_proof(good):
     no zsmalloc branch while zsmalloc.o is built as a module."""
     k = good.variant("static-dispatch", "movable-ops~1")
     run(["git", "checkout", "-q", "master"], cwd=k)
-    code, data, out = good.verify("static-dispatch", "--config", good.cloud)
+    code, data, out = good.verify("static-dispatch", "--config", good.cloud, *HOST_ONLY)
     assert code == 1, out
     cs = check_of(data, "configspace")
     assert cs["status"] == "fail", cs
@@ -1048,7 +989,7 @@ def test_catches_two_argument_call_left_behind(good):
           "__SetPageMovable(newpage, &zsmalloc_mops);")
     _commit(k, "mm/zsmalloc: keep one old call", "Broken on purpose.")
     line = good.line_of("mm/zsmalloc.c", "__SetPageMovable(newpage, &zsmalloc_mops);")
-    code, data, out = good.verify("broken-old-api")
+    code, data, out = good.verify("broken-old-api", *HOST_ONLY)
     assert code == 1 and data["ok"] is False
     c = check_of(data, "old-api-gone")
     assert c["status"] == "fail" and c["count"] == 1, c
@@ -1070,7 +1011,7 @@ def test_catches_new_sparse_warning(good):
     _edit(k, "mm/zsmalloc.c", PUTBACK, PUTBACK + "\tif (page == 0)\n\t\treturn;\n")
     _commit(k, "mm/zsmalloc: compare with a plain 0", "Broken on purpose.")
     line = good.line_of("mm/zsmalloc.c", "if (page == 0)")
-    code, data, out = good.verify("broken-sparse")
+    code, data, out = good.verify("broken-sparse", *HOST_ONLY)
     assert code == 1
     c = check_of(data, "sparse")
     assert c["status"] == "fail", c
@@ -1088,7 +1029,7 @@ def test_catches_line_no_configuration_compiles(good):
           INCLUDE + "\n#ifdef CONFIG_PPC64\nstatic int movops_ppc64_only;\n#endif\n")
     _commit(k, "mm/zsmalloc: add a line for another architecture", "Broken on purpose.")
     line = good.line_of("mm/zsmalloc.c", "static int movops_ppc64_only;")
-    code, data, out = good.verify("broken-uncompiled")
+    code, data, out = good.verify("broken-uncompiled", *HOST_ONLY)
     assert code == 1
     c = check_of(data, "changed-lines")
     assert c["status"] == "fail" and c["count"] == 1, c
@@ -1109,7 +1050,7 @@ def test_catches_middle_commit_that_does_not_build(good):
     run(["git", "cherry-pick", "movable-ops"], cwd=k)
     # The tip is the good tip: only bisection can tell.
     assert git_in(k, "rev-parse", "HEAD^{tree}") == git_in(k, "rev-parse", "movable-ops^{tree}")
-    code, data, out = good.verify("broken-bisect")
+    code, data, out = good.verify("broken-bisect", *HOST_ONLY)
     assert code == 1
     c = check_of(data, "bisect")
     assert c["status"] == "fail" and c["count"] >= 1, c
@@ -1122,9 +1063,12 @@ def test_catches_middle_commit_that_does_not_build(good):
     broken = next(x["sha"] for x in data["commits"]
                   if x["subject"] == "mm/zsmalloc: call what does not exist")
     hows = [b["how"] for b in c["data"]["builds"] if b["commit"] == broken]
-    ncfg = len(check_of(data, "configs")["data"]["configs"])
-    assert len(hows) == ncfg == 3 and all(h.startswith("direct, ") for h in hows), \
-        c["data"]["builds"]
+    # Every configuration of every target but the W=1 builds (base and
+    # tip only): the host's three and one per other target.
+    plain = [x["name"] for x in check_of(data, "configs")["data"]["configs"]
+             if "+W" not in x["name"]]
+    assert len(hows) == len(plain) == 3 + len(data["targets"]["built"]) - 1
+    assert all(h.startswith("direct, ") for h in hows), c["data"]["builds"]
     assert check_of(data, "build")["status"] == "pass"
 
 
@@ -1142,10 +1086,11 @@ def test_configuration_change_goes_through_make(good):
     _edit(k, "mm/Kconfig", "config MIGRATION\n",
           "config MOVOPS_TEST_OPTION\n\tdef_bool y\n\nconfig MIGRATION\n")
     _commit(k, "mm: add an option that is on", "A configuration change.")
-    code, data, out = good.verify("kconfig-option")
+    code, data, out = good.verify("kconfig-option", *HOST_ONLY)
     off, on = data["commits"][-2]["sha"], data["commits"][-1]["sha"]
     builds = check_of(data, "bisect")["data"]["builds"]
-    ncfg = len(check_of(data, "configs")["data"]["configs"])
+    ncfg = len([x for x in check_of(data, "configs")["data"]["configs"]
+                if "+W" not in x["name"]])
     # (How many objects it rebuilt depends on what the shared build
     # directories held last.)
     assert [(re.sub(r"\d+ rebuilt", "n rebuilt", b["how"]), b["why_make"])
@@ -1162,7 +1107,7 @@ def test_catches_checkpatch_error(good):
     k = good.variant("broken-checkpatch")
     _edit(k, "mm/zsmalloc.c", INCLUDE, INCLUDE + "/* movable_ops come from the page type */ \n")
     _commit(k, "mm/zsmalloc: say where the ops are used", "Broken on purpose.")
-    code, data, out = good.verify("broken-checkpatch")
+    code, data, out = good.verify("broken-checkpatch", *HOST_ONLY)
     assert code == 1
     c = check_of(data, "checkpatch")
     assert c["status"] == "fail" and c["count"] == 1, c

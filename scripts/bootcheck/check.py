@@ -31,6 +31,7 @@ from core import deps
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
 from core.proc import git
+from movops.trailer import step_commit
 from movops.tree import Tree
 
 from . import callbacks, fault, guest, initramfs, kernel, modules, negctl, source, verdict
@@ -507,7 +508,6 @@ def _leak_control(ctx, commit, tip_build):
 def registration_commit(kdir, tip):
     """(commit of the registration step in TIP's series, its parent: the
     static-dispatch commit), or (None, None)."""
-    from verifier.commits import step_commit
     reg = step_commit(kdir, tip, REGISTRATION_STEP)
     if reg is None:
         return None, None

@@ -10,10 +10,11 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 from core import fingerprint as code
+from kbuildengine import image
+from kbuildengine.targets import HOST, TARGETS
 from movops import kbuild
 from movops.tree import Tree
 
@@ -72,7 +73,7 @@ OPTIONS = GUEST_OPTIONS + REWORK_OPTIONS
 MODULE_SUPPORT = ["MODULES", "MODULE_UNLOAD"]
 AS_MODULES = ["ZSMALLOC", "ZRAM", "VIRTIO_BALLOON"]
 # Where make modules_install puts the modules, inside the build directory.
-MODULES_STAGING = "movops-modules"
+MODULES_STAGING = image.MODULES_STAGING
 
 
 def guest_options(guest):
@@ -110,32 +111,10 @@ DISABLE = [
     "X86_MPPARSE",                               # no MP table fallback: CPUs from the MADT only
 ]
 BASE_TARGET = "tinyconfig"
-ARCH_ARGS = ["ARCH=x86_64"]
-IMAGE = "arch/x86/boot/bzImage"
-
-
-def make_env(cache):
-    """Environment for kernel builds: ccache under the cache, fixed build
-    identity (so a relink does not differ only in a date)."""
-    env = dict(os.environ)
-    env.update({
-        "CCACHE_DIR": str(Path(cache) / "ccache"),
-        "CCACHE_NOHASHDIR": "1",
-        "CCACHE_MAXSIZE": env.get("CCACHE_MAXSIZE", "5G"),
-        "KBUILD_BUILD_TIMESTAMP": "Thu Jan  1 00:00:00 UTC 1970",
-        "KBUILD_BUILD_USER": "movops",
-        "KBUILD_BUILD_HOST": "runtime-check",
-        "LC_ALL": "C",
-    })
-    return env
-
-
-def make_args(jobs=None):
-    jobs = jobs or os.cpu_count() or 2
-    args = list(ARCH_ARGS)
-    if shutil.which("ccache"):
-        args.append("CC=ccache gcc")
-    return args + [f"-j{jobs}"]
+# The guests' target (kbuildengine.targets): its make variables and image.
+TARGET = TARGETS[HOST]
+ARCH_ARGS = TARGET.make_vars()
+IMAGE = TARGET.image
 
 
 def config_key(src, commit, guest="builtin"):
@@ -209,17 +188,6 @@ def configure(build_dir, stored, log):
     return kbuild.read_config(cfg)
 
 
-def config_digest(build_dir):
-    """Hash of the options set in BUILD_DIR/.config (not of its comments,
-    which list every option the revision's Kconfig knows): what a copy of
-    the build dir, or a build, must match."""
-    cfg = Path(build_dir) / ".config"
-    if not cfg.exists():
-        return None
-    opts = sorted(kbuild.read_config(cfg).items())
-    return hashlib.sha256(json.dumps(opts).encode()).hexdigest()[:16]
-
-
 def _prune(store, keep):
     configs = sorted(store.glob("*.config"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in configs[keep:]:
@@ -233,108 +201,19 @@ def _prune(store, keep):
 BUILD_TIMEOUT = 3600
 
 
+# The builds themselves are the kernel build engine's (kbuildengine.image:
+# the target's make variables and image, ccache, modules_install, copies
+# of a build directory); the guest's commands run through run_cmd.
+
 def build(src, build_dir, cache, log, timeout=BUILD_TIMEOUT, what="kernel build",
           identity=None, modules=False):
-    """make bzImage (and with MODULES, the modules, installed into
+    """make the guest's image (and with MODULES, the modules, installed into
     BUILD_DIR/MODULES_STAGING); returns (image path, seconds, ran make).
-
-    IDENTITY names what is being built (commit, configuration, mutation).
-    When the last successful build of BUILD_DIR had the same identity, make
-    is not run at all: even a no-op make of the kernel takes seconds.
-    """
-    build_dir = Path(build_dir)
-    image = build_dir / IMAGE
-    stamp = build_dir / ".movops-built"
-    staged = build_dir / MODULES_STAGING
-    if identity and image.exists() and stamp.exists() \
-            and stamp.read_text().strip() == identity \
-            and (not modules or staged.is_dir()):
-        return image, 0.0, False
-    if stamp.exists():
-        stamp.unlink()
-    logfile = build_dir / "movops-build.log"
-    logfile.write_text("")
-    t0 = time.monotonic()
-
-    def progress(elapsed):
-        try:
-            text = logfile.read_text(errors="replace")
-        except OSError:
-            text = ""
-        done = sum(1 for l in text.splitlines() if l.lstrip().startswith("CC "))
-        log(f"  ... still building after {elapsed:.0f} s ({done} files compiled so far)")
-
-    targets = ["bzImage", "modules"] if modules else ["bzImage"]
-    run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), *targets],
-            timeout=timeout, env=make_env(cache), logfile=logfile, what=what,
-            progress=progress)
-    if not image.exists():
-        raise CheckError(f"{what}: no {image} after make")
-    if modules:
-        install_modules(src, build_dir, cache, logfile, timeout, what)
-    if identity:
-        stamp.write_text(identity + "\n")
-    return image, time.monotonic() - t0, True
+    See kbuildengine.image.build()."""
+    return image.build(src, build_dir, cache, log, run_cmd, timeout, what=what,
+                       identity=identity, modules=modules, target=TARGET)
 
 
-def install_modules(src, build_dir, cache, logfile, timeout, what):
-    """make modules_install into BUILD_DIR/MODULES_STAGING, afresh: the
-    guest gets exactly the modules of this build, and depmod's
-    modules.dep, which says in what order they load."""
-    staged = Path(build_dir) / MODULES_STAGING
-    if staged.exists():
-        shutil.rmtree(staged)
-    run_cmd(["make", "-C", src, f"O={build_dir}", *make_args(), f"INSTALL_MOD_PATH={staged}",
-             "modules_install"],
-            timeout=timeout, env=make_env(cache), logfile=logfile,
-            what=f"{what}: make modules_install")
-    if not list(staged.glob("lib/modules/*/modules.dep")):
-        raise CheckError(f"{what}: make modules_install wrote no modules.dep (depmod "
-                         "missing? install the kmod package)")
-
-
-def seed_build_dir(good, new, log, what):
-    """Make NEW a copy of the build dir GOOD unless it already has GOOD's
-    configuration: building a small change (a mutation, another commit of
-    the series) in NEW is then incremental.  Returns True when it copied.
-
-    Kbuild records relative paths, except objtool's own build, which
-    records the absolute path of the build dir; those records are moved to
-    the copy's path, or objtool would be rebuilt and, with it, every object.
-    """
-    good, new = Path(good), Path(new)
-    want = config_digest(good)
-    stamp = new / ".movops-seeded-config"
-    if new.exists() and stamp.exists() and stamp.read_text().strip() == want:
-        return False
-    log(f"seeding {what}'s build dir from {good}")
-    if new.exists():
-        shutil.rmtree(new)
-    shutil.copytree(good, new, symlinks=True)
-    old_prefix, new_prefix = f"{good}/", f"{new}/"
-    for root, _, files in os.walk(new / "tools"):
-        for f in files:
-            if f.endswith(".cmd") or f.endswith(".d"):
-                p = Path(root) / f
-                text = p.read_text(errors="surrogateescape")
-                if old_prefix in text:
-                    st = os.stat(p)
-                    p.write_text(text.replace(old_prefix, new_prefix), errors="surrogateescape")
-                    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
-    stamp.write_text(want + "\n")
-    return True
-
-
-def compiled_objects(build_dir, since):
-    """Objects (re)compiled after SINCE (an epoch time): tells a cold build
-    from an incremental one in the report."""
-    n = 0
-    for root, _, files in os.walk(build_dir):
-        for f in files:
-            if f.endswith(".o"):
-                try:
-                    if os.stat(os.path.join(root, f)).st_mtime >= since:
-                        n += 1
-                except OSError:
-                    pass
-    return n
+config_digest = image.config_digest
+seed_build_dir = image.seed_build_dir
+compiled_objects = image.compiled_objects

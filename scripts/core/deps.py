@@ -24,11 +24,21 @@ PACKAGES = {
     "build": ["flex", "bison", "bc", "libelf-dev", "libssl-dev", "libc6-dev"],
     # booting it: the guest, its initramfs and modules.dep
     "runtime": ["qemu-system-x86", "busybox-static", "ccache", "cpio", "gzip", "kmod"],
+    # the compilers of the build targets other than the host's gcc
+    # (kbuildengine/targets.py names the one each target needs)
+    "toolchain-llvm": ["clang", "lld", "llvm"],
+    "toolchain-arm64": ["gcc-aarch64-linux-gnu"],
+    "toolchain-powerpc64le": ["gcc-powerpc64le-linux-gnu"],
+    # compiling on other machines (the engine's DISTCC_HOSTS), and its test
+    "distcc": ["distcc"],
 }
 
 # What each command needs, as purposes.
 PURPOSES = {
+    # (verify installs each target's toolchain itself, and lists a target
+    # whose toolchain cannot be had as not covered: kbuildengine.targets)
     "verify": ["series", "build"],
+    "targets": ["toolchain-llvm", "toolchain-arm64", "toolchain-powerpc64le"],
     "runtime-check": ["series", "build", "runtime"],
     "check-fast": ["series", "tests"],
     "all": list(PACKAGES),

@@ -197,13 +197,19 @@ def obj_atoms(tree, relpath):
                 raise NotDerivable(f"no obj- line in {directory}/Makefile builds {target}")
             comp_name, comp_atoms = comp
             atoms += comp_atoms
+            # 'obj-y += foo.o', or the list itself: 'obj-y += $(foo-y)'
+            # (6.1's mm/Makefile builds memory_hotplug.o that way).
             found = _find_obj(mk, comp_name + ".o")
+            if found is None:
+                found = _find_obj(mk, f"$({comp_name}-y)")
             if found is None:
                 raise NotDerivable(f"no obj- line in {directory}/Makefile builds {comp_name}.o")
         atoms = found + atoms
         target = directory.name + "/"
         directory = directory.parent
-        if str(directory) in ("", "."):
+        # arch/ARCH/ is descended into by the top Makefile (core-y) for
+        # its own architecture, with no obj- line.
+        if str(directory) in ("", ".", "arch"):
             break
     # The top level (Kbuild/Makefile) descends into core directories
     # unconditionally; options on the top-level lines are rare and kept.
@@ -332,6 +338,7 @@ class Kconfig:
     def __init__(self, tree):
         self.tree = tree
         self._defs = None
+        self._definitions = None
         self._symbols = {}
 
     def _index(self):
@@ -339,6 +346,20 @@ class Kconfig:
             self._defs = self.tree.grep_lines(r"^\s*(menu)?config\s+[A-Za-z0-9_]+\s*$",
                                               ["*Kconfig*"])
         return self._defs
+
+    def definitions(self):
+        """{symbol: [Kconfig files defining it]}: an option of one
+        architecture only is defined under its arch/ directory only (and
+        some, such as MMU, by every architecture)."""
+        if self._definitions is None:
+            out = {}
+            for f, hits in self._index().items():
+                for _, text in hits:
+                    files = out.setdefault(text.split()[-1], [])
+                    if f not in files:
+                        files.append(f)
+            self._definitions = out
+        return self._definitions
 
     def symbol(self, name):
         """The Symbol NAME (with or without CONFIG_), or None."""

@@ -20,7 +20,7 @@ shared between the checks, and each check's module says how it works:
                  apply-series.sh --stable)
   runtime        runtime.py (only with verify.py --runtime: scripts/bootcheck)
 """
-from .runner import verify
+from .run import verify
 from core.errors import BadInput, EnvironmentFailure
 
 __all__ = ["verify", "BadInput", "EnvironmentFailure"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.proc import BACKGROUND, c_env, run
 
-from .store import sha256_text
+from kbuildengine.store import sha256_text
 
 HEAD_RE = re.compile(r"^(ERROR|WARNING|CHECK):(?:([A-Z0-9_]+):)?\s*(.*)$")
 WHERE_RE = re.compile(r"^#(\d+): FILE: (\S+?):(\d+):")

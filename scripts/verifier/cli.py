@@ -10,11 +10,12 @@ from core.cli import Parser
 from core.errors import (EXIT_INTERRUPTED, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput,
                          EnvironmentFailure)
 from core.proc import interrupt_on_signals
+from kbuildengine import targets
 from movops.gitobjects import pin_config
 
-from . import report, runtime, targets
+from . import report, runtime
 from .commits import DEFAULT_BRANCH
-from .runner import check_build_dir, verify
+from .run import check_build_dir, verify
 
 
 def parser():
@@ -45,6 +46,11 @@ def parser():
                         "e.g. a distribution's; repeatable): olddefconfig on the base, the "
                         "affected objects at every commit, and the configuration-space "
                         "proof compared with its preprocessed dispatch")
+    p.add_argument("--targets", metavar="LIST",
+                   help="the build targets, comma-separated, or 'all' (default: every "
+                        "target whose toolchain is installed or installable; known: "
+                        f"{', '.join(targets.TARGETS)}); a target that cannot be had is "
+                        "listed as not covered, with the reason")
     p.add_argument("-j", "--jobs", type=int, default=None, help="make -j (default: cores)")
     p.add_argument("--runtime", action="store_true",
                    help="also boot the tip in QEMU and watch balloon and zsmalloc pages "
@@ -66,7 +72,9 @@ def check_inputs(args):
                        tool="verify.py")
     if args.build_dir:
         check_build_dir(Path(args.build_dir).expanduser())
-    target = targets.host()
+    # A --config is built by the host's target (run.py): the architecture
+    # its own =y symbols name must be that one's (kbuildengine/targets.py).
+    host = targets.TARGETS[targets.HOST]
     for c in args.config:
         path = Path(c).expanduser()
         if path.is_dir():
@@ -77,11 +85,13 @@ def check_inputs(args):
         if not re.search(r"^(CONFIG_\w+=|# CONFIG_\w+ is not set)", text, re.M):
             raise BadInput(f"--config {c}: not a kernel configuration (no CONFIG_ lines); "
                            "give a .config file (decompress a config.*.xz first)")
-        arch, symbol = targets.of_config(text)
-        if arch is not None and arch.srcarch != target.srcarch:
-            raise BadInput(f"--config {c}: a configuration for {arch.srcarch} ({symbol}), and "
-                           f"verify builds for {target.srcarch}, this machine's architecture; "
-                           f"give a {target.srcarch} configuration")
+        symbol = targets.of_config(text)
+        off = re.search(rf"^# CONFIG_{host.config_symbol} is not set", text, re.M)
+        if (symbol and symbol != host.config_symbol) or off:
+            what = f"CONFIG_{symbol}=y" if symbol else f"CONFIG_{host.config_symbol} off"
+            raise BadInput(f"--config {c}: a configuration of another architecture ({what}), "
+                           f"and verify builds a --config with {host.name}; give a "
+                           f"{host.arch} configuration (CONFIG_{host.config_symbol}=y)")
 
 
 def main(argv=None):
@@ -102,6 +112,13 @@ def main(argv=None):
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
         return e.status
+    chosen = None
+    if args.targets is not None:
+        try:
+            chosen = targets.parse(args.targets)
+        except ValueError as e:
+            print(f"verify: --targets {args.targets}: {e}", file=sys.stderr)
+            return EXIT_USAGE
     # SIGTERM ends the run as Ctrl-C does: its commands stop, the build
     # directories keep no half-made object, the worktree's temporary
     # files go (Verification.cleanup()).
@@ -110,7 +127,8 @@ def main(argv=None):
         extra_checks = [runtime.checker(args.modules)] if args.runtime else []
         results, series, extra = verify(args.kdir, args.branch, args.base, args.build_dir,
                                         args.quiet, args.jobs, extra_checks,
-                                        [str(Path(c).expanduser()) for c in args.config])
+                                        [str(Path(c).expanduser()) for c in args.config],
+                                        chosen)
     except BadInput as e:
         print(f"verify: {e}", file=sys.stderr)
         return e.status

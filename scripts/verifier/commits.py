@@ -2,7 +2,7 @@
 """The series under verification: KDIR, its branch, the base, the commits
 between them, and what the series changes (files, added lines, objects)."""
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from core import paths
@@ -10,6 +10,7 @@ from core.errors import BadInput, CommandError
 from core.proc import git
 from movops import trailer
 from movops.tree import Tree
+from kbuildengine.gitdiff import parse_diff
 from movops.trailer import GENERATED_RE
 
 DEFAULT_BRANCH = "movable-ops"
@@ -173,92 +174,7 @@ def generated_run_start(kdir, tip, limit=64):
     return start
 
 
-def step_commit(kdir, tip, step, limit=64):
-    """The commit of the run of apply-series commits ending at TIP that
-    was generated from the step STEP (its file name without the number and
-    '.cocci', say 'movable-ops-registration', since a step's number moves
-    when steps are added), or None when the run has no such commit."""
-    out = git(kdir, "log", "--first-parent", f"-{limit}", "--format=%H%x00%B%x01", tip)
-    for rec in out.split("\x01"):
-        rec = rec.strip("\n")
-        if not rec:
-            continue
-        sha, msg = rec.split("\0", 1)
-        steps = trailer.steps_of(msg)
-        if not steps:
-            break
-        if any(s.split("-", 1)[1] == step for s in steps):
-            return sha
-    return None
-
-
 # -- what the series changes ------------------------------------------------
-
-@dataclass
-class FileChange:
-    path: str            # path at the tip ('' when deleted)
-    old_path: str        # path at the base ('' when added)
-    status: str          # A, M, D, R
-    added: list = field(default_factory=list)     # new line numbers ('+' lines)
-    removed: list = field(default_factory=list)   # old line numbers ('-' lines)
-
-
-HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
-
-def parse_diff(text):
-    """[FileChange] from 'git diff -U0 --no-color -M' output."""
-    changes = []
-    cur = None
-    old_no = new_no = 0
-    for line in text.splitlines():
-        if line.startswith("diff --git "):
-            cur = FileChange("", "", "M")
-            changes.append(cur)
-            m = re.match(r"diff --git a/(.*) b/(.*)$", line)
-            if m:
-                cur.old_path, cur.path = m.group(1), m.group(2)
-            continue
-        if cur is None:
-            continue
-        if line.startswith("new file mode"):
-            cur.status = "A"
-        elif line.startswith("deleted file mode"):
-            cur.status = "D"
-        elif line.startswith("rename from "):
-            cur.status = "R"
-            cur.old_path = line[len("rename from "):]
-        elif line.startswith("rename to "):
-            cur.path = line[len("rename to "):]
-        elif line.startswith("--- "):
-            if line == "--- /dev/null":
-                cur.old_path = ""
-            elif line.startswith("--- a/"):
-                cur.old_path = line[6:]
-        elif line.startswith("+++ "):
-            if line == "+++ /dev/null":
-                cur.path = ""
-            elif line.startswith("+++ b/"):
-                cur.path = line[6:]
-        elif line.startswith("@@"):
-            m = HUNK_RE.match(line)
-            old_no, new_no = int(m.group(1)), int(m.group(3))
-        elif line.startswith("+"):
-            cur.added.append(new_no)
-            new_no += 1
-        elif line.startswith("-"):
-            cur.removed.append(old_no)
-            old_no += 1
-        elif line.startswith(" "):
-            old_no += 1
-            new_no += 1
-    for c in changes:
-        if c.status == "D":
-            c.path = ""
-        if c.status == "A":
-            c.old_path = ""
-    return changes
-
 
 def changes(series, a=None, b=None):
     """FileChanges between A (default base) and B (default tip)."""

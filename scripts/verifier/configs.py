@@ -21,16 +21,15 @@ from pathlib import Path
 from movops import kbuild
 from movops.tree import Tree
 
-from . import targets
-from .store import sha256_text
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
+# Off in the derived configurations too: symbol versions add genksyms to
+# every compilation (ppc64le_defconfig has them), which sends each commit
+# through make instead of kbuild's saved commands (kbuildengine/replay.py),
+# and change no diagnostic of the objects.
+DERIVED_OFF = ("CONFIG_MODVERSIONS",)
 STUB_OFF = "CONFIG_COMPACTION"
 MAX_CONFIGS = 4
-
-
-def host_srcarch():
-    return targets.host().srcarch
 
 
 @dataclass
@@ -101,11 +100,26 @@ def is_c(path):
     return path.endswith(".c") or path.endswith(".h")
 
 
-def plan(series, file_changes, objects, kconfig):
-    """[Plan] and notes."""
+def other_arch(kconfig, opt, arch):
+    """The arch/ directory that OPT, or an option it depends on, is
+    defined in only, when that is not ARCH's (the option cannot be set
+    there); else ''."""
+    defs = kconfig.definitions()
+    for name in [opt[7:] if opt.startswith("CONFIG_") else opt] + sorted(kconfig.implied(opt)):
+        files = defs.get(name, [])
+        dirs = {m.group(1) for f in files for m in [re.match(r"arch/([^/]+)/", f)]
+                if m}
+        if files and len(dirs) == len(files) and arch not in dirs and \
+                all(f.startswith("arch/") for f in files):
+            return sorted(dirs)[0] + ("" if name == opt.replace("CONFIG_", "", 1)
+                                      else f" (through {name})")
+    return ""
+
+
+def plan(series, file_changes, objects, kconfig, arch="x86"):
+    """[Plan] and notes, for a target building arch/ARCH."""
     tip = Tree(series.kdir, series.tip)
     needs, notes = line_needs(series, file_changes)
-    arch = host_srcarch()
     base_enable, why = [], {}
 
     def want(opt, reason):
@@ -151,7 +165,7 @@ def plan(series, file_changes, objects, kconfig):
         for o in list(off):
             for sel in kconfig.selectors(o):
                 off.add("CONFIG_" + sel)
-        p.disable = sorted(off) + [o for o in ALWAYS_OFF if o not in off]
+        p.disable = sorted(off) + [o for o in ALWAYS_OFF + DERIVED_OFF if o not in off]
         cand = [(a, r) for a in base_enable for r in why[a][:1]] + extra
         for a, reason in cand:
             if a in p.enable or a in p.dropped:
@@ -160,9 +174,9 @@ def plan(series, file_changes, objects, kconfig):
             if sym is None:
                 p.dropped[a] = f"no such Kconfig option (needed by {reason})"
                 continue
-            m = re.match(r"arch/([^/]+)/", sym.file)
-            if m and m.group(1) != arch:
-                p.dropped[a] = (f"defined for arch/{m.group(1)} only, not {arch} "
+            elsewhere = other_arch(kconfig, a, arch)
+            if elsewhere:
+                p.dropped[a] = (f"defined for arch/{elsewhere} only, not {arch} "
                                 f"(needed by {reason})")
                 continue
             if a in off:
@@ -189,14 +203,6 @@ def plan(series, file_changes, objects, kconfig):
                     p.selected[a] = b
                     break
     return plans, notes, obj_notes
-
-
-def fingerprint(config_text):
-    """Hash of a .config without its comment header (which names the
-    version and date of generation)."""
-    lines = [l for l in config_text.splitlines()
-             if l.startswith("CONFIG_") or re.match(r"# CONFIG_\w+ is not set", l)]
-    return sha256_text("\n".join(sorted(lines)))[:16]
 
 
 def object_enabled(tree, obj, config, cache):

@@ -13,76 +13,15 @@ changed lines' markers survive (changed-lines) and what the dispatch looks
 like (the configuration-space agreement).  The matrix keeps the answers
 (Matrix.lines), not the text.
 """
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import clines, configs, diag
+from kbuildengine.results import Cell
+
+from . import clines, configs
 from core.proc import git
-
-# The kinds of diagnostics an object carries: the compiler's, objtool's
-# and sparse's (sparse only where it ran: the base and the tip).
-KINDS = ("cc", "objtool", "sparse")
-
-
-@dataclass
-class Obj:
-    """One object of one build."""
-    ok: bool
-    cc: list = field(default_factory=list)
-    objtool: list = field(default_factory=list)
-    sparse: list = field(default_factory=list)
-    why: str = ""           # why it failed, when no compiler error says it
-    rebuilt: bool = False
-
-    @classmethod
-    def from_json(cls, d):
-        return cls(ok=d["ok"], cc=d.get("cc", []), objtool=d.get("objtool", []),
-                   sparse=d.get("sparse", []), why=d.get("why", ""),
-                   rebuilt=d.get("rebuilt", False))
-
-    def diagnostics(self, kinds):
-        return [d for k in kinds for d in getattr(self, k)]
-
-    def first_errors(self):
-        errs = [d for d in self.cc if d["severity"] == "error"]
-        if errs:
-            return "; ".join(diag.fmt(d) for d in errs[:3])
-        return self.why or "object not produced"
-
-
-@dataclass
-class Cell:
-    """One commit built in one configuration."""
-    objects: dict = field(default_factory=dict)     # object -> Obj
-    make_errors: list = field(default_factory=list)
-    rc: int = 0
-    how: str = "make"           # or "direct, n rebuilt": Builder.build()
-    why_make: str = ""
-    skipped: dict = field(default_factory=dict)     # object -> why it is not built here
-
-    @classmethod
-    def from_state(cls, state, skipped=None):
-        """From Builder.build()'s dict (also what the store holds)."""
-        return cls(objects={o: Obj.from_json(e) for o, e in state["objects"].items()},
-                   make_errors=list(state.get("make_errors", [])), rc=state.get("rc", 0),
-                   how=state.get("how", "make"), why_make=state.get("why_make", ""),
-                   skipped=dict(skipped if skipped is not None else state.get("skipped", {})))
-
-    def built(self):
-        return [o for o, e in self.objects.items() if e.ok]
-
-    def failure(self):
-        """What went wrong, in a few words; '' when nothing did."""
-        if self.make_errors:
-            return self.make_errors[0][:200]
-        for o, e in sorted(self.objects.items()):
-            if not e.ok:
-                return f"{o} did not build ({e.first_errors()[:200]})"
-        if self.rc != 0:
-            return f"make exited {self.rc}"
-        return ""
-
 
 @dataclass
 class Matrix:
@@ -105,17 +44,26 @@ class Matrix:
     def cell(self, sha, config):
         return self.cells[(sha, config)]
 
+    def view(self, configs):
+        """The same builds, with only the configurations CONFIGS (a row's:
+        one target's, the W=1 ones): the checks judge what they are given."""
+        return Matrix(self.base, self.commits, [c for c in self.configs if c in configs],
+                      self.cells, {c: v for c, v in self.lines.items() if c in configs},
+                      {c: v for c, v in self.no_text.items() if c in configs})
+
 
 class Engine:
-    """Fills a Matrix with the builder (builder.Builder).
+    """Fills a Matrix with the kernel build engine's builders
+    (kbuildengine.build.Builder, one per target and warning level: BUILDERS
+    {flavour: Builder}, a configuration's builder the one of its flavour).
 
     AT(sha) puts the worktree at a commit; WHOLE_TREE(why) falls back from
     the partial checkout to a full one (the caller then tries again).
     """
 
-    def __init__(self, series, builder, store, key, progress, at, whole_tree, wt):
+    def __init__(self, series, builders, store, key, progress, at, whole_tree, wt):
         self.series = series
-        self.builder = builder
+        self.builders = builders
         self.store = store
         self.key = key
         self.progress = progress
@@ -125,9 +73,16 @@ class Engine:
         self.built_here = set()     # the (sha, config) cells made by make in this run
         self.enabled_cache = {}
 
+    def builder(self, cfg):
+        return self.builders[cfg.flavour]
+
     def enabled_objects(self, tree, objects, cfg):
         objs, skipped = [], {}
         for o in objects:
+            other = re.match(r"arch/([^/]+)/", o)
+            if other and cfg.target is not None and other.group(1) != cfg.target.srcarch:
+                skipped[o] = f"arch/{other.group(1)} only"
+                continue
             ok, why = configs.object_enabled(tree, o, cfg.values, self.enabled_cache)
             if ok:
                 objs.append(o)
@@ -147,31 +102,43 @@ class Engine:
         for label, sha, tree_id, subject in steps:
             t0 = time.monotonic()
             todo = []
-            # sparse only where the sparse check compares.
-            sparse = sha in (s.base, s.tip)
             for cfg in cfgs:
+                # W=1 only where its row compares: the base and the tip
+                # (bisect judges every commit in the plain builds).
+                if cfg.warn and sha not in (s.base, s.tip):
+                    continue
+                # sparse only where the sparse check compares: the base and
+                # the tip, in the host's builds without W=.
+                sparse = sha in (s.base, s.tip) and not cfg.flavour
                 objs, skipped = self.enabled_objects(tree(sha), objects, cfg)
-                key = self.key(kind="build", tree=tree_id, config=cfg.fingerprint,
-                               objs=objs, vars=self.builder.make_vars, sparse=sparse)
+                key = self.key(**self.builder(cfg).key("build", tree=tree_id,
+                                                       config=cfg.fingerprint, objs=objs,
+                                                       sparse=sparse))
                 got = self.store.get("build", key)
                 if got is not None:
                     matrix.cells[(sha, cfg.name)] = Cell.from_state(got, skipped)
                 else:
-                    todo.append((cfg, objs, skipped, key))
+                    todo.append((cfg, objs, skipped, key, sparse))
             if todo:
                 self.at(sha)
-                names = ", ".join(f"{c.name}: {len(o)} objects" for c, o, _, _ in todo)
-                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building ({names}"
-                              f"{', with sparse' if sparse else ''})")
-                prepare([c for c, _, _, _ in todo])
+                names = ", ".join(f"{c.name}: {len(o)}" for c, o, _, _, _ in todo)
+                self.progress(f"commit {label} {sha[:12]} {subject[:50]!r}: building "
+                              f"objects ({names}"
+                              f"{', with sparse' if any(x[4] for x in todo) else ''})")
+                prepare([c for c, _, _, _, _ in todo])
 
                 def one(item):
-                    cfg, objs, skipped, key = item
-                    return self.builder.build(cfg, objs, sparse=sparse, at=sha,
-                                              changed=self.changed_since(cfg, sha))
+                    cfg, objs, skipped, key, sparse = item
+                    return self.builder(cfg).build(cfg, objs, sparse=sparse, at=sha,
+                                                   changed=self.changed_since(cfg, sha))
 
                 def all_of(items):
-                    with ThreadPoolExecutor(max_workers=len(items)) as ex:
+                    # As many builds at once as jobs: a build that goes
+                    # through make runs make -jJOBS of its own, and a dozen
+                    # of them (every target, W=1) would share two cores.
+                    # Builds without make share the jobs' slots anyway.
+                    jobs = self.builder(items[0][0]).jobs
+                    with ThreadPoolExecutor(max_workers=min(len(items), jobs)) as ex:
                         return list(ex.map(one, items))
 
                 was_partial = self.wt.partial
@@ -180,7 +147,7 @@ class Engine:
                 if was_partial and bad:
                     self.whole_tree(f"commit {label}: {bad[0]}")
                     got = all_of(todo)
-                for (cfg, objs, skipped, key), st in zip(todo, got):
+                for (cfg, objs, skipped, key, _), st in zip(todo, got):
                     if st["rc"] >= 0:      # not when make was killed
                         self.store.put("build", key, st)
                     matrix.cells[(sha, cfg.name)] = Cell.from_state(st, skipped)
@@ -190,7 +157,7 @@ class Engine:
     def changed_since(self, cfg, sha):
         """The files that differ between the commit CFG's build directory
         was last built at and SHA, or None when that is not known."""
-        last = self.builder.built_at(cfg)
+        last = self.builder(cfg).built_at(cfg)
         if not last:
             return None
         res = git(self.series.kdir, "diff", "--name-only", "--no-renames", "-z",
@@ -216,8 +183,9 @@ class Engine:
         todo = []
         for cfg in cfgs:
             objs = list(matrix.cell(s.tip, cfg.name).objects)
-            key = self.key(kind="lines", tree=s.commits[-1].tree, config=cfg.fingerprint,
-                           objs=objs, plan=plan_key, vars=self.builder.make_vars)
+            key = self.key(**self.builder(cfg).key("lines", tree=s.commits[-1].tree,
+                                                   config=cfg.fingerprint, objs=objs,
+                                                   plan=plan_key))
             got = self.store.get("lines", key)
             if got is not None:
                 matrix.lines[cfg.name] = {tuple(x) for x in got}
@@ -236,7 +204,7 @@ class Engine:
 
         def one(item):
             cfg, objs, key = item
-            outs, log = self.builder.preprocess(cfg, objs, self.tip_built(matrix, cfg))
+            outs, log = self.builder(cfg).preprocess(cfg, objs, self.tip_built(matrix, cfg))
             hits = set()
             for o, text in outs.items():
                 for fid, ln in clines.found_markers(text or ""):
@@ -270,6 +238,6 @@ class Engine:
     def preprocessed(self, matrix, cfg, objs):
         """{object: preprocessed text} of OBJS at the tip in CFG (the
         worktree is at the tip)."""
-        texts, _ = self.builder.preprocess(cfg, objs, matrix.cell(self.series.tip,
-                                                                  cfg.name).built())
+        texts, _ = self.builder(cfg).preprocess(cfg, objs, matrix.cell(self.series.tip,
+                                                                       cfg.name).built())
         return texts

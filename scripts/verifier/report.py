@@ -5,11 +5,21 @@ import json
 from dataclasses import dataclass, field
 
 from core import paths, tables
+from kbuildengine.targets import HOST, TARGETS
+
+
+def target_row(target):
+    """The build row of the target named TARGET: 'build' for the host's,
+    'build-NAME' for the others (one row each, as the bots report them)."""
+    return "build" if target == HOST else f"build-{target}"
+
 
 # The order of the rows; a later check (the runtime boot check) is appended
-# after these by the caller (see runner.verify(extra_checks=...)).
-CHECKS = ("old-api-gone", "configs", "build", "changed-lines", "sparse", "bisect",
-          "configspace", "checkpatch", "golden")
+# after these by the caller (see run.verify(extra_checks=...)).  The
+# build rows follow the targets' data (kbuildengine/targets.py).
+CHECKS = ("old-api-gone", "configs", *(target_row(t) for t in TARGETS), "w1", "users",
+          "kernel-doc", "changed-lines", "sparse", "bisect", "configspace", "checkpatch",
+          "golden")
 # The row of a series in the stable form (checks/stable.py), after CHECKS;
 # a series in the default form has none.
 STABLE = "stable"
@@ -82,7 +92,7 @@ def details_text(results, limit=40):
         if not r.details:
             continue
         if r.status == PASS and r.name not in ("checkpatch", "configs", "changed-lines",
-                                               "golden"):
+                                               "users", "golden"):
             continue
         head = {FAIL: "FAIL", PASS: "note", SKIP: "skip"}[r.status]
         out.append(f"[{head}] {r.name}:")

@@ -18,29 +18,33 @@ commits with one verified before (a fix on top, a reworded commit) only
 builds its own commits and only searches and checks its changed files and
 patches.
 """
-import hashlib
 import os
+import re
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from core import cache, deps, paths
 from core import fingerprint as code
-from core.errors import BadInput, EnvironmentFailure
-from core.locks import Lock
 from core.proc import git
+from kbuildengine import targets as tg
+from kbuildengine.build import Builder, flavour
+from kbuildengine.files import config_selection, source_selection
+from kbuildengine.slots import Slots
+from kbuildengine.store import ResultStore, sha256_text, tool_versions
 from movops import kbuild, upstreamgit
 from movops import upstream as U
 from movops.tree import Tree
 
 from . import checkpatch as cp
-from . import configs, configspace, golden, oldapi
+from . import configs, configspace, golden, kerneldoc, oldapi, users
 from . import commits as ser
-from .builder import Builder, config_selection, source_selection
 from .checks import bisect as check_bisect
 from .checks import build as check_build
 from .checks import checkpatch as check_checkpatch
+from .checks import kerneldoc as check_kerneldoc
+from .checks import users as check_users
+from .checks import w1 as check_w1
 from .checks import configs as check_configs
 from .checks import configspace as check_configspace
 from .checks import lines as check_lines
@@ -48,20 +52,8 @@ from .checks import oldapi as check_oldapi
 from .checks import sparse as check_sparse
 from .checks import stable as check_stable
 from .matrix import Engine, Matrix
-from .report import CHECKS, CheckResult
-from .progress import Progress
-from .store import ResultStore, sha256_text, tool_versions
+from .report import CHECKS, SKIP, CheckResult, target_row
 from .worktree import Worktree
-
-
-def default_root(kdir):
-    h = hashlib.sha256(str(Path(kdir).resolve()).encode()).hexdigest()[:12]
-    return cache.path("verify", h)
-
-
-def ensure_deps():
-    if not deps.ensure("verify"):
-        raise EnvironmentFailure("missing build tools; see the line above")
 
 
 class Verification:
@@ -72,19 +64,30 @@ class Verification:
     configure(), build_matrix(), prove_lines(), evaluate_builds() and the
     check_*() that collect the background work."""
 
-    def __init__(self, series, root, progress, jobs=None, user_configs=()):
+    def __init__(self, series, root, progress, jobs=None, user_configs=(), targets=None,
+                 not_covered=None):
         self.series = series
         self.user_configs = list(user_configs)
         self.root = Path(root)
         self.progress = progress
         self.jobs = jobs or os.cpu_count() or 2
         self.store = ResultStore(self.root / "results")
+        # The targets built (targets.Target, the first the one whose
+        # configurations are derived in full: the host's), and those asked
+        # for that cannot be had, with the reason.
+        self.targets = list(targets) if targets else [tg.TARGETS[tg.HOST]]
+        self.not_covered = dict(not_covered or {})
         self.tools = tool_versions()
         self.code = code.fingerprint(["verifier"], ["scripts/verifier/*.cocci"])
         self.wt = Worktree(series.kdir, self.root / "src", progress)
-        self.builder = Builder(self.root, self.wt, progress, self.jobs, self.store,
-                               self.tools)
-        self.engine = Engine(series, self.builder, self.store, self.key, progress, self.at,
+        # One builder per target and warning level (W=1: the bots'
+        # extra warnings), sharing the cores.
+        slots = Slots(self.jobs)
+        self.builders = {flavour(t, w): Builder(self.root, self.wt, progress, self.jobs,
+                                                 self.store, self.tools, t, w, slots)
+                         for t in self.targets for w in ("", "1")}
+        self.builder = self.builders[flavour(self.targets[0])]
+        self.engine = Engine(series, self.builders, self.store, self.key, progress, self.at,
                              self.whole_tree, self.wt)
         self.results = {name: CheckResult(name) for name in CHECKS}
         # Seconds spent building for a check, added to its result's.
@@ -98,9 +101,13 @@ class Verification:
         self.objects = []
         self.reasons = {}
         self.kconfig = None
-        self.plans = []
+        self.plans = []             # the first target's
+        self.jobs_cfg = []          # (builder, plan): every configuration to make
         self.plan_notes = []
         self.obj_notes = {}
+        self.users = users.Users()
+        self.series_objects = []
+        self._kerneldoc = None
         # What configure() makes, and the matrix build_matrix() fills.
         self.configs = []
         self.matrix = Matrix(series.base, [c.sha for c in series.commits], [])
@@ -131,10 +138,10 @@ class Verification:
         touched = git(s.kdir, "log", "--format=", "--name-only", "--no-renames",
                       f"{s.base}..{s.tip}").split("\n")
         dirs = sorted({os.path.dirname(f) or f for f in touched if f})
-        arch = configs.host_srcarch()
+        arches = sorted({t.srcarch for t in self.targets})
         self._wt_future = self.pool.submit(
-            self.wt.ensure, s.base, source_selection(arch), dirs, (s.tip,),
-            config_selection(arch))
+            self.wt.ensure, s.base, source_selection(arches), dirs, (s.tip,),
+            config_selection(arches))
 
     def start_defconfig(self):
         """'make defconfig' as soon as the worktree exists, while the series
@@ -232,13 +239,41 @@ class Verification:
     def analyse(self):
         s = self.series
         self.changes = ser.changes(s)
+        commit_changes = ser.commit_changes(s) if len(s.commits) > 1 else []
         self.objects, self.reasons = ser.affected_objects(
-            s, self.changes, self.api_files(s.base), self.api_files(s.tip),
-            ser.commit_changes(s) if len(s.commits) > 1 else ())
+            s, self.changes, self.api_files(s.base), self.api_files(s.tip), commit_changes)
+        self.series_objects = list(self.objects)
+        # Every user of a definition the series changes is built too, on
+        # the targets where its option exists (users.py).
+        self.users = users.find(s, self.changes + commit_changes)
+        for o in self.users.objects():
+            names = self.users.files[o[:-2] + ".c"]
+            why = f"uses {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}, changed"
+            if o not in self.reasons:
+                self.objects.append(o)
+            self.reasons.setdefault(o, []).append(why)
+        self.objects.sort()
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
+        first = self.targets[0]
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
-            s, self.changes, self.objects, self.kconfig)
-        self.plans += configs.user_plans(self.user_configs)
+            s, self.changes, self.objects, self.kconfig, first.srcarch)
+        # The user's configurations are their machines' (x86_64, as the
+        # distributions' that --config is for): the host's target builds
+        # them, and without it nothing does.
+        if first.name == tg.HOST:
+            self.plans += configs.user_plans(self.user_configs)
+        elif self.user_configs:
+            self.plan_notes.append(f"--config not built: {tg.HOST} is not among the targets")
+        # The other targets build the first configuration ('full', every
+        # option the objects need) of their own architecture; each target
+        # builds its configurations once more with W=1.
+        self.jobs_cfg = [(self.builder, p) for p in self.plans]
+        full = {first.name: self.plans[0]}
+        for t in self.targets[1:]:
+            full[t.name] = (self.plans[0] if t.srcarch == first.srcarch else configs.plan(
+                s, self.changes, self.objects, self.kconfig, t.srcarch)[0][0])
+            self.jobs_cfg.append((self.builders[flavour(t)], full[t.name]))
+        self.jobs_cfg += [(self.builders[flavour(t, "1")], full[t.name]) for t in self.targets]
 
     def configure(self):
         t0 = time.monotonic()
@@ -270,22 +305,29 @@ class Verification:
                 seed = bdir
         retry = lambda: self.whole_tree("deriving a configuration failed")  # noqa: E731
 
-        def derive(p):
-            cfg = self.builder.configure(p, self.kconfig, self.series.base_tree,
-                                         self.builder.bdir_of(p) if seed and p in need
-                                         else None, retry)
+        def derive(job):
+            b, p = job
+            own = b is self.builder and seed and p in need
+            cfg = b.configure(p, self.kconfig, self.series.base_tree,
+                              b.bdir_of(p) if own else None, retry)
             # The first configuration's 'make prepare' (which the others
             # then copy: share_prepare()) need not wait for the others'
             # derivations; it fills the cores their serial conf runs leave.
-            if (p is self.plans[0] and len(self.plans) > 1 and not cfg.error
-                    and self.builder.fresh(cfg)):
+            if (b is self.builder and p is self.plans[0] and len(self.plans) > 1
+                    and not cfg.error and b.fresh(cfg)):
                 self.progress(f"[{cfg.name}] make prepare (while the other configurations "
                               "are derived)")
-                self._prepare_future = self.pool.submit(self.builder.prepare, cfg)
+                self._prepare_future = self.pool.submit(b.prepare, cfg)
             return cfg
 
-        with ThreadPoolExecutor(max_workers=max(1, len(self.plans))) as ex:
-            self.configs = list(ex.map(derive, self.plans))
+        # A W= builder derives nothing: it finds its target's configuration
+        # in the store (the key leaves W= out), so it comes second.
+        plain = [j for j in self.jobs_cfg if not j[0].warn]
+        warn = [j for j in self.jobs_cfg if j[0].warn]
+        with ThreadPoolExecutor(max_workers=max(1, len(plain))) as ex:
+            self.configs = list(ex.map(derive, plain))
+        with ThreadPoolExecutor(max_workers=max(1, len(warn))) as ex:
+            self.configs += list(ex.map(derive, warn))
         if self.configs and not any(c.error for c in self.configs):
             self.store.put("seeded", self.builder.seed_key(self.series.base_tree), True)
         for cfg in self.configs:
@@ -319,51 +361,136 @@ class Verification:
         return [c for c in self.configs if not c.error]
 
     def share_prepare(self, cfgs):
-        """When several configurations build for the first time, the first
-        one runs 'make prepare' alone (started by configure() as soon as
-        its configuration was derived) and the others start from a copy of
-        its build directory (Builder.seed()): the host programs are built
-        once instead of once per configuration."""
+        """When several configurations of a target build for the first
+        time, the first one runs 'make prepare' alone (the host target's
+        started by configure() as soon as its configuration was derived)
+        and the others start from a copy of its build directory
+        (Builder.seed()): the host programs and the architecture's
+        generated files are made once per target instead of once per
+        configuration.  The targets' groups prepare side by side."""
         early, self._prepare_future = self._prepare_future, None
         ok = early.result() if early is not None else None
-        if len(cfgs) < 2 or not all(self.builder.fresh(c) for c in cfgs[1:]):
-            return
-        first = cfgs[0]
-        was_partial = self.wt.partial
-        if ok is None or first.plan is not self.plans[0]:
-            if not self.builder.fresh(first):
+        groups = {}
+        for c in cfgs:
+            groups.setdefault(c.target.name, []).append(c)
+
+        def one(group, ok):
+            b = self.engine.builder(group[0])
+            if len(group) < 2 or not all(b.fresh(c) for c in group[1:]):
                 return
-            self.progress(f"[{first.name}] make prepare")
-            ok = self.builder.prepare(first)
-        if not ok and was_partial:
-            self.whole_tree("make prepare failed")
-            ok = self.builder.prepare(first)
-        if ok:
-            self.progress(f"{', '.join(c.name for c in cfgs[1:])}: start from a copy of "
-                          f"{first.name}'s build directory")
-            for c in cfgs[1:]:
-                self.builder.seed(first, c)
+            first = group[0]
+            was_partial = self.wt.partial
+            if ok is None:
+                if not b.fresh(first):
+                    return
+                self.progress(f"[{first.name}] make prepare")
+                ok = b.prepare(first)
+            if not ok and was_partial:
+                self.whole_tree("make prepare failed")
+                ok = b.prepare(first)
+            if ok:
+                self.progress(f"{', '.join(c.name for c in group[1:])}: start from a copy "
+                              f"of {first.name}'s build directory")
+                for c in group[1:]:
+                    b.seed(first, c)
+
+        with ThreadPoolExecutor(max_workers=max(1, len(groups))) as ex:
+            futures = [ex.submit(one, g, ok if g[0].plan is self.plans[0] and not g[0].flavour
+                                 else None) for g in groups.values()]
+            for f in futures:
+                f.result()
 
     def prove_lines(self):
         """The changed-line proof (checks/lines.py): mark, preprocess at
-        the tip, judge."""
+        the tip, judge.  Every target's builds count; W= changes no line's
+        preprocessing, so its builds are not asked."""
         t0 = time.monotonic()
         plan, skipped = check_lines.select(self.changes, self.tree(self.series.tip).read)
-        self.engine.mark_lines(self.matrix, self.good_configs(), plan,
-                               check_lines.plan_key(plan))
-        self.results["changed-lines"] = r = check_lines.check(self.matrix, plan, skipped)
+        cfgs = [c for c in self.good_configs() if not c.warn]
+        self.engine.mark_lines(self.matrix, cfgs, plan, check_lines.plan_key(plan))
+        self.results["changed-lines"] = r = check_lines.check(
+            self.matrix.view([c.name for c in cfgs]), plan, skipped)
         r.time_s += time.monotonic() - t0
 
+    def buildable(self, obj, target):
+        """Whether OBJ can be built for TARGET at all: it is not under
+        another architecture's arch/ directory, and no option of its obj-
+        lines is another architecture's (configs.other_arch())."""
+        m = re.match(r"arch/([^/]+)/", obj)
+        if m:
+            return m.group(1) == target.srcarch
+        try:
+            atoms = kbuild.obj_atoms(self.tree(self.series.tip), obj[:-2] + ".c")
+        except kbuild.NotDerivable:
+            return True
+        return not any(configs.other_arch(self.kconfig, a, target.srcarch) for a in atoms)
+
     def evaluate_builds(self):
+        """The rows of the builds: one per target (the first target's is
+        'build'), W=1, sparse (the host's builds), bisect (every commit
+        before the tip in every build), and the users of the changed
+        definitions per target."""
         t0 = time.monotonic()
         tip = self.tree(self.series.tip)
         at_tip = {o for o in self.objects if tip.exists(o[:-2] + ".c")}
-        for r in (check_build.check(self.matrix, self.objects, at_tip),
-                  check_sparse.check(self.matrix),
-                  check_bisect.check(self.matrix, self.series)):
-            r.time_s += self.spent[r.name]
+        good = self.good_configs()
+        first = self.targets[0]
+        expected = {t.name: [o for o in self.objects if self.buildable(o, t)]
+                    for t in self.targets}
+        # The users' own objects (not the series' files, nor users of the
+        # API before) are the users row's to judge; the build rows judge
+        # the rest.
+        user_only = set(self.users.objects()) - set(self.series_objects)
+        per_target = {}
+        for t in self.targets:
+            names = [c.name for c in good if c.target is t and not c.warn]
+            r = check_build.check(self.matrix.view(names), expected[t.name], at_tip,
+                                  name=target_row(t.name), target=t.name, skip=user_only)
+            r.time_s += self.spent["build"] * len(names) / max(1, len(good))
             self.results[r.name] = r
-        self.results["build"].time_s += time.monotonic() - t0
+            per_target[t.name] = self.matrix.view(names)
+        for name, why in self.not_covered.items():
+            r = self.results[target_row(name)] = CheckResult(target_row(name), status=SKIP)
+            r.summary = f"not covered: {why}"
+        self.results["w1"] = check_w1.check(self.matrix.view([c.name for c in good]),
+                                            skip=user_only)
+        host = [c.name for c in good if not c.flavour]
+        if host:
+            r = check_sparse.check(self.matrix.view(host))
+            r.time_s += self.spent["sparse"]
+        else:
+            r = CheckResult("sparse", status=SKIP,
+                            summary=f"sparse runs in the {tg.HOST} builds, not selected")
+        self.results["sparse"] = r
+        r = check_bisect.check(self.matrix.view([c.name for c in good if not c.warn]),
+                               self.series)
+        r.time_s += self.spent["bisect"]
+        self.results["bisect"] = r
+        self.results["users"] = check_users.check(
+            self.users, {t: [o for o in expected[t] if o in self.users.objects()]
+                         for t in expected},
+            per_target, self.not_covered, user_only)
+        self.results[target_row(first.name)].time_s += time.monotonic() - t0
+
+    def start_kerneldoc(self):
+        """kernel-doc on the files the series changes, at the base and
+        every commit (verifier/kerneldoc.py), in the background: it reads
+        git only."""
+        s = self.series
+        files = kerneldoc.files_of(self.changes)
+
+        def work():
+            t0 = time.monotonic()
+            runs = {sha: kerneldoc.run_at(s.kdir, sha, files, self.store, self.root)
+                    for sha in [s.base] + [c.sha for c in s.commits]}
+            return runs, files, time.monotonic() - t0
+
+        self._kerneldoc = self.pool.submit(work)
+
+    def check_kerneldoc(self):
+        runs, files, dt = self._kerneldoc.result()
+        self.results["kernel-doc"] = r = check_kerneldoc.check(runs, files, self.series)
+        r.time_s += dt
 
     def start_configspace(self):
         """The configuration-space proof (configspace.py) at the base and
@@ -576,92 +703,3 @@ def stable_row(series):
     r = check_stable.check(commits, table, diffs, held)
     r.time_s += time.monotonic() - t0
     return r
-
-
-MARKER = ".movops-verify"
-
-
-def check_build_dir(root):
-    """BadInput unless ROOT is a directory, or one that can be made."""
-    root = Path(root)
-    if root.exists() and not root.is_dir():
-        raise BadInput(f"--build-dir {root}: not a directory; give a new or empty directory")
-    if not root.exists():
-        above = next(p for p in root.absolute().parents if p.exists())
-        why = paths.cannot_write(above) if above.is_dir() else "not a directory"
-        if why:
-            raise BadInput(f"--build-dir {root}: cannot be made in {above} ({why}); give a "
-                           "directory where you can write")
-
-
-def claim_root(root):
-    """Make ROOT a verify directory; refuse a non-empty directory that is not
-    one already (the verifier deletes and rewrites things inside it)."""
-    check_build_dir(root)
-    if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
-        raise BadInput(f"--build-dir {root} is not empty and was not made by verify.py; "
-                       "give a new or empty directory")
-    root.mkdir(parents=True, exist_ok=True)
-    (root / MARKER).write_text("verify.py cache directory: worktree, build "
-                               "directories and stored results; safe to delete\n")
-
-
-def verify(kdir, branch=ser.DEFAULT_BRANCH, base=None, build_dir=None, quiet=False,
-           jobs=None, extra_checks=(), user_configs=()):
-    """Run every check; returns (results, series, extra).
-
-    EXTRA_CHECKS: callables f(verification) -> CheckResult (or a list of
-    them), run last, whose rows follow the standard ones (the place for the
-    runtime boot check).
-    Raises BadInput for input that cannot be verified.
-    """
-    progress = Progress(quiet)
-    t_all = time.monotonic()
-    series = ser.resolve(kdir, branch, base)
-    progress(f"{series.kdir}: {series.describe()}, Linux {series.version}")
-    root = Path(build_dir).expanduser().resolve() if build_dir else default_root(series.kdir)
-    if root == series.kdir or series.kdir in root.parents:
-        raise BadInput(f"--build-dir {root} is inside {series.kdir}; the tree gets no "
-                       "build products: choose a directory outside it")
-    claim_root(root)
-    ensure_deps()
-    with Lock(root / "lock",
-              waiting=lambda p: progress(f"waiting for another verify run using {p.parent}")):
-        # What a killed run left (its temporary directories carry its PID).
-        for prefix in ("patches-", "oldapi-"):
-            paths.sweep(prefix, root)
-        v = Verification(series, root, progress, jobs, user_configs)
-        try:
-            v.start_worktree()
-            v.start_defconfig()
-            v.start_grep()
-            v.start_configspace()
-            v.start_old_api()
-            v.analyse()
-            progress(f"{len(v.objects)} affected objects: {' '.join(v.objects)}")
-            v.complete_tree()
-            # checkpatch fills the cores that the configuration's serial
-            # steps (defconfig, conf) leave idle.
-            v.start_checkpatch()
-            v.configure()
-            v.build_matrix()
-            v.prove_lines()
-            v.evaluate_builds()
-            v.check_old_api()
-            v.check_configspace()
-            v.check_checkpatch()
-            v.check_golden()
-            results = [v.results[n] for n in CHECKS]
-            # The stable form has a row of its own (report.STABLE).
-            stable_row = v.check_stable()
-            if stable_row is not None:
-                results.append(stable_row)
-            for f in extra_checks:
-                out = f(v)
-                results += out if isinstance(out, list) else [out]
-        finally:
-            v.cleanup()
-    extra = {"time_s": round(time.monotonic() - t_all, 2), "build_root": str(root),
-             "cache": {"hits": v.store.hits, "misses": v.store.misses},
-             "objects": v.objects}
-    return results, series, extra

@@ -49,7 +49,7 @@ def error_row(message, seconds=0.0):
 
 
 def checker(modules="both"):
-    """The extra check for runner.verify(): the boot check of V's tip with
+    """The extra check for run.verify(): the boot check of V's tip with
     the guests MODULES chooses (bootcheck.check.MODULES_MODES)."""
     def check(v):
         return _check(v, modules)

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-"""bisect: every commit of the series builds in every configuration, with
-no compiler or objtool diagnostic the base does not have."""
-from .. import diag
+"""bisect: every commit of the series before the tip builds in every
+configuration of every target, with no compiler or objtool diagnostic the
+base does not have.  (The tip is the build rows': build, build-TARGET and
+w1 judge it, each for its own builds.)"""
+from kbuildengine import diag
 from ..report import CheckResult
 from .newdiags import BROKEN, NEW, compare
 from .build import TOOLS
@@ -14,7 +16,7 @@ def check(matrix, series):
         return r
     n = len(series.commits)
     bad_steps = 0
-    for i, c in enumerate(series.commits, 1):
+    for i, c in enumerate(series.commits[:-1], 1):
         for name in matrix.configs:
             cell = matrix.cell(c.sha, name)
             problems = [f"make: {e}" for e in cell.make_errors]
@@ -37,6 +39,6 @@ def check(matrix, series):
               for c in series.commits for name in matrix.configs]
     direct = sum(1 for b in builds if b["how"].startswith("direct"))
     r.data = {"builds": builds}
-    r.summary = (f"{n} commits x {len(matrix.configs)} configs; "
+    r.summary = (f"{n - 1} commits before the tip x {len(matrix.configs)} configs; "
                  f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
     return r

@@ -14,29 +14,30 @@ def check(cfgs, objects, reasons, plan_notes, obj_opts):
     data = []
     for cfg in cfgs:
         p = cfg.plan
-        entry = {"name": p.name, "build_dir": str(cfg.bdir), "enable": p.enable,
+        entry = {"name": cfg.name, "build_dir": str(cfg.bdir), "enable": p.enable,
                  "disable": p.disable, "failed": cfg.failed, "dropped": p.dropped,
                  "fingerprint": cfg.fingerprint, "error": cfg.error}
         data.append(entry)
         if cfg.error:
-            r.fail(f"{p.name}: could not make the configuration: {cfg.error}")
+            r.fail(f"{cfg.name}: could not make the configuration: {cfg.error}")
             continue
         on = " ".join(cf._short(o) for o in p.enable)
         off = " ".join(cf._short(o) for o in p.disable)
         if p.text:
             mods = sum(1 for x in cfg.values.values() if x == "m")
-            r.details.append(f"{p.name}: {p.source}, olddefconfig -[{off}] "
+            r.details.append(f"{cfg.name}: {p.source}, olddefconfig -[{off}] "
                              f"({mods} options =m) in {cfg.bdir}")
         else:
-            r.details.append(f"{p.name}: defconfig +[{on}] -[{off}] in {cfg.bdir}")
+            r.details.append(f"{cfg.name}: {getattr(cfg.target, 'defconfig', 'defconfig')} "
+                             f"+[{on}] -[{off}] in {cfg.bdir}")
         for o in cfg.failed:
             why = "; ".join(p.why.get(o, [])) or "turned off"
             if o in obj_opts or o in p.disable:
-                r.fail(f"{p.name}: {o} could not be set ({why})")
+                r.fail(f"{cfg.name}: {o} could not be set ({why})")
             else:
-                r.details.append(f"{p.name}: note: {o} could not be set ({why})")
+                r.details.append(f"{cfg.name}: note: {o} could not be set ({why})")
         for o, why in sorted(p.dropped.items()):
-            r.details.append(f"{p.name}: note: {o} not used: {why}")
+            r.details.append(f"{cfg.name}: note: {o} not used: {why}")
     for n in plan_notes:
         r.details.append(f"note: {n}")
     r.count = len([c for c in cfgs if not c.error])

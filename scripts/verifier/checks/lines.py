@@ -25,7 +25,7 @@ one configuration; the others are listed as file:line and fail the check.
 from .. import clines
 from .. import commits as ser
 from ..report import CheckResult
-from ..store import sha256_text
+from kbuildengine.store import sha256_text
 
 
 def select(changes, read):

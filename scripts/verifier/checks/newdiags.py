@@ -2,7 +2,7 @@
 """What one build (a Cell of the matrix) has that an earlier one of the
 same configuration has not: the comparison behind build, sparse and
 bisect."""
-from .. import diag
+from kbuildengine import diag
 
 BROKEN = "broken"                   # the object does not build
 BROKEN_BEFORE = "broken-before"     # it builds, but not in the earlier build

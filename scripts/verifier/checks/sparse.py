@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """sparse: no sparse warning at the tip that the base does not have
 (objects that build at both; a broken one is build's)."""
-from .. import diag
+from kbuildengine import diag
 from ..report import CheckResult
 from .newdiags import NEW, compare
 

@@ -28,7 +28,7 @@ no.
 """
 import re
 
-from .commits import parse_diff
+from .gitdiff import parse_diff
 
 ENTRY = re.compile(r"(config|menuconfig)\s+(\w+)\s*$")
 # What starts a new menu entry (or ends one), besides config/menuconfig.

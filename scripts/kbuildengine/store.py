@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The result store that makes warm runs cheap, and what its keys hold
-besides the inputs: the tools' versions."""
+"""The result store that makes warm runs cheap (the one store of the
+engine's results and of what verify computes from them), and what its keys
+hold besides the inputs: the tools' versions, and the code (key())."""
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
+from core import fingerprint as code
 from core.proc import interrupted, run
 
 
@@ -60,14 +63,39 @@ class ResultStore:
         os.replace(tmp, p)
 
 
+def engine_code():
+    """The fingerprint of the engine's own code (core.fingerprint): every
+    stored build result depends on it."""
+    return code.fingerprint(["kbuildengine"])
+
+
+def key(kind, **inputs):
+    """The one key scheme: what a stored result of KIND was made from
+    (INPUTS: tree ids, configuration hash, target, objects, tools...),
+    and the engine's code."""
+    return dict(inputs, kind=kind, engine=engine_code())
+
+
 def tool_versions():
-    """One line per tool whose output the checks compare."""
-    out = {}
-    for name, cmd in (("gcc", ["gcc", "--version"]), ("sparse", ["sparse", "--version"]),
-                      ("make", ["make", "--version"]), ("spatch", ["spatch", "--version"])):
-        try:
-            res = run(cmd)
-            out[name] = (res.stdout or res.stderr).splitlines()[0].strip() if (res.stdout or res.stderr) else ""
-        except OSError:
-            out[name] = "missing"
-    return out
+    """One line per host tool whose output the checks compare."""
+    return {name: version(cmd) for name, cmd in (
+        ("gcc", ["gcc", "--version"]), ("sparse", ["sparse", "--version"]),
+        ("make", ["make", "--version"]), ("spatch", ["spatch", "--version"]))}
+
+
+def version(cmd):
+    """The first line CMD prints ('missing' when it cannot run)."""
+    try:
+        res = run(cmd)
+    except OSError:
+        return "missing"
+    text = res.stdout or res.stderr
+    return text.splitlines()[0].strip() if text else ""
+
+
+def config_fingerprint(config_text):
+    """Hash of a .config without its comment header (which names the
+    version and date of generation)."""
+    lines = [l for l in config_text.splitlines()
+             if l.startswith("CONFIG_") or re.match(r"# CONFIG_\w+ is not set", l)]
+    return sha256_text("\n".join(sorted(lines)))[:16]
