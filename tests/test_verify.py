@@ -904,8 +904,8 @@ def test_tree_without_z3fold_interrupted_then_verified(good):
         assert res.returncode == 0, res.stdout + res.stderr
         assert len(git_in(k, "rev-list", f"{base}..noz3-series").split()) == 4
 
-        code, err, seen = _interrupted(k, "--branch", "noz3-series", "--base", base,
-                                       build_dir=good.root)
+        code, err, seen = _interrupted(k, *HOST_ONLY, "--branch", "noz3-series", "--base",
+                                       base, build_dir=good.root)
         assert code == 130, seen + "\n".join(err)
         assert err == [f"verify: interrupted; {k} was not changed"], err
         ps = run(["ps", "-e", "-o", "args="]).stdout
@@ -917,7 +917,7 @@ def test_tree_without_z3fold_interrupted_then_verified(good):
                 or (q.parent == good.root and q.name.startswith(("patches-", "oldapi-")))]
         assert left == [], left
 
-        code, data, out = verify(k, "--branch", "noz3-series", "--base", base,
+        code, data, out = verify(k, *HOST_ONLY, "--branch", "noz3-series", "--base", base,
                                  build_dir=good.root,
                                  json_path=good.root.parent / "report-noz3.json")
     finally:
@@ -961,7 +961,7 @@ def test_a_mutants_series_passes_verify_in_full(good):
         res = run([str(SCRIPTS / "apply-series.sh"), "-q", "--base", base, "--branch",
                    "mutant-series", str(k)], check=False)
         assert res.returncode == 0, res.stdout + res.stderr
-        code, data, out = verify(k, "--branch", "mutant-series", "--base", base,
+        code, data, out = verify(k, *HOST_ONLY, "--branch", "mutant-series", "--base", base,
                                  build_dir=good.root,
                                  json_path=good.root.parent / "report-mutant.json")
     finally:
