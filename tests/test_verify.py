@@ -1230,8 +1230,9 @@ def test_stable_form_passes_every_row(good):
     row passes, the stable row and the stable form's golden included.  Its
     commits' trees are the default series' (the same steps, one commit per
     upstream commit), so the builds are the stored ones."""
+    # On the base: HEAD is whichever variant another test checked out last.
     run([str(SCRIPTS / "apply-series.sh"), "-q", "--stable", "--prereq", "drop-z3fold",
-         "--branch", "movable-ops-stable", str(good.kdir)])
+         "--base", good.base, "--branch", "movable-ops-stable", str(good.kdir)])
     code, data, out = good.verify("movable-ops-stable")
     assert code == 0, out
     assert [c["name"] for c in data["checks"]] == list(report.CHECKS) + [report.STABLE]

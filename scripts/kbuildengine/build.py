@@ -36,7 +36,7 @@ from movops import kbuild
 
 from . import diag
 from .files import copy_into, install_wrappers, log_path, mtime, read
-from .replay import AUTO_CONF, SPARSE_AT, Replay, config_input
+from .replay import AUTO_CONF, SPARSE_AT, Replay, cmd_names, config_input, record_prepared
 from .slots import Slots
 from .store import config_fingerprint, engine_code, sha256_text, version
 from .targets import HOST, TARGETS
@@ -283,7 +283,10 @@ class Builder:
     def prepare(self, cfg):
         """'make prepare' in CFG: the host programs and generated headers
         every object needs; True when it worked."""
-        return self._make(cfg.bdir, ["prepare"]).returncode == 0
+        if self._make(cfg.bdir, ["prepare"]).returncode != 0:
+            return False
+        record_prepared(cfg.bdir)
+        return True
 
     def seed(self, src, dst):
         """Start DST's build directory as a copy of SRC's after prepare():
@@ -389,7 +392,10 @@ class Builder:
         else:
             if sparse:
                 (bdir / SPARSE_AT).unlink(missing_ok=True)
+            before = None if self.fresh(cfg) else cmd_names(bdir)
             res = self._make(bdir, objs, extra=["C=1"] if sparse else [])
+            if not self.fresh(cfg):
+                record_prepared(bdir, objs, before)
             output, rc, how = res.stdout + "\n" + res.stderr, res.returncode, "make"
         srcdirs = [str(self.wt.path)]
         objtool = {}

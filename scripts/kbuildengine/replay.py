@@ -29,6 +29,10 @@ from .store import sha256_text
 # Written by build.py: the commit a build directory was built at, the
 # last make run with sparse, and the configuration kbuild reads.
 SPARSE_AT = ".movops-sparse-at"
+# The command files 'make prepare' left in a build directory (one relative
+# path a line), written by Builder.prepare(): what the objects' direct
+# builds depend on beyond their own sources.
+PREPARED = ".movops-prepared"
 AUTO_CONF = "include/config/auto.conf"
 
 # Changed files that no build of a single object reads.
@@ -84,6 +88,43 @@ def makefile_obstacle(path, diff, values):
     return ""
 
 
+def prepared_cmd_files(bdir):
+    """The .cmd files of what 'make prepare' built in BDIR, as recorded by
+    Builder.prepare(); every .cmd file (cmd_files()) when there is no
+    record.  The objects of other builds in the same directory (a user's
+    driver compiled for the users row) are not prepare's: a change to
+    what they read does not reach the objects built directly."""
+    names = read(Path(bdir) / PREPARED).split("\n")
+    if not names or names[0] != "# prepare":
+        return cmd_files(bdir)
+    return [Path(bdir) / n for n in names[1:] if n and (Path(bdir) / n).exists()]
+
+
+def record_prepared(bdir, objs=(), before=None):
+    """Write the PREPARED record of BDIR after a make: after 'make
+    prepare', or the first make of the objects OBJS in a fresh directory
+    (which prepared it on the way), every command file but OBJS' own;
+    after a later make (BEFORE: the command files before it), the record
+    gains what that make's prepare step made anew (a changed configuration
+    may generate more).  A directory without a record keeps none."""
+    own = {cmd_file(o) for o in objs}
+    now = cmd_names(bdir)
+    if before is None:
+        names = now - own
+    else:
+        rec = read(Path(bdir) / PREPARED).split("\n")
+        if rec[0] != "# prepare":
+            return
+        names = set(filter(None, rec[1:])) | (now - set(before) - own)
+    (Path(bdir) / PREPARED).write_text("\n".join(["# prepare", *sorted(names)]) + "\n")
+
+
+def cmd_names(bdir):
+    """The relative paths of BDIR's command files (record_prepared()'s
+    BEFORE)."""
+    return {str(p.relative_to(bdir)) for p in cmd_files(bdir)}
+
+
 def cmd_files(bdir):
     """The .cmd files kbuild wrote in BDIR (those of tools/, built by their
     own makefiles, aside: a change there is not a C source of the kernel's)."""
@@ -121,7 +162,7 @@ class Replay:
         # The objects' own, and those of their .i and .s (the changed-line
         # proof's preprocessing by make).
         mine = {cmd_file(o[:-2] + ext) for o in objs for ext in (".o", ".i", ".s")}
-        for p in cmd_files(cfg.bdir):
+        for p in prepared_cmd_files(cfg.bdir):
             if str(p.relative_to(cfg.bdir)) in mine:
                 continue
             text = read(p)
