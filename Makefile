@@ -52,10 +52,15 @@ deps:
 
 # The fast layer first: a broken step shows in seconds, before any real tree
 # is unpacked.
+# Each layer prints its ten slowest tests and its time: the per-layer
+# cost the 45-minute budget is kept against, in every CI log.
+LAYER = @t0=$$(date +%s); $(PYTEST) -v --durations=10 -m $(1) tests; rc=$$?; \
+	echo "make check: layer $(2): $$(( $$(date +%s) - t0 )) s, exit $$rc"; exit $$rc
+
 check: deps
-	$(PYTEST) -v -m "not realtree and not runtime" tests
-	$(PYTEST) -v -m "realtree" tests
-	$(PYTEST) -v -m "runtime" tests
+	$(call LAYER,"not realtree and not runtime",fast)
+	$(call LAYER,"realtree",realtree)
+	$(call LAYER,"runtime",runtime)
 
 check-fast:
 	@$(ENSURE) check-fast
