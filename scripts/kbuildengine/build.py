@@ -392,10 +392,10 @@ class Builder:
         else:
             if sparse:
                 (bdir / SPARSE_AT).unlink(missing_ok=True)
-            before = None if self.fresh(cfg) else cmd_names(bdir)
+            cmds = None if self.fresh(cfg) else cmd_names(bdir)
             res = self._make(bdir, objs, extra=["C=1"] if sparse else [])
             if not self.fresh(cfg):
-                record_prepared(bdir, objs, before)
+                record_prepared(bdir, objs, cmds)
             output, rc, how = res.stdout + "\n" + res.stderr, res.returncode, "make"
         srcdirs = [str(self.wt.path)]
         objtool = {}
