@@ -203,3 +203,46 @@ def test_the_users_row_per_target():
     r = check_users.check(u, {"x86_64-gcc": ["drivers/misc/vmw_balloon.o"]},
                           {"x86_64-gcc": m}, {})
     assert not r.ok and any("was not compiled" in d for d in r.details)
+
+
+def test_only_what_prepare_made_stops_a_direct_build(tmp_path):
+    """A direct build (replay) is refused when a changed file is read by
+    something 'make prepare' built (asm-offsets reads page-flags.h); an
+    object of another build in the same directory (a user's driver built
+    for the users row) is not prepare's and refuses nothing.  Without a
+    record every command file counts, as it must for a directory of an
+    older run."""
+    from kbuildengine import replay
+    b = tmp_path / "build"
+
+    def cmd(rel, reads):
+        p = b / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"savedcmd_x := gcc\ndeps := {reads}\n")
+
+    cmd("arch/x86/kernel/.asm-offsets.s.cmd", "/src/include/linux/page-flags.h")
+    cmd("scripts/basic/.fixdep.cmd", "/src/scripts/basic/fixdep.c")
+    names = lambda ps: sorted(str(p.relative_to(b)) for p in ps)  # noqa: E731
+    # No record: everything counts.
+    cmd("drivers/block/zram/.zram_drv.o.cmd", "/src/include/linux/zsmalloc.h")
+    assert "drivers/block/zram/.zram_drv.o.cmd" in names(replay.prepared_cmd_files(b))
+    # The first make of objects in a fresh directory: theirs are not prepare's.
+    replay.record_prepared(b, ["drivers/block/zram/zram_drv.o"])
+    assert names(replay.prepared_cmd_files(b)) == [
+        "arch/x86/kernel/.asm-offsets.s.cmd", "scripts/basic/.fixdep.cmd"]
+    # A later make that also made a new generated file: the record gains
+    # it, not the object built then, nor what was there before.
+    before = replay.cmd_names(b)
+    cmd("include/generated/.new.h.cmd", "/src/include/linux/page-flags.h")
+    cmd("mm/.zsmalloc.o.cmd", "/src/mm/zsmalloc.c")
+    cmd("mm/.other.o.cmd", "/src/mm/other.c")
+    replay.record_prepared(b, ["mm/zsmalloc.o", "mm/other.o"], before)
+    assert names(replay.prepared_cmd_files(b)) == [
+        "arch/x86/kernel/.asm-offsets.s.cmd", "include/generated/.new.h.cmd",
+        "scripts/basic/.fixdep.cmd"]
+    # 'make prepare' itself: every command file there is prepare's.
+    (b / "drivers/block/zram/.zram_drv.o.cmd").unlink()
+    (b / "mm/.zsmalloc.o.cmd").unlink()
+    (b / "mm/.other.o.cmd").unlink()
+    replay.record_prepared(b)
+    assert len(replay.prepared_cmd_files(b)) == 3
