@@ -182,3 +182,28 @@ def test_obj_atoms_of_a_list_named_on_an_obj_line(tmp_path):
         "obj-y += $(memory-hotplug-y)\n")
     (tmp_path / "mm" / "memory_hotplug.c").write_text("int x;\n")
     assert kbuild.obj_atoms(Tree(tmp_path), "mm/memory_hotplug.c") == ["CONFIG_MEMORY_HOTPLUG"]
+
+
+def test_an_option_a_target_cannot_set(tmp_path):
+    """MEMORY_HOTPLUG depends on 64BIT (v5.18 on): i386 cannot build
+    mm/memory_hotplug.c, and verify must say so rather than fail the
+    configuration that could not set it (the 6.1 stable form's users)."""
+    from kbuildengine.targets import TARGETS
+    from verifier import configs
+    kc = kbuild.Kconfig(write(tmp_path, {"Makefile": "VERSION = 6\n", "mm/Kconfig": textwrap.dedent("""\
+        config 64BIT
+        \tbool
+        config SPARSEMEM
+        \tbool "sparse"
+        menuconfig MEMORY_HOTPLUG
+        \tbool "Memory hotplug"
+        \tdepends on SPARSEMEM
+        \tdepends on 64BIT
+        config MIGRATION
+        \tbool "migration"
+        """)}))
+    i386 = TARGETS["i386-gcc"].fixed_off
+    assert configs.fixed_off_clash(kc, "CONFIG_MEMORY_HOTPLUG", i386) == ["64BIT"]
+    assert configs.fixed_off_clash(kc, "CONFIG_MIGRATION", i386) == []
+    assert configs.fixed_off_clash(kc, "CONFIG_MEMORY_HOTPLUG",
+                                   TARGETS["x86_64-gcc"].fixed_off) == []

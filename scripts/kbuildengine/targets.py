@@ -36,6 +36,10 @@ class Target:
     # The Kconfig symbol only a configuration of this architecture sets =y
     # (verify refuses a --config of another target's before any work).
     config_symbol: str = ""
+    # Kconfig symbols no configuration of this target can set (what
+    # ARCH= fixes: 64BIT on i386): an option that depends on one is not
+    # this target's to build (mm/memory_hotplug.c on i386 since v5.18).
+    fixed_off: tuple = ()
     # What a booting guest of this target needs (bootcheck); None where
     # the runtime check cannot boot it.
     image: str = ""
@@ -67,7 +71,7 @@ TARGETS = {t.name: t for t in (
            note="the host's compiler"),
     Target("x86_64-clang", "x86_64", "x86", "clang", llvm=True, toolchain="toolchain-llvm",
            config_symbol="X86_64", note="LLVM=1, as NIPA and KernelCI build"),
-    Target("i386-gcc", "i386", "x86", "gcc", config_symbol="X86_32",
+    Target("i386-gcc", "i386", "x86", "gcc", config_symbol="X86_32", fixed_off=("64BIT",),
            note="32-bit x86 with the host's gcc (-m32), as 0-day and NIPA build"),
     Target("arm64-gcc", "arm64", "arm64", "aarch64-linux-gnu-gcc",
            cross_compile="aarch64-linux-gnu-", toolchain="toolchain-arm64",

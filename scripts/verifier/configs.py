@@ -116,8 +116,16 @@ def other_arch(kconfig, opt, arch):
     return ""
 
 
-def plan(series, file_changes, objects, kconfig, arch="x86"):
-    """[Plan] and notes, for a target building arch/ARCH."""
+def fixed_off_clash(kconfig, opt, fixed_off):
+    """The symbols of FIXED_OFF (a target's: Target.fixed_off) that OPT
+    is or depends on: OPT cannot be set on that target."""
+    name = opt[7:] if opt.startswith("CONFIG_") else opt
+    return sorted(({name} | set(kconfig.implied(opt))) & set(fixed_off))
+
+
+def plan(series, file_changes, objects, kconfig, arch="x86", fixed_off=(), target=""):
+    """[Plan] and notes, for a target building arch/ARCH, on which the
+    symbols FIXED_OFF cannot be set (TARGET: its name, for the notes)."""
     tip = Tree(series.kdir, series.tip)
     needs, notes = line_needs(series, file_changes)
     base_enable, why = [], {}
@@ -178,6 +186,11 @@ def plan(series, file_changes, objects, kconfig, arch="x86"):
             if elsewhere:
                 p.dropped[a] = (f"defined for arch/{elsewhere} only, not {arch} "
                                 f"(needed by {reason})")
+                continue
+            fixed = fixed_off_clash(kconfig, a, fixed_off)
+            if fixed:
+                p.dropped[a] = (f"depends on {', '.join('CONFIG_' + f for f in fixed)}, which "
+                                f"{target or arch} cannot set (needed by {reason})")
                 continue
             if a in off:
                 p.dropped[a] = "turned off in this configuration"

@@ -256,7 +256,8 @@ class Verification:
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
         first = self.targets[0]
         self.plans, self.plan_notes, self.obj_notes = configs.plan(
-            s, self.changes, self.objects, self.kconfig, first.srcarch)
+            s, self.changes, self.objects, self.kconfig, first.srcarch, first.fixed_off,
+            first.name)
         # The user's configurations are their machines' (x86_64, as the
         # distributions' that --config is for): the host's target builds
         # them, and without it nothing does.
@@ -270,8 +271,10 @@ class Verification:
         self.jobs_cfg = [(self.builder, p) for p in self.plans]
         full = {first.name: self.plans[0]}
         for t in self.targets[1:]:
-            full[t.name] = (self.plans[0] if t.srcarch == first.srcarch else configs.plan(
-                s, self.changes, self.objects, self.kconfig, t.srcarch)[0][0])
+            same = (t.srcarch, t.fixed_off) == (first.srcarch, first.fixed_off)
+            full[t.name] = (self.plans[0] if same else configs.plan(
+                s, self.changes, self.objects, self.kconfig, t.srcarch, t.fixed_off,
+                t.name)[0][0])
             self.jobs_cfg.append((self.builders[flavour(t)], full[t.name]))
         self.jobs_cfg += [(self.builders[flavour(t, "1")], full[t.name]) for t in self.targets]
 
@@ -415,7 +418,8 @@ class Verification:
     def buildable(self, obj, target):
         """Whether OBJ can be built for TARGET at all: it is not under
         another architecture's arch/ directory, and no option of its obj-
-        lines is another architecture's (configs.other_arch())."""
+        lines is another architecture's (configs.other_arch()) or depends
+        on a symbol the target cannot set (configs.fixed_off_clash())."""
         m = re.match(r"arch/([^/]+)/", obj)
         if m:
             return m.group(1) == target.srcarch
@@ -423,7 +427,9 @@ class Verification:
             atoms = kbuild.obj_atoms(self.tree(self.series.tip), obj[:-2] + ".c")
         except kbuild.NotDerivable:
             return True
-        return not any(configs.other_arch(self.kconfig, a, target.srcarch) for a in atoms)
+        return not any(configs.other_arch(self.kconfig, a, target.srcarch)
+                       or configs.fixed_off_clash(self.kconfig, a, target.fixed_off)
+                       for a in atoms)
 
     def evaluate_builds(self):
         """The rows of the builds: one per target (the first target's is
