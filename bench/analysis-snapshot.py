@@ -12,7 +12,8 @@ and of its after/ tree, with the case's own arguments; and unless
 their prerequisites: 'apply-series.sh --analyze --json' once as it is,
 once with --stable and once with '--dispatch static'.  Each run leaves
 NAME.json (the plan) and NAME.txt (exit status, then the report on stdout
-and stderr), with the tree's path written <KDIR>.
+and stderr), with the tree's path written <KDIR> and the progress lines'
+seconds <T>.
 
 The git copies are committed with fixed dates and names, so their commit
 IDs, which the reports quote, are the same on every run.  The cached
@@ -23,6 +24,7 @@ Exit: 0 written, 3 a run could not be made (a tree missing, a clone failed).
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,14 +62,21 @@ def fixture_repo(src, dest):
     return dest
 
 
+def normalise(text):
+    """TEXT without what differs from run to run: the seconds of the
+    progress lines ('[analysis] 0.8 s: 2 users', '[prereq] drop-z3fold:
+    0.1 s, 5 files')."""
+    return re.sub(r"^(\[[\w-]+\] [^\n]*?)\d+(\.\d+)? s\b", r"\1<T> s", text, flags=re.M)
+
+
 def analyse(kdir, args, out, name):
     for suffix, extra in VARIANTS.items():
         js = out / f"{name}{suffix}.json"
         res = subprocess.run([str(APPLY), "--analyze", "--json", str(js), *args, *extra,
                               str(kdir)], text=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
-        text = (f"exit {res.returncode}\n--- stdout\n{res.stdout}--- stderr\n"
-                f"{res.stderr}").replace(str(kdir), "<KDIR>")
+        text = normalise((f"exit {res.returncode}\n--- stdout\n{res.stdout}--- stderr\n"
+                          f"{res.stderr}").replace(str(kdir), "<KDIR>"))
         (out / f"{name}{suffix}.txt").write_text(text)
         if js.exists():
             js.write_text(js.read_text().replace(str(kdir), "<KDIR>"))
