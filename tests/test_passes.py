@@ -322,17 +322,23 @@ def test_state(tmp_path):
 
 def test_module_evidence_is_one_answer(tmp_path):
     """Built in only under bool options; a tristate option, an option
-    without a Kconfig entry, a header and a file no Makefile line builds
-    may all be modules.  The last is where the export check and the
-    registration check used to differ (one said module, one built in):
-    bench/analysis-snapshot.py shows no tree the tests analyse where it
-    changed the analysis."""
+    without a Kconfig entry or of another type, a header and a file no
+    Makefile line builds may all be modules.  The last two are where the
+    export check and the registration check used to differ (one said
+    module, one built in): bench/analysis-snapshot.py shows no tree the
+    tests analyse where it changed the analysis."""
     ctx = ctx_of(tmp_path, {"mm/Makefile": TREE["mm/Makefile"]
-                            + "obj-$(CONFIG_GHOST) += ghost.o\n"})
+                            + "obj-$(CONFIG_GHOST) += ghost.o\n"
+                            + "obj-$(CONFIG_NFROB) += nfrob.o\n",
+                            "mm/Kconfig": TREE["mm/Kconfig"].rstrip(" ")
+                            + "        config NFROB\n        \tint \"n\"\n"})
     assert modules.module_evidence(ctx, "mm/frob.c") is None
     m = modules.module_evidence(ctx, "mm/trifrob.c")
     assert (m.option, m.kconfig) == ("CONFIG_TRIFROB", "mm/Kconfig:8")
     assert m.why.startswith("CONFIG_TRIFROB is tristate, mm/Kconfig:8;")
     assert modules.module_evidence(ctx, "mm/ghost.c").kconfig is None
+    # Only bool is built in for sure (the registration check skipped
+    # every type but tristate; the export check, only bool).
+    assert modules.module_evidence(ctx, "mm/nfrob.c").why.startswith("CONFIG_NFROB is int")
     assert "is not a .c file" in modules.module_evidence(ctx, "include/linux/frob.h").why
     assert "may be a module" in modules.module_evidence(ctx, "mm/nowhere.c").why
