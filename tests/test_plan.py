@@ -189,7 +189,7 @@ def test_every_blocker_kind_the_analysis_makes_is_enumerated():
     import re as _re
     from movops.plan import BLOCKER_KINDS
     made = set()
-    for mod in ("analysis", "invariants"):
-        text = (REPO / "scripts" / "movops" / f"{mod}.py").read_text()
-        made |= set(_re.findall(r'Blocker\(\s*(?:kind=)?"([a-z-]+)"', text))
+    movops = REPO / "scripts" / "movops"
+    for path in [movops / "invariants.py", *sorted((movops / "passes").glob("*.py"))]:
+        made |= set(_re.findall(r'[Bb]locker\(\s*(?:kind=)?"([a-z-]+)"', path.read_text()))
     assert made and made <= set(BLOCKER_KINDS), made - set(BLOCKER_KINDS)

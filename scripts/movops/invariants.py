@@ -73,23 +73,15 @@ class Unseen:
 
 
 def failures_of(facts):
-    """The ParseFailures among FACTS (facts.collect()'s 'unparsed' facts)."""
-    return [ParseFailure(file=f["file"], first=f["line"], last=f["last"],
-                         functions=list(f["functions"]))
-            for f in facts if f["kind"] == "unparsed"]
+    """The ParseFailures of FACTS (a factset.FactSet: its Unparsed facts)."""
+    return [ParseFailure(file=f.file, first=f.line, last=f.last, functions=list(f.functions))
+            for f in facts.unparsed]
 
 
 def _seen_index(facts):
-    calls, defs, objs = set(), set(), set()
-    for f in facts:
-        k = f["kind"]
-        if k == "call":
-            calls.add((f["file"], f["line"], f["func"]))
-        elif k == "fndef":
-            defs.add((f["file"], f["line"], f["func"]))
-        elif k == "opsdef":
-            objs.add((f["file"], f["line"], f["obj"]))
-    return calls, defs, objs
+    return ({(f.file, f.line, f.func) for f in facts.calls},
+            {(f.file, f.line, f.func) for f in facts.fndefs},
+            {(f.file, f.line, f.obj) for f in facts.opsdefs})
 
 
 def unseen(facts, texts, helpers=()):
@@ -177,22 +169,21 @@ def decoding_blockers(facts, texts, state):
     """The 'decoding' invariant (module docstring)."""
     if state != "unconverted":
         return []
-    decs = [f for f in facts if f["kind"] == "decoding"]
+    decs = facts.decodings
     # A tree the dispatch step converted already (a later step run on its
     # own): the dispatch stands where the decoding was.
-    dispatched = any(f["kind"] in ("dispatch_branch", "dispatch_registered") for f in facts)
+    dispatched = bool(facts.dispatch_branches or facts.dispatch_registered)
     out = []
     for func, lo in ((DECODING, 0 if dispatched else 1), ("folio_movable_ops", 0)):
         # A set: spatch reports a definition once per decoding it holds.
-        mine = sorted({(d["file"], d["line"]) for d in decs if d["func"] == func})
+        mine = sorted({(d.file, d.line) for d in decs if d.func == func})
         if lo <= len(mine) <= 1:
             continue
         where = ", ".join(f"{f}:{l}" for f, l in mine)
         defs = sorted((f, s.line) for f, t in texts.items() if t
                       for s in csource.sites(t, [func]) if s.kind == "definition")
         # Where to look: a definition, else a caller of the one missing.
-        calls = sorted((c["file"], c["line"]) for c in facts
-                       if c["kind"] == "decoding_call" and c["func"] == func)
+        calls = sorted((c.file, c.line) for c in facts.decoding_calls if c.func == func)
         first = (mine or defs or calls or [("include/linux/migrate.h", None)])[0]
         if mine:
             problem = (f"the tree decodes the movable_operations pointer in {len(mine)} "
@@ -244,8 +235,8 @@ def once_blockers(texts, helpers=()):
 
 
 def check(facts, texts, state, helpers=()):
-    """(blockers, [ParseFailure]) for the tree whose FACTS and TEXTS these
-    are, in state STATE (plan.STATES)."""
+    """(blockers, [ParseFailure]) for the tree whose FACTS (a
+    factset.FactSet) and TEXTS these are, in state STATE (plan.STATES)."""
     failures = failures_of(facts)
     blockers = parse_blockers(unseen(facts, texts, helpers), failures, texts, helpers)
     blockers += decoding_blockers(facts, texts, state)

@@ -6,7 +6,7 @@ kernel: a user whose object is built as a module (CONFIG_ZSMALLOC=m) gets
 no branch, and its pages lose their movable_ops.  The step replaces the
 branches by pointers that the users register, per page type, with
 set_movable_ops() from their init path (and unregister from their exit
-path).  Everything comes from the plan (analysis.Analysis._registration()):
+path).  Everything comes from the plan (movops.passes.registration):
 the page types and their key constants, the init and exit functions, the
 guards, and which visibility changes of the dispatch step to undo.
 
