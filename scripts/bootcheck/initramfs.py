@@ -13,10 +13,11 @@ same file for every guest and every kernel.
 import gzip
 import hashlib
 import io
-import os
 import stat
 import subprocess
 from pathlib import Path
+
+from core.paths import write_whole
 
 from .commands import CheckError, run_cmd
 
@@ -120,9 +121,7 @@ def make(cache, log):
         cpio.symlink(f"bin/{a}", "busybox")
     cpio.file("bin/movtest", prog.read_bytes())
     cpio.file("init", INIT_SCRIPT.read_bytes())
-    tmp = image.with_suffix(".tmp")
-    tmp.write_bytes(_gzip(cpio.finish()))
-    os.replace(tmp, image)
+    write_whole(image, _gzip(cpio.finish()))
     prog.unlink()
     # Old archives are useless once the inputs changed.
     for old in outdir.glob("initramfs-*.cpio.gz"):
@@ -174,7 +173,5 @@ def with_modules(base, out, release, moddir, load, extra=()):
     data += modules_archive(release, moddir, load, extra)
     out = Path(out)
     if not out.exists() or out.read_bytes() != data:
-        tmp = out.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        write_whole(out, data)
     return out

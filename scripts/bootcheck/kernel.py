@@ -8,11 +8,11 @@ as long as the option list and the revision's Kconfig files are unchanged.
 """
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
 from core import fingerprint as code
+from core.paths import write_whole
 from kbuildengine import image
 from kbuildengine.targets import HOST, TARGETS
 from movops import kbuild
@@ -165,9 +165,7 @@ def derive(src, commit, cache, log, guest="builtin"):
             raise CheckError(f"{guest} guest configuration: could not set (or turn off) "
                              + ", ".join(failed)
                              + f" (see {store}/{key}.log)")
-        tmp = stored.with_suffix(".tmp")
-        shutil.copyfile(scratch / ".config", tmp)
-        os.replace(tmp, stored)
+        write_whole(stored, (scratch / ".config").read_bytes())
         shutil.rmtree(scratch, ignore_errors=True)
         _prune(store, keep=8)
     return stored
