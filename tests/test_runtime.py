@@ -26,6 +26,7 @@ from bootcheck import callbacks, check, fault, initramfs, modules, negctl, verdi
 from bootcheck.report import render, verify_rows
 from conftest import REPO, SCRIPTS, clone_tree, run
 from core import cache
+from core.errors import EnvironmentFailure
 from core.locks import Lock
 
 SAMPLES = REPO / "tests" / "runtime" / "samples"
@@ -381,7 +382,7 @@ def test_mutation_swap_exchanges_tests():
 
 
 def test_mutation_needs_the_dispatch():
-    with pytest.raises(negctl.CheckError):
+    with pytest.raises(EnvironmentFailure):
         negctl.mutate("static int x(void)\n{\n\treturn 0;\n}\n", "drop-first")
 
 
@@ -519,7 +520,7 @@ def test_module_load_order_follows_modules_dep():
 
 
 def test_module_dependency_cycle_is_an_error():
-    with pytest.raises(modules.CheckError, match="cycle: a -> b -> a"):
+    with pytest.raises(EnvironmentFailure, match="cycle: a -> b -> a"):
         modules.load_order(modules.parse_dep("a.ko: b.ko\nb.ko: a.ko\n"))
 
 
@@ -772,7 +773,7 @@ def test_leak_control_puts_the_registration_back_last():
     new, _ = fault.previous_shape(mainline.read_text())
     assert "\tzs_stat_init();\n#ifdef CONFIG_COMPACTION\n\treturn set_movable_ops(" in new
     # A file that does not register: no control, said precisely.
-    with pytest.raises(negctl.CheckError, match="0 set_movable_ops"):
+    with pytest.raises(EnvironmentFailure, match="0 set_movable_ops"):
         fault.previous_shape(ZS_TIP.read_text().replace("set_movable_ops(&", "other_call(&"))
 
 

@@ -10,7 +10,6 @@ See check.run() for the result; scripts/runtime-check.py is the CLI.
 """
 from core.errors import BadInput
 
-from .commands import CheckError
 from .check import run
 
-__all__ = ["run", "BadInput", "CheckError"]
+__all__ = ["run", "BadInput"]

@@ -17,9 +17,9 @@ import stat
 import subprocess
 from pathlib import Path
 
+from core.errors import EnvironmentFailure
 from core.paths import write_whole
-
-from .commands import CheckError, run_cmd
+from core.proc import run_long
 
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "tests" / "runtime"
 
@@ -89,7 +89,7 @@ def inputs_key():
     h = hashlib.sha256()
     for p in (TEST_SOURCE, INIT_SCRIPT, BUSYBOX):
         if not p.exists():
-            raise CheckError(f"{p} is missing"
+            raise EnvironmentFailure(f"{p} is missing"
                              + (" (install busybox-static)" if p == BUSYBOX else ""))
         h.update(p.read_bytes())
     h.update(" ".join(CFLAGS + APPLETS).encode() + _compiler_id().encode())
@@ -97,7 +97,7 @@ def inputs_key():
 
 
 def build_test_program(out):
-    run_cmd(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
+    run_long(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
             what="compiling tests/runtime/movtest.c")
 
 
