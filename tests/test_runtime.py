@@ -794,6 +794,38 @@ def test_leak_control_outcome():
     assert not ok and "not in the registration fault" in reasons[0]
 
 
+def test_negative_control_outcome():
+    failing = {"ok": False, "boot_s": 7.0, "reasons": ["x"]}
+    assert check.negctl_outcome(failing) == (True, ["x"])
+    ok, reasons = check.negctl_outcome(dict(failing, ok=True))
+    assert not ok and "the check is blind" in reasons[0]
+    ok, reasons = check.negctl_outcome(dict(failing, boot_s=None))
+    assert not ok and "did not even boot" in reasons[0] and reasons[1:] == ["x"]
+
+
+def test_a_control_that_cannot_be_built_fails_with_its_reason():
+    """Every control goes through one build-then-boot path: a build that
+    cannot be carried out fails the control, naming why, and boots
+    nothing."""
+    said = []
+
+    class Ctx:
+        log = said.append
+        boots = None      # nothing may be booted
+
+    def build():
+        raise EnvironmentFailure("make failed (exit 2):\nno rule")
+
+    out = {"ok": None, "reasons": [], "build_s": None, "run": None}
+    finish = check._control(Ctx(), "static-dispatch control", out, build, Path("/x"),
+                            lambda run: (True, []))
+    assert finish() is out
+    assert out["ok"] is False and out["run"] is None and out["build_s"] is None
+    assert out["reasons"] == ["the static-dispatch control could not be run: "
+                              "make failed (exit 2):\nno rule"]
+    assert said == ["  static-dispatch control not run: make failed (exit 2):\nno rule"]
+
+
 def test_fault_module_goes_into_the_modular_initramfs():
     data = initramfs.modules_archive("6.12.117", Path("/nonexistent"), [],
                                      [(fault.GUEST_PATH, b"\x7fELF movfault")])
