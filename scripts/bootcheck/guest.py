@@ -106,7 +106,7 @@ def _connect(path, timeout, proc=None):
             s.close()
             if proc is not None and proc.poll() is not None:
                 raise EnvironmentFailure(f"QEMU exited (status {proc.returncode}) before "
-                                 "opening its sockets")
+                                         "opening its sockets")
             if time.monotonic() > deadline:
                 raise EnvironmentFailure(f"cannot connect to QEMU's socket {path}")
             time.sleep(0.05)
@@ -283,7 +283,7 @@ def _drive(proc, ctl, qmp, res, t0, console_path, accel, log):
         if now > deadline:
             res.timeout = phase
             raise EnvironmentFailure(f"timeout: the guest spent over {TIMEOUTS[phase]} s "
-                             f"in the {phase} phase; killed")
+                                     f"in the {phase} phase; killed")
         try:
             chunk = ctl.recv(65536)
             if chunk == b"":

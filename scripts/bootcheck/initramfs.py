@@ -90,7 +90,7 @@ def inputs_key():
     for p in (TEST_SOURCE, INIT_SCRIPT, BUSYBOX):
         if not p.exists():
             raise EnvironmentFailure(f"{p} is missing"
-                             + (" (install busybox-static)" if p == BUSYBOX else ""))
+                                     + (" (install busybox-static)" if p == BUSYBOX else ""))
         h.update(p.read_bytes())
     h.update(" ".join(CFLAGS + APPLETS).encode() + _compiler_id().encode())
     return h.hexdigest()[:16]
@@ -98,7 +98,7 @@ def inputs_key():
 
 def build_test_program(out):
     run_long(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
-            what="compiling tests/runtime/movtest.c")
+             what="compiling tests/runtime/movtest.c")
 
 
 def make(cache, log):

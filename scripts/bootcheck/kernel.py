@@ -163,8 +163,8 @@ def derive(src, commit, cache, log, guest="builtin"):
                 raise EnvironmentFailure(f"configuring the guest kernel failed: {e}")
         if failed:
             raise EnvironmentFailure(f"{guest} guest configuration: could not set (or turn off) "
-                             + ", ".join(failed)
-                             + f" (see {store}/{key}.log)")
+                                     + ", ".join(failed)
+                                     + f" (see {store}/{key}.log)")
         write_whole(stored, (scratch / ".config").read_bytes())
         shutil.rmtree(scratch, ignore_errors=True)
         _prune(store, keep=8)

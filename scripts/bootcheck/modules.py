@@ -66,7 +66,7 @@ def load_order(deps, order=()):
             return
         if state.get(m) == "visiting":
             raise EnvironmentFailure("modules.dep has a dependency cycle: "
-                             + " -> ".join(name(x) for x in chain + [m]))
+                                     + " -> ".join(name(x) for x in chain + [m]))
         state[m] = "visiting"
         for d in sorted(deps.get(m, ()), key=lambda x: (rank.get(x, len(rank)), x)):
             visit(d, chain + [m])
@@ -135,7 +135,7 @@ def stage(build_dir, staging):
     found = sorted(Path(build_dir, staging).glob("lib/modules/*/modules.dep"))
     if len(found) != 1:
         raise EnvironmentFailure(f"{Path(build_dir, staging)}: expected the modules of one kernel "
-                         f"release, found {len(found)}; rebuild the modular guest")
+                                 f"release, found {len(found)}; rebuild the modular guest")
     return found[0].parent.name, found[0].parent
 
 

@@ -12,8 +12,9 @@ losing anything of the user's.
   empty, or hold only files an earlier run of the command wrote there,
   unchanged since, as its manifest (MANIFEST, beside them) records; those
   are replaced only with --force.  Each file is written whole (a temporary
-  file renamed over it: write_whole(), the toolkit's one atomic write), and the manifest is rewritten after each, so that
-  an interrupted run leaves only files the manifest names.
+  file renamed over it: write_whole(), the toolkit's one atomic write),
+  and the manifest is rewritten after each, so that an interrupted run
+  leaves only files the manifest names.
 
 Whether a directory can be written is found out by creating a file in it,
 not from its permission bits: root passes every access() test, and /proc
