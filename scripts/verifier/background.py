@@ -144,8 +144,9 @@ class Background:
         got = self.run.store.get("agreement", key)
         if got is not None:
             return got
-        enabled, _ = self.run.engine.enabled_objects(self.run.tree(s.tip), self.run.objects, cfg)
-        texts = self.run.engine.preprocessed(self.run.matrix, cfg, [o for o in objs if o in enabled])
+        engine = self.run.engine
+        enabled, _ = engine.enabled_objects(self.run.tree(s.tip), self.run.objects, cfg)
+        texts = engine.preprocessed(self.run.matrix, cfg, [o for o in objs if o in enabled])
         ok, lines = configspace.agreement(
             f, syms, cfg.values, {o[:-2] + ".c": t for o, t in texts.items() if t})
         got = {"ok": ok, "lines": lines}
