@@ -56,7 +56,7 @@ if [ -n "$pinned" ]; then
 			rm -rf "$tmp"
 		fi
 	elif [ $rc -eq 3 ]; then
-		echo "debian-config: $pkg=$version can no longer be downloaded; using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
+		echo "debian-config: $pkg=$version can no longer be downloaded; using the installed $pkg instead (move the pin: docs/golden.md, \"Pinned trees\")" >&2
 	else
 		exit $rc
 	fi

@@ -290,7 +290,7 @@ def main(argv=None):
         ptree, why = prepare(line, pinned)
         if ptree is None:
             raise EnvironmentFailure(f"the pinned {pkg}={pinned} cannot be fetched ({why}); "
-                                     "move the pin (README, 'Pinned trees')")
+                                     "move the pin (docs/golden.md, 'Pinned trees')")
         pinned_blobs = blobs(ptree, meta["files"])
         results = []
         with tempfile.TemporaryDirectory(prefix="movops-drift-") as work:

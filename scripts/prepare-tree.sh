@@ -75,7 +75,7 @@ if [ -n "$exact" ] || [ -n "$pinned" ]; then
 	else
 		deb=$("$here/pinned-deb.sh" $quiet --try "$pkg") || rc=$?
 		if [ $rc -eq 3 ]; then
-			echo "prepare-tree: the pinned $pkg=$want can no longer be downloaded (${deb#*: }); using the installed $pkg instead (move the pin: README, \"Pinned trees\")" >&2
+			echo "prepare-tree: the pinned $pkg=$want can no longer be downloaded (${deb#*: }); using the installed $pkg instead (move the pin: docs/golden.md, \"Pinned trees\")" >&2
 			deb=""
 		elif [ $rc -ne 0 ]; then
 			exit $rc

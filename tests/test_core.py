@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """scripts/core: the plumbing the three packages share."""
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +11,7 @@ from core import cache, deps, fingerprint, tables
 from core.errors import (EXIT_ENV, EXIT_NO, EXIT_OK, EXIT_USAGE, BadInput, CommandError,
                          EnvironmentFailure, MovopsError, Refusal)
 from core.locks import Lock, Locked
-from core.proc import git, run
+from core.proc import git, run, run_long
 
 
 def test_exit_statuses():
@@ -41,6 +43,51 @@ def test_run_text_binary_and_timeout():
         run(["sh", "-c", "exit 4"], check=True)
     with pytest.raises(CommandError, match="no result after 0.2 s"):
         run(["sleep", "5"], timeout=0.2)
+
+
+def test_run_long_quotes_the_end_of_a_failure(tmp_path):
+    script = "for i in $(seq 1 40); do echo line $i; done; exit 3"
+    with pytest.raises(CommandError) as e:
+        run_long(["sh", "-c", script], timeout=30, what="counting")
+    assert e.value.returncode == 3
+    assert str(e.value) == "counting failed (exit 3):\n" + "\n".join(
+        f"line {i}" for i in range(16, 41))
+    log = tmp_path / "log"
+    log.write_text("before\n")
+    assert run_long(["sh", "-c", "echo out; echo err >&2"], timeout=30, logfile=log) == ""
+    assert log.read_text() == "before\nout\nerr\n"
+    assert run_long(["sh", "-c", "exit 1"], timeout=30, check=False) == ""
+
+
+def test_run_long_kills_the_whole_group_at_its_timeout(tmp_path):
+    """A hung build's children go with it: the command leads its own
+    process group, killed whole."""
+    log = tmp_path / "log"
+    seen = []
+    t0 = time.monotonic()
+    with pytest.raises(CommandError) as e:
+        run_long(["sh", "-c", "sleep 60 & echo $!; wait"], timeout=2, logfile=log,
+                 what="hanging", progress=seen.append, interval=0.5)
+    assert time.monotonic() - t0 < 20
+    assert e.value.returncode is None
+    assert str(e.value).startswith("hanging: no result after 2 s, killed\n")
+    assert str(e.value).endswith(f"(full log: {log})")
+    assert seen and all(0 < s < 2.5 for s in seen)
+    child = int(log.read_text().split()[0])
+    for _ in range(50):
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the command's child {child} outlived the timeout")
+
+
+def _alive(pid):
+    """PID exists and is not a zombie waiting for its new parent."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def test_lock(tmp_path):

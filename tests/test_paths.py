@@ -3,6 +3,7 @@
 overwritten or deleted, a path that cannot be written is refused before any
 work, what a killed run left is removed by the next, and SIGTERM stops a
 run's commands as Ctrl-C does."""
+import errno
 import json
 import os
 import signal
@@ -117,6 +118,42 @@ def test_write_whole_leaves_no_half_file(tmp_path):
     p.write_text("old")
     paths.write_whole(p, "new")
     assert p.read_text() == "new" and os.listdir(tmp_path) == ["f"]
+    paths.write_whole(p, b"\xff\x00bytes", mode=0o755)
+    assert p.read_bytes() == b"\xff\x00bytes" and os.listdir(tmp_path) == ["f"]
+    assert p.stat().st_mode & 0o777 == 0o755
+    # What was read with surrogateescape is written back byte for byte.
+    paths.write_whole(p, b"caf\xe9".decode("utf-8", "surrogateescape"))
+    assert p.read_bytes() == b"caf\xe9"
+
+
+# A write the kernel stops half way: the file size limit (RLIMIT_FSIZE, its
+# signal ignored) makes write() fail with EFBIG after the first 4 KiB.
+HALF_WRITE = r"""
+import resource, signal, sys
+sys.path.insert(0, sys.argv[1])
+from core import paths
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    paths.write_whole(sys.argv[2], "x" * 100000)
+except OSError as e:
+    print(e.errno)
+"""
+
+
+def test_write_whole_failure_keeps_the_old_file_and_no_temporary(tmp_path):
+    p = tmp_path / "f"
+    p.write_text("old")
+    res = subprocess.run([sys.executable, "-c", HALF_WRITE, str(SCRIPTS), str(p)],
+                         capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == str(errno.EFBIG), res.stdout + res.stderr
+    assert p.read_text() == "old" and os.listdir(tmp_path) == ["f"]
+    # The rename itself failing (a directory where the file goes).
+    d = tmp_path / "d"
+    (d / "inside").mkdir(parents=True)
+    with pytest.raises(OSError):
+        paths.write_whole(d, "new")
+    assert (d / "inside").is_dir() and sorted(os.listdir(tmp_path)) == ["d", "f"]
 
 
 def _dead_pid():

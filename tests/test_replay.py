@@ -64,7 +64,7 @@ def test_replay_gives_what_make_gives(series612, tmp_path):
     v = Verification(s, tmp_path / "root", Progress(True), jobs=2)
     try:
         v.start_worktree()
-        v.start_grep()
+        v.background.start_grep()
         v.analyse()
         v.complete_tree()
         v.plans = v.plans[:1]

@@ -26,6 +26,7 @@ from bootcheck import callbacks, check, fault, initramfs, modules, negctl, verdi
 from bootcheck.report import render, verify_rows
 from conftest import REPO, SCRIPTS, clone_tree, run
 from core import cache
+from core.errors import EnvironmentFailure
 from core.locks import Lock
 
 SAMPLES = REPO / "tests" / "runtime" / "samples"
@@ -381,7 +382,7 @@ def test_mutation_swap_exchanges_tests():
 
 
 def test_mutation_needs_the_dispatch():
-    with pytest.raises(negctl.CheckError):
+    with pytest.raises(EnvironmentFailure):
         negctl.mutate("static int x(void)\n{\n\treturn 0;\n}\n", "drop-first")
 
 
@@ -519,7 +520,7 @@ def test_module_load_order_follows_modules_dep():
 
 
 def test_module_dependency_cycle_is_an_error():
-    with pytest.raises(modules.CheckError, match="cycle: a -> b -> a"):
+    with pytest.raises(EnvironmentFailure, match="cycle: a -> b -> a"):
         modules.load_order(modules.parse_dep("a.ko: b.ko\nb.ko: a.ko\n"))
 
 
@@ -772,7 +773,7 @@ def test_leak_control_puts_the_registration_back_last():
     new, _ = fault.previous_shape(mainline.read_text())
     assert "\tzs_stat_init();\n#ifdef CONFIG_COMPACTION\n\treturn set_movable_ops(" in new
     # A file that does not register: no control, said precisely.
-    with pytest.raises(negctl.CheckError, match="0 set_movable_ops"):
+    with pytest.raises(EnvironmentFailure, match="0 set_movable_ops"):
         fault.previous_shape(ZS_TIP.read_text().replace("set_movable_ops(&", "other_call(&"))
 
 
@@ -791,6 +792,38 @@ def test_leak_control_outcome():
     elsewhere = dict(failing, modules={}, log_problems=[{"what": "oops", "phase": "compact"}])
     ok, reasons = fault.control_outcome(elsewhere)
     assert not ok and "not in the registration fault" in reasons[0]
+
+
+def test_negative_control_outcome():
+    failing = {"ok": False, "boot_s": 7.0, "reasons": ["x"]}
+    assert check.negctl_outcome(failing) == (True, ["x"])
+    ok, reasons = check.negctl_outcome(dict(failing, ok=True))
+    assert not ok and "the check is blind" in reasons[0]
+    ok, reasons = check.negctl_outcome(dict(failing, boot_s=None))
+    assert not ok and "did not even boot" in reasons[0] and reasons[1:] == ["x"]
+
+
+def test_a_control_that_cannot_be_built_fails_with_its_reason():
+    """Every control goes through one build-then-boot path: a build that
+    cannot be carried out fails the control, naming why, and boots
+    nothing."""
+    said = []
+
+    class Ctx:
+        log = said.append
+        boots = None      # nothing may be booted
+
+    def build():
+        raise EnvironmentFailure("make failed (exit 2):\nno rule")
+
+    out = {"ok": None, "reasons": [], "build_s": None, "run": None}
+    finish = check._control(Ctx(), "static-dispatch control", out, build, Path("/x"),
+                            lambda run: (True, []))
+    assert finish() is out
+    assert out["ok"] is False and out["run"] is None and out["build_s"] is None
+    assert out["reasons"] == ["the static-dispatch control could not be run: "
+                              "make failed (exit 2):\nno rule"]
+    assert said == ["  static-dispatch control not run: make failed (exit 2):\nno rule"]
 
 
 def test_fault_module_goes_into_the_modular_initramfs():

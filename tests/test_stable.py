@@ -23,7 +23,7 @@ from movops import upstream as U
 from movops.plan import Plan
 from movops.tree import Tree
 from verifier import commits as ser
-from verifier import content, golden, runner
+from verifier import content, golden, stablerow
 from verifier.checks import stable as check_stable
 
 APPLY = SCRIPTS / "apply-series.sh"
@@ -437,7 +437,7 @@ def test_stable_row_on_the_fixture_repository(upstream_repo, monkeypatch):
     monkeypatch.setenv(U.ENV, str(u["table"]))
     s = ser.resolve(u["kdir"], "movable-ops")
     assert s.base == u["base"]
-    r = runner.stable_row(s)
+    r = stablerow.stable_row(s)
     assert r.status == "pass", r.details
     assert "range-diff against upstream: 1 of 4 commits differ" in r.summary
     fix = next(d for d in r.details if d.startswith("patch 4 "))
@@ -458,7 +458,7 @@ def test_stable_row_fails_a_fixes_tag_that_misquotes(upstream_repo, monkeypatch)
     tree = git(kdir, "rev-parse", f"{tip}^{{tree}}").strip()
     sha = commit_tree(kdir, tree, f"{tip}~1", bad)
     git(kdir, "branch", "-f", "bad-fixes", sha)
-    r = runner.stable_row(ser.resolve(kdir, "bad-fixes", u["base"]))
+    r = stablerow.stable_row(ser.resolve(kdir, "bad-fixes", u["base"]))
     assert r.status == "fail"
     assert any('quotes "mm: stop storing migration ops", but its subject is '
                '"mm: stop storing migration_ops in page->mapping"' in d for d in r.details)
@@ -478,4 +478,4 @@ def test_default_form_has_no_stable_row(tmp_path):
     (kdir / "mm" / "a.c").write_text("int b;\n")
     git(kdir, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-a", "-m",
         "mm: a step\n\n" + trailer.generated_by("02-movable-ops-dispatch.cocci"))
-    assert runner.stable_row(ser.resolve(kdir, "movable-ops")) is None
+    assert stablerow.stable_row(ser.resolve(kdir, "movable-ops")) is None

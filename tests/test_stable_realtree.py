@@ -20,7 +20,7 @@ from movops import presence
 from movops import upstream as U
 from movops.plan import Plan
 from verifier import commits as ser
-from verifier import runner
+from verifier import stablerow
 
 pytestmark = pytest.mark.realtree
 
@@ -90,7 +90,7 @@ def test_one_commit_per_upstream_commit_each_naming_it(series):
 
 
 def test_stable_row_passes(series):
-    r = runner.stable_row(ser.resolve(series["kdir"], "movable-ops"))
+    r = stablerow.stable_row(ser.resolve(series["kdir"], "movable-ops"))
     assert r.status == "pass", r.details
     # Debian's baseline repositories hold no upstream commit.
     assert "range-diff against upstream not checked" in r.summary

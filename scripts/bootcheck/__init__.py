@@ -7,10 +7,26 @@ zsmalloc pages, and judge the counters and the kernel log.
     result = run(kdir, rev="movable-ops")
 
 See check.run() for the result; scripts/runtime-check.py is the CLI.
+
+  check.py      run(): export, configure, build, boot, judge; the guests
+                and the controls, each built then booted
+  source.py     the private, persistent copy of the revision checked
+  kernel.py     the guest kernels' configuration and build (kbuildengine)
+  callbacks.py  which function each movable_ops user migrates its pages with
+  initramfs.py  the guest's initramfs (busybox, the test program, modules)
+  modules.py    the modular guest's modules: which, load and unload order
+  fault.py      the registration fault of the modular guest, and its control
+  negctl.py     the negative control: the dispatch broken on purpose
+  guest.py      QEMU: boot, the balloon, hard timeouts
+  verdict.py    the judgement of one guest run from what it left behind
+  report.py     text tables of a result (the CLI, verify, bench)
+
+Its commands run through core.proc (run_long: a hard timeout, the whole
+process group killed); what cannot be carried out is an EnvironmentFailure,
+which fails the guest or control it belongs to, with its message.
 """
 from core.errors import BadInput
 
-from .commands import CheckError
 from .check import run
 
-__all__ = ["run", "BadInput", "CheckError"]
+__all__ = ["run", "BadInput"]

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from core import fingerprint as code
 from core.errors import BadInput
+from core.paths import write_whole
 from core.proc import git
 from movops import analysis
 from movops.trailer import GENERATED_RE
@@ -60,9 +61,8 @@ def _analyze(kdir, commit, cache):
              for u in plan.users]
     if store is not None:
         store.mkdir(parents=True, exist_ok=True)
-        tmp = store / f"{key}.tmp"
-        tmp.write_text(json.dumps({"state": plan.state, "users": users}, indent=1) + "\n")
-        tmp.replace(store / f"{key}.json")
+        write_whole(store / f"{key}.json",
+                    json.dumps({"state": plan.state, "users": users}, indent=1) + "\n")
     return plan.state, users
 
 

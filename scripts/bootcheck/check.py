@@ -306,26 +306,18 @@ def _check_guest(ctx, name, commit, build_dir, logdir):
         ctx.log(f"  ERROR ({name} guest): {e}")
         return g
 
-    ctx.log(f"{name} guest: building the kernel (out of tree, incremental)")
-    try:
-        b = _build(ctx, name, commit, build_dir, f"{name} guest kernel build")
-    except EnvironmentFailure as e:
-        return partial(failed, e)
-    g["build_s"] = b["build_s"]
-    g["kernel"] = {"image": str(b["image"]), "rebuilt": b["rebuilt"],
-                   "objects_compiled": b["objects_compiled"], "release": b["release"],
-                   "modules": b["plan"]}
-    g["timings"] = {k: b[k] for k in ("config_s", "build_s", "initramfs_s") if k in b}
-    smp = _cpus(ctx, b)
-    ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
-            + (", modules" if b["plan"] else "") + ")")
-    booting = ctx.boots.submit(_guest_run, ctx, b, smp, logdir, f"{name} guest")
+    def built(b):
+        g["build_s"] = b["build_s"]
+        g["kernel"] = {"image": str(b["image"]), "rebuilt": b["rebuilt"],
+                       "objects_compiled": b["objects_compiled"], "release": b["release"],
+                       "modules": b["plan"]}
+        g["timings"] = {k: b[k] for k in ("config_s", "build_s", "initramfs_s") if k in b}
+        smp = _cpus(ctx, b)
+        ctx.log(f"{name} guest: booting ({smp} CPUs, {ctx.mem_mb} MB, virtio-balloon"
+                + (", modules" if b["plan"] else "") + ")")
+        return smp
 
-    def finish():
-        try:
-            run = booting.result()
-        except EnvironmentFailure as e:
-            return failed(e)
+    def judge(run):
         g["run"] = run
         g.update(ok=run["ok"], verdict=run["verdict"], reasons=list(run["reasons"]),
                  boot_s=run["boot_s"], counters=run["counters"])
@@ -334,7 +326,58 @@ def _check_guest(ctx, name, commit, build_dir, logdir):
         for r in run["reasons"]:
             ctx.log(f"  FAIL: {r}")
         return g
+
+    ctx.log(f"{name} guest: building the kernel (out of tree, incremental)")
+    return _build_then_boot(
+        ctx, lambda: _build(ctx, name, commit, build_dir, f"{name} guest kernel build"),
+        built, logdir, f"{name} guest", judge, failed)
+
+
+def _build_then_boot(ctx, build, built, logdir, label, judge, failed):
+    """What every guest and control does: BUILD() its kernel now (returning
+    _build()'s dict), BUILT(b) records it and gives the CPU count, and its
+    boot is queued behind the others (_Boots).  Returns the function that
+    waits for the boot and gives JUDGE(run), or FAILED(e) when the build or
+    the boot could not be carried out (an EnvironmentFailure)."""
+    try:
+        b = build()
+    except EnvironmentFailure as e:
+        return partial(failed, e)
+    booting = ctx.boots.submit(_guest_run, ctx, b, built(b), logdir, label)
+
+    def finish():
+        try:
+            run = booting.result()
+        except EnvironmentFailure as e:
+            return failed(e)
+        return judge(run)
     return finish
+
+
+def _control(ctx, what, out, build, logdir, outcome, recorded=("build_s", "rebuilt")):
+    """Build the control WHAT ("negative control"...) now with BUILD() and
+    queue its boot; returns the function that waits for the boot and fills
+    OUT: the run, and OUTCOME(run)'s (ok, reasons)."""
+    def failed(e):
+        out["ok"] = False
+        out["reasons"] = [f"the {what} could not be run: {e}"]
+        ctx.log(f"  {what} not run: {e}")
+        return out
+
+    def built(b):
+        out.update((k, b[k]) for k in recorded)
+        ctx.log(f"  {what}: booting it")
+        return _cpus(ctx, b)
+
+    def judge(run):
+        out["run"] = run
+        out["ok"], out["reasons"] = outcome(run)
+        ctx.log(f"  {what} " + ("failed as it should:" if out["ok"] else "NOT as expected:"))
+        for r in out["reasons"]:
+            ctx.log(f"    {r.splitlines()[0]}")
+        return out
+
+    return _build_then_boot(ctx, build, built, logdir, what, judge, failed)
 
 
 def _cpus(ctx, b):
@@ -398,12 +441,7 @@ def _negative_control(ctx, name, commit, good_build, mode):
     ctx.log(f"negative control ({name} guest): breaking the dispatch ({mode}) in the "
             "private copy")
 
-    def failed(e):
-        out["reasons"] = [f"the negative control could not be run: {e}"]
-        ctx.log(f"  negative control not run: {e}")
-        return out
-
-    try:
+    def build():
         negctl.seed_build_dir(good_build, neg_build, ctx.log)
         with negctl.Mutated(ctx.src, neg_build, mode) as m:
             out["mutation"] = m.description
@@ -411,35 +449,20 @@ def _negative_control(ctx, name, commit, good_build, mode):
             b = _build(ctx, name, commit, neg_build, "negative control build",
                        identity_extra=f" {m.digest}")
             m.built()
-    except EnvironmentFailure as e:
-        return partial(failed, e)
-    out["build_s"] = b["build_s"]
-    out["rebuilt"] = b["rebuilt"]
-    ctx.log("  negative control: booting it")
-    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b), ctx.rundir / "negctl",
-                               "negative control")
+        return b
 
-    def finish():
-        try:
-            run = booting.result()
-        except EnvironmentFailure as e:
-            return failed(e)
-        out["run"] = run
-        booted = run["boot_s"] is not None
-        if run["ok"]:
-            out["reasons"] = ["the kernel with the broken dispatch PASSED: the check is blind"]
-        elif not booted:
-            out["reasons"] = ["the broken kernel did not even boot, so this proves nothing "
-                              "about the check"] + run["reasons"]
-        else:
-            out["ok"] = True
-            out["reasons"] = run["reasons"]
-        ctx.log("  negative control " + ("failed as it should:" if out["ok"]
-                                         else "NOT as expected:"))
-        for r in out["reasons"]:
-            ctx.log(f"    {r.splitlines()[0]}")
-        return out
-    return finish
+    return _control(ctx, "negative control", out, build, ctx.rundir / "negctl",
+                    negctl_outcome)
+
+
+def negctl_outcome(run):
+    """(ok, reasons) of the negative control: it must fail, having booted."""
+    if run["ok"]:
+        return False, ["the kernel with the broken dispatch PASSED: the check is blind"]
+    if run["boot_s"] is None:
+        return False, ["the broken kernel did not even boot, so this proves nothing "
+                       "about the check"] + run["reasons"]
+    return True, run["reasons"]
 
 
 def _leak_control(ctx, commit, tip_build):
@@ -466,13 +489,7 @@ def _leak_control(ctx, commit, tip_build):
     ctx.log(f"registration-leak control (modular guest): {rel} in the previous series' "
             "shape, in the private copy; the registration fault must fail it")
 
-    def failed(e):
-        out["ok"] = False
-        out["reasons"] = [f"the registration-leak control could not be run: {e}"]
-        ctx.log(f"  registration-leak control not run: {e}")
-        return out
-
-    try:
+    def build():
         negctl.seed_build_dir(tip_build, build_dir, ctx.log, "the registration-leak control")
         with negctl.Mutated(ctx.src, build_dir, rel=rel,
                             mutator=lambda text: fault.previous_shape(text, rel)) as m:
@@ -481,28 +498,11 @@ def _leak_control(ctx, commit, tip_build):
             b = _build(ctx, "modular", commit, build_dir, "registration-leak control build",
                        identity_extra=f" {m.digest}")
             m.built()
-    except EnvironmentFailure as e:
-        return partial(failed, e)
-    out["build_s"] = b["build_s"]
-    out["rebuilt"] = b["rebuilt"]
-    out["objects_compiled"] = b["objects_compiled"]
-    ctx.log("  registration-leak control: booting it")
-    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b), ctx.rundir / "modular-leak",
-                               "registration-leak control")
+        return b
 
-    def finish():
-        try:
-            run = booting.result()
-        except EnvironmentFailure as e:
-            return failed(e)
-        out["run"] = run
-        out["ok"], out["reasons"] = fault.control_outcome(run)
-        ctx.log("  registration-leak control " + ("failed as it should:" if out["ok"]
-                                                  else "NOT as expected:"))
-        for r in out["reasons"]:
-            ctx.log(f"    {r.splitlines()[0]}")
-        return out
-    return finish
+    return _control(ctx, "registration-leak control", out, build,
+                    ctx.rundir / "modular-leak", fault.control_outcome,
+                    recorded=("build_s", "rebuilt", "objects_compiled"))
 
 
 def registration_commit(kdir, tip):
@@ -554,38 +554,14 @@ def _static_control(ctx, tip, tip_build):
             f"the registration step {reg[:12]}; it must fail")
     build_dir = Path(f"{tip_build}-static")
 
-    def failed(e):
-        out["ok"] = False
-        out["reasons"] = [f"the static-dispatch control could not be run: {e}"]
-        ctx.log(f"  static-dispatch control not run: {e}")
-        return out
-
-    try:
+    def build():
         source.export(ctx.kdir, static, ctx.src, ctx.log)
         kernel.seed_build_dir(tip_build, build_dir, ctx.log, "the static-dispatch control")
-        b = _build(ctx, "modular", static, build_dir, "static-dispatch control build")
-    except EnvironmentFailure as e:
-        return partial(failed, e)
-    out["build_s"] = b["build_s"]
-    out["rebuilt"] = b["rebuilt"]
-    out["objects_compiled"] = b["objects_compiled"]
-    ctx.log("  static-dispatch control: booting it")
-    booting = ctx.boots.submit(_guest_run, ctx, b, _cpus(ctx, b),
-                               ctx.rundir / "modular-static", "static-dispatch control")
+        return _build(ctx, "modular", static, build_dir, "static-dispatch control build")
 
-    def finish():
-        try:
-            run = booting.result()
-        except EnvironmentFailure as e:
-            return failed(e)
-        out["run"] = run
-        out["ok"], out["reasons"] = static_outcome(run, ctx.users)
-        ctx.log("  static-dispatch control " + ("failed as it should:" if out["ok"]
-                                                else "NOT as expected:"))
-        for r in out["reasons"]:
-            ctx.log(f"    {r.splitlines()[0]}")
-        return out
-    return finish
+    return _control(ctx, "static-dispatch control", out, build, ctx.rundir / "modular-static",
+                    lambda run: static_outcome(run, ctx.users),
+                    recorded=("build_s", "rebuilt", "objects_compiled"))
 
 
 def _phase_len(rep, a, b):

@@ -27,10 +27,12 @@ Pure functions but build(), which runs make.
 import re
 from pathlib import Path
 
+from core.errors import EnvironmentFailure
+from core.proc import run_long
+from kbuildengine import image
 from movops import initpath
 
-from . import initramfs, kernel
-from .commands import CheckError, run_cmd
+from . import initramfs
 
 SOURCE = initramfs.RUNTIME_SRC / "movfault.c"
 NAME = "movfault"
@@ -82,13 +84,13 @@ def build(build_dir, cache, log, type_const, timeout=600):
                                      f"ccflags-y := -DMOVFAULT_TYPE={type_const}\n").encode())
     logfile = d / "build.log"
     logfile.write_text("")
-    run_cmd(["make", "-C", str(build_dir), f"M={d}", *kernel.make_args(), "modules"],
-            timeout=timeout, env=kernel.make_env(cache), logfile=logfile,
-            what="building tests/runtime/movfault.c against the guest kernel")
+    run_long(["make", "-C", str(build_dir), f"M={d}", *image.make_args(), "modules"],
+             timeout=timeout, env=image.make_env(cache), logfile=logfile,
+             what="building tests/runtime/movfault.c against the guest kernel")
     ko = d / f"{NAME}.ko"
     if not ko.exists():
-        raise CheckError(f"building tests/runtime/movfault.c: no {ko} after make "
-                         f"(see {logfile})")
+        raise EnvironmentFailure(f"building tests/runtime/movfault.c: no {ko} after make "
+                                 f"(see {logfile})")
     log(f"  {NAME}.ko built: it will hold the movable_ops of {type_const}")
     return ko
 
@@ -103,21 +105,22 @@ def previous_shape(text, rel="mm/zsmalloc.c"):
     m = re.search(r"^module_init\((\w+)\);", text, re.M)
     found = initpath.function_lines(text, m.group(1)) if m else None
     if found is None:
-        raise CheckError(f"registration-leak control: no module_init() function in {rel}")
+        raise EnvironmentFailure(f"registration-leak control: no module_init() function in {rel}")
     func = m.group(1)
     start, lines = found
     at = [i for i, line in enumerate(lines) if REGISTER_RE.search(line)]
     if len(at) != 1:
-        raise CheckError(f"registration-leak control: {func}() in {rel} has {len(at)} "
-                         f"{REGISTER}(&...) calls, not one: is this the registered series?")
+        raise EnvironmentFailure(f"registration-leak control: {func}() in {rel} has {len(at)} "
+                                 f"{REGISTER}(&...) calls, not one: is this the registered series?")
     i = at[0]
     call = REGISTER_RE.search(lines[i]).group(0)
     var = re.match(r"\t(?:int )?(\w+) = ", lines[i])
     first = i - 1 if lines[i - 1].startswith("#if") else i
     j = i + 1 + (not lines[i + 1].strip())
     if not var or lines[j:j + 2] != [f"\tif ({var.group(1)})", f"\t\treturn {var.group(1)};"]:
-        raise CheckError(f"registration-leak control: {func}() in {rel} does not begin "
-                         f"with the registration step's '{REGISTER}(); if (...) return ...;'")
+        raise EnvironmentFailure(
+            f"registration-leak control: {func}() in {rel} does not begin with the "
+            f"registration step's '{REGISTER}(); if (...) return ...;'")
     end = j + 2
     guard = lines[first] if first < i else None
     if guard:
@@ -141,8 +144,8 @@ def previous_shape(text, rel="mm/zsmalloc.c"):
     main = [s for s in stmts if s.kind not in ("cpp",)
             and (not labels or s.first < labels[0].first)]
     if not main or main[-1].text != "return 0;":
-        raise CheckError(f"registration-leak control: {func}() in {rel} has no success "
-                         "'return 0;'")
+        raise EnvironmentFailure(f"registration-leak control: {func}() in {rel} has no success "
+                                 "'return 0;'")
     r = main[-1].first
     last = [f"\treturn {call};"]
     if guard:

@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .commands import CheckError, kill_group
+from core.errors import EnvironmentFailure
+from core.proc import kill_group
 
 MEM_MB = 512
 # Phase deadlines in seconds under TCG; KVM is much faster and uses them too.
@@ -59,11 +60,11 @@ class QMP:
         while b"\n" not in self.buf:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise CheckError("QMP: no answer from QEMU")
+                raise EnvironmentFailure("QMP: no answer from QEMU")
             self.sock.settimeout(left)
             chunk = self.sock.recv(65536)
             if not chunk:
-                raise CheckError("QMP: QEMU closed the monitor")
+                raise EnvironmentFailure("QMP: QEMU closed the monitor")
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
         return json.loads(line)
@@ -80,7 +81,7 @@ class QMP:
             if reply.get("id") != self._id:
                 continue                        # an event
             if "error" in reply:
-                raise CheckError(f"QMP {name}: {reply['error'].get('desc')}")
+                raise EnvironmentFailure(f"QMP {name}: {reply['error'].get('desc')}")
             return reply.get("return")
 
     def close(self):
@@ -104,17 +105,17 @@ def _connect(path, timeout, proc=None):
         except OSError:
             s.close()
             if proc is not None and proc.poll() is not None:
-                raise CheckError(f"QEMU exited (status {proc.returncode}) before "
-                                 "opening its sockets")
+                raise EnvironmentFailure(f"QEMU exited (status {proc.returncode}) before "
+                                         "opening its sockets")
             if time.monotonic() > deadline:
-                raise CheckError(f"cannot connect to QEMU's socket {path}")
+                raise EnvironmentFailure(f"cannot connect to QEMU's socket {path}")
             time.sleep(0.05)
 
 
 def qemu_binary():
     exe = shutil.which("qemu-system-x86_64")
     if not exe:
-        raise CheckError("qemu-system-x86_64 not found (install qemu-system-x86)")
+        raise EnvironmentFailure("qemu-system-x86_64 not found (install qemu-system-x86)")
     return exe
 
 
@@ -222,9 +223,9 @@ def _run_once(image, initramfs, probes, cpus, logdir, accel, mem_mb, extra, log)
         ctl = _connect(ctl_path, 15, proc)
         qmp = QMP(qmp_path, proc=proc)
         _drive(proc, ctl, qmp, res, t0, console_path, accel, log)
-    except (CheckError, OSError, ValueError, KeyError, TypeError) as e:
+    except (EnvironmentFailure, OSError, ValueError, KeyError, TypeError) as e:
         # OSError: a socket closed under us; the others: a garbled answer.
-        res.error = res.error or (str(e) if isinstance(e, CheckError)
+        res.error = res.error or (str(e) if isinstance(e, EnvironmentFailure)
                                   else f"host side of the guest run: {e!r}")
         if accel == "kvm" and proc.poll() is not None and not console_path.read_text().strip():
             res.kvm_failed = True
@@ -272,7 +273,7 @@ def _drive(proc, ctl, qmp, res, t0, console_path, accel, log):
                 log(f"  guest reached init after {res.boot_s:.1f} s ({accel}, {res.cpus} CPUs)")
             elif accel == "kvm" and not text.strip() and now - t0 > KVM_SIGN_OF_LIFE:
                 res.kvm_failed = True
-                raise CheckError(f"no console output after {KVM_SIGN_OF_LIFE} s under KVM")
+                raise EnvironmentFailure(f"no console output after {KVM_SIGN_OF_LIFE} s under KVM")
         if proc.poll() is not None:
             _drain(ctl, res, t0, buf)
             if phase != "poweroff":
@@ -281,8 +282,8 @@ def _drive(proc, ctl, qmp, res, t0, console_path, accel, log):
             return
         if now > deadline:
             res.timeout = phase
-            raise CheckError(f"timeout: the guest spent over {TIMEOUTS[phase]} s "
-                             f"in the {phase} phase; killed")
+            raise EnvironmentFailure(f"timeout: the guest spent over {TIMEOUTS[phase]} s "
+                                     f"in the {phase} phase; killed")
         try:
             chunk = ctl.recv(65536)
             if chunk == b"":

@@ -13,12 +13,13 @@ same file for every guest and every kernel.
 import gzip
 import hashlib
 import io
-import os
 import stat
 import subprocess
 from pathlib import Path
 
-from .commands import CheckError, run_cmd
+from core.errors import EnvironmentFailure
+from core.paths import write_whole
+from core.proc import run_long
 
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "tests" / "runtime"
 
@@ -88,16 +89,16 @@ def inputs_key():
     h = hashlib.sha256()
     for p in (TEST_SOURCE, INIT_SCRIPT, BUSYBOX):
         if not p.exists():
-            raise CheckError(f"{p} is missing"
-                             + (" (install busybox-static)" if p == BUSYBOX else ""))
+            raise EnvironmentFailure(f"{p} is missing"
+                                     + (" (install busybox-static)" if p == BUSYBOX else ""))
         h.update(p.read_bytes())
     h.update(" ".join(CFLAGS + APPLETS).encode() + _compiler_id().encode())
     return h.hexdigest()[:16]
 
 
 def build_test_program(out):
-    run_cmd(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
-            what="compiling tests/runtime/movtest.c")
+    run_long(["gcc", *CFLAGS, "-o", out, TEST_SOURCE], timeout=120,
+             what="compiling tests/runtime/movtest.c")
 
 
 def make(cache, log):
@@ -120,9 +121,7 @@ def make(cache, log):
         cpio.symlink(f"bin/{a}", "busybox")
     cpio.file("bin/movtest", prog.read_bytes())
     cpio.file("init", INIT_SCRIPT.read_bytes())
-    tmp = image.with_suffix(".tmp")
-    tmp.write_bytes(_gzip(cpio.finish()))
-    os.replace(tmp, image)
+    write_whole(image, _gzip(cpio.finish()))
     prog.unlink()
     # Old archives are useless once the inputs changed.
     for old in outdir.glob("initramfs-*.cpio.gz"):
@@ -174,7 +173,5 @@ def with_modules(base, out, release, moddir, load, extra=()):
     data += modules_archive(release, moddir, load, extra)
     out = Path(out)
     if not out.exists() or out.read_bytes() != data:
-        tmp = out.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        write_whole(out, data)
     return out

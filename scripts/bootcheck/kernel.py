@@ -8,17 +8,17 @@ as long as the option list and the revision's Kconfig files are unchanged.
 """
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
 from core import fingerprint as code
+from core.errors import EnvironmentFailure
+from core.paths import write_whole
+from core.proc import run_long
 from kbuildengine import image
 from kbuildengine.targets import HOST, TARGETS
 from movops import kbuild
 from movops.tree import Tree
-
-from .commands import CheckError, run_cmd
 
 # What a booting guest needs, and why tinyconfig lacks it.
 GUEST_OPTIONS = [
@@ -160,14 +160,12 @@ def derive(src, commit, cache, log, guest="builtin"):
                     disable=DISABLE, log=out, make_args=ARCH_ARGS, modules=modules,
                     until_met=True)
             except RuntimeError as e:
-                raise CheckError(f"configuring the guest kernel failed: {e}")
+                raise EnvironmentFailure(f"configuring the guest kernel failed: {e}")
         if failed:
-            raise CheckError(f"{guest} guest configuration: could not set (or turn off) "
-                             + ", ".join(failed)
-                             + f" (see {store}/{key}.log)")
-        tmp = stored.with_suffix(".tmp")
-        shutil.copyfile(scratch / ".config", tmp)
-        os.replace(tmp, stored)
+            raise EnvironmentFailure(f"{guest} guest configuration: could not set (or turn off) "
+                                     + ", ".join(failed)
+                                     + f" (see {store}/{key}.log)")
+        write_whole(stored, (scratch / ".config").read_bytes())
         shutil.rmtree(scratch, ignore_errors=True)
         _prune(store, keep=8)
     return stored
@@ -203,14 +201,14 @@ BUILD_TIMEOUT = 3600
 
 # The builds themselves are the kernel build engine's (kbuildengine.image:
 # the target's make variables and image, ccache, modules_install, copies
-# of a build directory); the guest's commands run through run_cmd.
+# of a build directory); the guest's commands run through run_long.
 
 def build(src, build_dir, cache, log, timeout=BUILD_TIMEOUT, what="kernel build",
           identity=None, modules=False):
     """make the guest's image (and with MODULES, the modules, installed into
     BUILD_DIR/MODULES_STAGING); returns (image path, seconds, ran make).
     See kbuildengine.image.build()."""
-    return image.build(src, build_dir, cache, log, run_cmd, timeout, what=what,
+    return image.build(src, build_dir, cache, log, run_long, timeout, what=what,
                        identity=identity, modules=modules, target=TARGET)
 
 

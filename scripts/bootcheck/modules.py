@@ -24,7 +24,7 @@ Pure functions but stage() and plan_for_build(), which only read files.
 """
 from pathlib import Path
 
-from .commands import CheckError
+from core.errors import EnvironmentFailure
 
 
 def parse_dep(text):
@@ -65,8 +65,8 @@ def load_order(deps, order=()):
         if state.get(m) == "done":
             return
         if state.get(m) == "visiting":
-            raise CheckError("modules.dep has a dependency cycle: "
-                             + " -> ".join(name(x) for x in chain + [m]))
+            raise EnvironmentFailure("modules.dep has a dependency cycle: "
+                                     + " -> ".join(name(x) for x in chain + [m]))
         state[m] = "visiting"
         for d in sorted(deps.get(m, ()), key=lambda x: (rank.get(x, len(rank)), x)):
             visit(d, chain + [m])
@@ -134,8 +134,8 @@ def stage(build_dir, staging):
     make modules_install left it."""
     found = sorted(Path(build_dir, staging).glob("lib/modules/*/modules.dep"))
     if len(found) != 1:
-        raise CheckError(f"{Path(build_dir, staging)}: expected the modules of one kernel "
-                         f"release, found {len(found)}; rebuild the modular guest")
+        raise EnvironmentFailure(f"{Path(build_dir, staging)}: expected the modules of one kernel "
+                                 f"release, found {len(found)}; rebuild the modular guest")
     return found[0].parent.name, found[0].parent
 
 

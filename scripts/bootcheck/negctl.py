@@ -29,8 +29,9 @@ import os
 import re
 from pathlib import Path
 
+from core.errors import EnvironmentFailure
+
 from . import kernel
-from .commands import CheckError
 
 DISPATCH_FILE = "mm/migrate.c"
 DISPATCH_FUNC = "page_movable_ops"
@@ -70,22 +71,22 @@ def mutate(text, mode=DEFAULT_MODE):
         raise ValueError(f"unknown mutation {mode}")
     span = function_span(text, DISPATCH_FUNC)
     if span is None:
-        raise CheckError(f"negative control: no definition of {DISPATCH_FUNC}() in "
-                         f"{DISPATCH_FILE} (is this the converted tree?)")
+        raise EnvironmentFailure(f"negative control: no definition of {DISPATCH_FUNC}() in "
+                                 f"{DISPATCH_FILE} (is this the converted tree?)")
     start, end = span
     body = text[start:end]
     branches = list(BRANCH_RE.finditer(body))
     if mode.startswith("drop"):
         if not branches:
-            raise CheckError(f"negative control: {DISPATCH_FUNC}() has no "
-                             "'if (PageXxx(page)) return ...;' branch to remove")
+            raise EnvironmentFailure(f"negative control: {DISPATCH_FUNC}() has no "
+                                     "'if (PageXxx(page)) return ...;' branch to remove")
         b = branches[0] if mode == "drop-first" else branches[-1]
         new = body[:b.start()] + body[b.end():]
         desc = f"removed the branch 'if ({b.group('test')}) return {b.group('ret')};'"
     else:
         if len(branches) < 2:
-            raise CheckError(f"negative control: {DISPATCH_FUNC}() has fewer than two "
-                             "page-type branches to swap")
+            raise EnvironmentFailure(f"negative control: {DISPATCH_FUNC}() has fewer than two "
+                                     "page-type branches to swap")
         a, b = branches[0], branches[1]
         new = (body[:a.start("test")] + b.group("test") + body[a.end("test"):b.start("test")]
                + a.group("test") + body[b.end("test"):])

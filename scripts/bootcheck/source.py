@@ -15,7 +15,6 @@ from pathlib import Path
 from core.errors import BadInput, EnvironmentFailure
 from core.proc import git
 
-from .commands import CheckError
 
 
 def _git(where, *args, timeout=600, check=True):
@@ -62,7 +61,7 @@ def export(kdir, commit, dest, log):
 
 def _export(kdir, commit, dest, log):
     if dest.exists() and _git(dest, "rev-parse", "--git-dir", check=False).returncode != 0:
-        raise CheckError(f"{dest} exists but is not a git clone; remove it")
+        raise EnvironmentFailure(f"{dest} exists but is not a git clone; remove it")
     if not dest.exists():
         log(f"exporting the tree into {dest} (first run only)")
         dest.parent.mkdir(parents=True, exist_ok=True)

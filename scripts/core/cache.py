@@ -3,8 +3,9 @@
 the cache root and its layout.
 
 The root is $MOVOPS_CACHE, by default ~/.cache/movops.  The Makefile and
-the shell scripts ask for it with 'scripts/cache-path [PART]' (which runs
-'python3 -m core.cache').
+the shell scripts ask for it, or for one of its parts, with
+'scripts/py -m core.cache [PART [SUB...]]' (main() below; scripts/py runs
+Debian's python3 with scripts/ on the module path).
 """
 import os
 import sys
@@ -41,14 +42,15 @@ def path(part, *more):
 
 def main(argv):
     if argv[:1] in (["-h"], ["--help"]):
-        print("usage: cache-path [PART [SUB...]]  (the cache root, or one of its parts)")
+        print("usage: scripts/py -m core.cache [PART [SUB...]]  (the cache root, or one of "
+              "its parts)")
         for name, what in LAYOUT.items():
             print(f"  {name:15} {what}")
         return 0
     try:
         print(path(*argv) if argv else root())
     except KeyError as e:
-        print(f"cache-path: {e.args[0]}", file=sys.stderr)
+        print(f"core.cache: {e.args[0]}", file=sys.stderr)
         return 2
     return 0
 

@@ -49,12 +49,14 @@ class EnvironmentFailure(MovopsError):
 class CommandError(EnvironmentFailure):
     """A command exited with a failure status (or ran out of time)."""
 
-    def __init__(self, argv, status, stderr="", what=None):
+    def __init__(self, argv, status, stderr="", what=None, message=None):
         self.argv = [str(a) for a in argv]
         self.returncode = status
         self.stderr = stderr or ""
         self.what = what or " ".join(self.argv[:4])
-        super().__init__(self._line())
+        # MESSAGE: the caller's own wording, when one line is not enough
+        # (a long command's failure quotes the end of its log).
+        super().__init__(message or self._line())
 
     def _line(self):
         lines = [l.strip() for l in self.stderr.splitlines() if l.strip()]

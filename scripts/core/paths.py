@@ -12,8 +12,9 @@ losing anything of the user's.
   empty, or hold only files an earlier run of the command wrote there,
   unchanged since, as its manifest (MANIFEST, beside them) records; those
   are replaced only with --force.  Each file is written whole (a temporary
-  file renamed over it), and the manifest is rewritten after each, so that
-  an interrupted run leaves only files the manifest names.
+  file renamed over it: write_whole(), the toolkit's one atomic write),
+  and the manifest is rewritten after each, so that an interrupted run
+  leaves only files the manifest names.
 
 Whether a directory can be written is found out by creating a file in it,
 not from its permission bits: root passes every access() test, and /proc
@@ -104,16 +105,29 @@ def _safe(test, p):
         return False
 
 
-def write_whole(path, data):
+def write_whole(path, data, mode=0o644):
     """Write DATA (str or bytes) to PATH through a temporary file beside it:
-    PATH is either the old file or the complete new one, never half."""
+    PATH is either the old file or the complete new one, never half.
+
+    This is the one atomic write of the toolkit (cache entries, stored
+    configurations, wrappers, reports).  The temporary file has a name of its
+    own (mkstemp), so that concurrent writers of one PATH never write into
+    each other's file; the last rename wins, whole.  On any failure, Ctrl-C
+    included, the temporary file is removed and PATH is as it was.  A str is
+    written as UTF-8, undecodable bytes (surrogateescape) as they were read.
+
+    fsync policy: none.  The rename makes the write whole against an
+    interrupted run and against a concurrent reader, not against a power
+    loss; what is written here is either a cache entry, recomputed when it
+    is missing or unreadable, or an output its command writes again.
+    """
     path = Path(path)
     raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Running commands and git: one function each, one error (CommandError);
-and how a run that is told to stop stops them (interrupt_on_signals())."""
+and how a run that is told to stop stops them (interrupt_on_signals()).
+
+run() is for commands whose output is wanted; run_long() for the long
+ones (kernel builds, a QEMU guest) that must not outlive a hard timeout:
+their own process group, killed whole, output to a log file."""
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 from .errors import CommandError
@@ -43,6 +48,89 @@ def run(argv, cwd=None, env=None, input=None, check=False, timeout=None,
         out = res.stdout if isinstance(res.stdout, str) else ""
         raise CommandError(argv, res.returncode, err or out or "", what=what)
     return res
+
+
+def run_long(argv, timeout, cwd=None, env=None, logfile=None, check=True, what=None,
+             progress=None, interval=60):
+    """Run ARGV in its own process group, killed whole after TIMEOUT seconds.
+
+    Output (stderr with stdout) goes to LOGFILE (appended) when given, else
+    is captured and returned.  PROGRESS(elapsed seconds), when given, is
+    called every INTERVAL seconds while ARGV runs.  Raises CommandError on
+    timeout or (with CHECK) failure, its message quoting the end of the
+    output.
+    """
+    argv = [str(a) for a in argv]
+    what = what or " ".join(argv[:3])
+    if _stopping:
+        raise Stopped()
+    out = open(logfile, "a") if logfile else subprocess.PIPE
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, text=True,
+                                stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            while True:
+                left = timeout - (time.monotonic() - t0)
+                try:
+                    stdout, _ = proc.communicate(
+                        timeout=max(0.1, min(left, interval) if progress else left))
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() - t0 >= timeout:
+                        raise
+                    progress(time.monotonic() - t0)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            tail = _tail(logfile) if logfile else ""
+            raise CommandError(argv, None, tail, what=what, message=(
+                f"{what}: no result after {timeout:.0f} s, killed" + _tail_hint(logfile)))
+        except BaseException:
+            # Interrupted: the command runs in its own session, so it would
+            # not see the terminal's signal and would carry on alone.
+            kill_group(proc)
+            raise
+    finally:
+        if logfile:
+            out.close()
+    if check and proc.returncode != 0:
+        text = stdout if stdout is not None else _tail(logfile)
+        raise CommandError(argv, proc.returncode, text, what=what, message=(
+            f"{what} failed (exit {proc.returncode}):\n{_last_lines(text, 25)}"))
+    return stdout if stdout is not None else ""
+
+
+def kill_group(proc):
+    """Kill PROC and everything it started (it leads its own session)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _tail(logfile, n=8000):
+    try:
+        with open(logfile, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - n))
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _tail_hint(logfile):
+    if not logfile:
+        return ""
+    return "\n" + _last_lines(_tail(logfile), 15) + f"\n(full log: {logfile})"
+
+
+def _last_lines(text, n):
+    return "\n".join((text or "").rstrip().splitlines()[-n:])
 
 
 def git(repo, *args, check=True, input=None, env=None, timeout=None, text=True,

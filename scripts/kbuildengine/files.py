@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from core.paths import write_whole
 from core.proc import run
 
 CC_WRAPPER = r"""#!/bin/sh
@@ -110,10 +111,7 @@ def install_wrappers(bindir):
     for name, text in (("movops-cc", CC_WRAPPER), ("movops-check", CHECK_WRAPPER)):
         p = bindir / name
         if not p.exists() or p.read_text() != text:
-            tmp = p.with_suffix(".tmp")
-            tmp.write_text(text)
-            tmp.chmod(0o755)
-            os.replace(tmp, p)
+            write_whole(p, text, mode=0o755)
         out[name] = p
     return out
 

@@ -8,7 +8,7 @@ build wants speed: the compiler runs through ccache (its cache under the
 caller's directory), and the build identity is fixed so that a relink
 differs in nothing but its content.  The caller runs the commands
 (RUN(cmd, timeout=, env=, logfile=, what=, progress=) raising on failure:
-bootcheck's run_cmd, which kills a hung build's whole process group).
+core.proc.run_long, which kills a hung build's whole process group).
 """
 import hashlib
 import json

@@ -19,6 +19,7 @@ import shlex
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from core.paths import write_whole
 from core.proc import git, run
 from movops import kbuild
 
@@ -346,9 +347,7 @@ class Replay:
             fx = run(["scripts/basic/fixdep", dep, o, cmd], cwd=bdir, env=self.b.env)
             if fx.returncode != 0:
                 return out + fx.stderr, fx.returncode
-            tmp = bdir / (cmd_file(o) + ".tmp")
-            tmp.write_text(fx.stdout + tail, errors="surrogateescape")
-            os.replace(tmp, bdir / cmd_file(o))
+            write_whole(bdir / cmd_file(o), fx.stdout + tail)
             (bdir / dep).unlink(missing_ok=True)
             return out, 0
 

@@ -4,11 +4,11 @@ engine's results and of what verify computes from them), and what its keys
 hold besides the inputs: the tools' versions, and the code (key())."""
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
 from core import fingerprint as code
+from core.paths import write_whole
 from core.proc import interrupted, run
 
 
@@ -58,9 +58,7 @@ class ResultStore:
             # The value may come from a command the interruption stopped.
             return
         p = self._path(kind, key)
-        tmp = p.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"key": key, "value": value}, sort_keys=True))
-        os.replace(tmp, p)
+        write_whole(p, json.dumps({"key": key, "value": value}, sort_keys=True))
 
 
 def engine_code():

@@ -10,8 +10,9 @@ all but the first start their build directory from a copy of the first
 one's after 'make prepare'.  Those builds fill the build matrix
 (matrix.py), of which the build check (base and tip), the sparse check
 (base and tip) and the bisection check (every commit) are pure functions
-(checks/).  At the tip the changed-line proof preprocesses the same objects in the same build directories, spatch
-looks for the old API and checkpatch reads the patches.  Every step's
+(checks/).  At the tip the changed-line proof preprocesses the same
+objects in the same build directories; beside the builds (background.py)
+spatch looks for the old API and checkpatch reads the patches.  Every step's
 result is stored under a key made of all its inputs, so a second run on the
 same series rebuilds nothing, and a series that shares its base and some
 commits with one verified before (a fix on top, a reworded commit) only
@@ -20,7 +21,6 @@ patches.
 """
 import os
 import re
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,36 +31,33 @@ from kbuildengine import targets as tg
 from kbuildengine.build import Builder, flavour
 from kbuildengine.files import config_selection, source_selection
 from kbuildengine.slots import Slots
-from kbuildengine.store import ResultStore, sha256_text, tool_versions
-from movops import kbuild, upstreamgit
-from movops import upstream as U
+from kbuildengine.store import ResultStore, tool_versions
+from movops import kbuild
 from movops.tree import Tree
 
 from . import checkpatch as cp
-from . import configs, configspace, golden, kerneldoc, oldapi, users
+from . import configs, users
 from . import commits as ser
 from .checks import bisect as check_bisect
 from .checks import build as check_build
-from .checks import checkpatch as check_checkpatch
-from .checks import kerneldoc as check_kerneldoc
 from .checks import users as check_users
 from .checks import w1 as check_w1
 from .checks import configs as check_configs
-from .checks import configspace as check_configspace
 from .checks import lines as check_lines
-from .checks import oldapi as check_oldapi
 from .checks import sparse as check_sparse
-from .checks import stable as check_stable
+from .background import Background
 from .matrix import Engine, Matrix
 from .report import CHECKS, SKIP, CheckResult, target_row
+from .stablerow import stable_row
 from .worktree import Worktree
 
 
 class Verification:
     """One run: schedules the work (the worktree, the configurations, the
-    build matrix, the background searches) and hands what it gave to the
-    checks (checks/, and the modules of the others), in the order verify()
-    calls its methods: start_*() first, then analyse(), complete_tree(),
+    build matrix; the background searches through its Background,
+    background.py) and hands what it gave to the checks (checks/, and the
+    modules of the others), in the order verify() calls its methods and
+    its Background's: start_*() first, then analyse(), complete_tree(),
     configure(), build_matrix(), prove_lines(), evaluate_builds() and the
     check_*() that collect the background work."""
 
@@ -111,16 +108,12 @@ class Verification:
         # What configure() makes, and the matrix build_matrix() fills.
         self.configs = []
         self.matrix = Matrix(series.base, [c.sha for c in series.commits], [])
-        self.patch_dir = None
-        self.patch_files = None
-        # The background work, started by the start_*() methods.
+        # The background work: the worktree and defconfig, started by the
+        # start_*() methods; the other checks' (background.py).
         self._wt_future = None
         self._prepare_future = None
         self._seed_future = None
-        self._api = {}
-        self._configspace = None
-        self._old_api = None
-        self._checkpatch = None
+        self.background = Background(self)
 
     # -- helpers -------------------------------------------------------------
     def tree(self, sha):
@@ -186,7 +179,7 @@ class Verification:
         names = set()
         for rev in (s.base, s.tip):
             names |= set(git(s.kdir, "ls-tree", "-r", "-z", "--name-only", rev).split("\0"))
-        texts = [Path(p).read_text(errors="surrogateescape") for p in self.patches()]
+        texts = [Path(p).read_text(errors="surrogateescape") for p in self.background.patches()]
         self.wt.widen(pats + cp.tree_paths(texts, names))
 
     def whole_tree(self, why):
@@ -216,32 +209,13 @@ class Verification:
         return kw
 
     # -- phases ------------------------------------------------------------------
-    def start_grep(self):
-        """git grep the base for the API's files (stored: the variants of a
-        series share their base); the tip's list follows from it and the
-        files the series touches."""
-        s = self.series
-        base = self.pool.submit(ser.api_files, s.kdir, s.base, s.base_tree, self.store)
-
-        def tip():
-            key = {"tree": s.commits[-1].tree, "re": ser.API_TOKENS}
-            got = self.store.get("apifiles", key)
-            if got is None:
-                got = ser.api_files_from(s.kdir, s.tip, s.base, base.result())
-                self.store.put("apifiles", key, got)
-            return got
-
-        self._api = {s.base: base, s.tip: self.pool.submit(tip)}
-
-    def api_files(self, sha):
-        return self._api[sha].result()
-
     def analyse(self):
         s = self.series
         self.changes = ser.changes(s)
         commit_changes = ser.commit_changes(s) if len(s.commits) > 1 else []
+        api = self.background.api_files
         self.objects, self.reasons = ser.affected_objects(
-            s, self.changes, self.api_files(s.base), self.api_files(s.tip), commit_changes)
+            s, self.changes, api(s.base), api(s.tip), commit_changes)
         self.series_objects = list(self.objects)
         # Every user of a definition the series changes is built too, on
         # the targets where its option exists (users.py).
@@ -478,234 +452,10 @@ class Verification:
             per_target, self.not_covered, user_only)
         self.results[target_row(first.name)].time_s += time.monotonic() - t0
 
-    def start_kerneldoc(self):
-        """kernel-doc on the files the series changes, at the base and
-        every commit (verifier/kerneldoc.py), in the background: it reads
-        git only."""
-        s = self.series
-        files = kerneldoc.files_of(self.changes)
-
-        def work():
-            t0 = time.monotonic()
-            runs = {sha: kerneldoc.run_at(s.kdir, sha, files, self.store, self.root)
-                    for sha in [s.base] + [c.sha for c in s.commits]}
-            return runs, files, time.monotonic() - t0
-
-        self._kerneldoc = self.pool.submit(work)
-
-    def check_kerneldoc(self):
-        runs, files, dt = self._kerneldoc.result()
-        self.results["kernel-doc"] = r = check_kerneldoc.check(runs, files, self.series)
-        r.time_s += dt
-
-    def start_configspace(self):
-        """The configuration-space proof (configspace.py) at the base and
-        every commit, in the background: it reads git only.  Stored per
-        commit content."""
-        s = self.series
-
-        def work():
-            t0 = time.monotonic()
-            base_files = self.api_files(s.base)
-            steps = [("base", s.base, s.base_tree, "base")] + [
-                (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
-                for i, c in enumerate(s.commits, 1)]
-            out, kc, prev, tip = [], None, None, None
-            for label, sha, tree_id, subject in steps:
-                key = self.key(kind="configspace", tree=tree_id, version=configspace.VERSION)
-                got = self.store.get("configspace", key)
-                need_facts = sha == s.tip and bool(self.user_configs)
-                if got is None or need_facts:
-                    tree = self.tree(sha)
-                    files = (base_files if sha == s.base else
-                             ser.api_files_from(s.kdir, sha, s.base, base_files))
-                    # The Kconfig index costs a second: made again only
-                    # where a commit changes a Kconfig file.
-                    if kc is None or git(s.kdir, "diff", "--name-only", prev, sha, "--",
-                                         "*Kconfig*").strip():
-                        kc = kbuild.Kconfig(tree)
-                    f = configspace.facts(tree, files)
-                    syms = configspace.model(f, kc)
-                    if sha == s.tip:
-                        tip = (f, syms)
-                    if got is None:
-                        got = configspace.verdict_json(configspace.prove(f, syms))
-                        self.store.put("configspace", key, got)
-                prev = sha
-                out.append(dict(got, label=label, commit=sha, subject=subject))
-            return out, tip, time.monotonic() - t0
-
-        self._configspace = self.pool.submit(work)
-
-    def check_configspace(self):
-        s = self.series
-        verdicts, tip, dt = self._configspace.result()
-        t0 = time.monotonic()
-        agree = {}
-        users = [c for c in self.configs if c.plan.text and not c.error]
-        if users and tip is not None:
-            f, syms = tip
-            self.at(s.tip)
-            for cfg in users:
-                agree[cfg.name] = self._agreement(cfg, f, syms)
-        self.results["configspace"] = r = check_configspace.check(verdicts, agree)
-        r.time_s += dt + time.monotonic() - t0
-
-    def _agreement(self, cfg, f, syms):
-        """The proof's verdict for CFG's own assignment against the
-        preprocessed dispatch and users of a real build at the tip."""
-        s = self.series
-        files = sorted({f.host} | {site.file for _, site in f.users})
-        objs = [p[:-2] + ".o" for p in files if p.endswith(".c")]
-        key = self.key(kind="agreement", tree=s.commits[-1].tree, config=cfg.fingerprint,
-                       objs=objs, version=configspace.VERSION)
-        got = self.store.get("agreement", key)
-        if got is not None:
-            return got
-        enabled, _ = self.engine.enabled_objects(self.tree(s.tip), self.objects, cfg)
-        texts = self.engine.preprocessed(self.matrix, cfg, [o for o in objs if o in enabled])
-        ok, lines = configspace.agreement(
-            f, syms, cfg.values, {o[:-2] + ".c": t for o, t in texts.items() if t})
-        got = {"ok": ok, "lines": lines}
-        self.store.put("agreement", key, got)
-        return got
-
-    def start_old_api(self):
-        """Run spatch and grep on the tip's candidate files, taken from git
-        (no worktree needed), in the background.  Results are stored per
-        file content, so a series that differs from one verified before
-        (another commit on top) only has its changed files searched."""
-        s = self.series
-        cocci = sha256_text(oldapi.COCCI.read_text())
-
-        def work():
-            t0 = time.monotonic()
-            files = self.api_files(s.tip)
-            blobs = ser.blob_ids(s.kdir, s.tip, files)
-            keys = {f: self.key(kind="oldapi", path=f, blob=blobs.get(f), cocci=cocci)
-                    for f in files}
-            hits, todo, err = [], [], ""
-            for f in files:
-                got = self.store.get("oldapi", keys[f])
-                if got is None:
-                    todo.append(f)
-                else:
-                    hits += [tuple(h) for h in got]
-            if todo:
-                self.progress(f"old-api-gone: spatch (report mode) and grep over {len(todo)} "
-                              "files of the tip")
-                with tempfile.TemporaryDirectory(prefix=f"oldapi-{os.getpid()}-",
-                                                 dir=self.root) as d:
-                    new, err = oldapi.check(s.kdir, s.tip, todo, d, self.jobs)
-                hits += new
-                if not err:
-                    for f in todo:
-                        self.store.put("oldapi", keys[f], [h for h in new if h[0] == f])
-            return {"hits": sorted(hits), "files": files, "err": err}, time.monotonic() - t0
-
-        self._old_api = self.pool.submit(work)
-
-    def check_old_api(self):
-        got, dt = self._old_api.result()
-        self.results["old-api-gone"] = r = check_oldapi.check(got["hits"], got["files"],
-                                                              got["err"])
-        r.time_s += dt
-
-    def patches(self):
-        """The numbered patches of the series, made the way apply-series.sh
-        makes them (its format-patch options, no cover letter: that one is
-        apply-series' own text)."""
-        if self.patch_files is None:
-            s = self.series
-            self.patch_dir = Path(tempfile.mkdtemp(prefix=f"patches-{os.getpid()}-",
-                                                   dir=self.root))
-            self.patch_files = golden.format_patches(s.kdir, s.base, s.tip, self.patch_dir)
-        return self.patch_files
-
-    def start_checkpatch(self):
-        """checkpatch.pl of the tree on every patch, in the background.  It
-        runs in the worktree while the builds move it from commit to commit;
-        what it reads there (its scripts, MAINTAINERS) is named in the key
-        of its stored results as the tip's content."""
-        s = self.series
-        patches = self.patches()
-
-        inputs = ser.blob_ids(s.kdir, s.tip, list(cp.INPUTS))
-        inputs_key = sha256_text(*[f"{f}:{inputs.get(f)}" for f in cp.INPUTS],
-                                 self.tools, self.code)
-
-        def work():
-            t0 = time.monotonic()
-            self.ensure_tree()
-            res, err = cp.check(self.wt.path, patches, self.store, inputs_key)
-            return res, err, time.monotonic() - t0
-
-        self.progress(f"checkpatch: {len(patches)} patches (in the background)")
-        self._checkpatch = self.pool.submit(work)
-
-    def check_checkpatch(self):
-        res, err, dt = self._checkpatch.result()
-        self.results["checkpatch"] = r = check_checkpatch.check(res, err)
-        r.time_s += dt
-
-    def messages(self):
-        return series_messages(self.series)
-
-    def check_golden(self):
-        r = self.results["golden"]
-        t0 = time.monotonic()
-        s = self.series
-        prereqs = golden.series_prereqs(s.kdir, [c.sha for c in s.commits])
-        golden.check(r, s.kdir, s.base, self.patches(), prereqs,
-                     form=golden.form_of(self.messages()))
-        r.time_s += time.monotonic() - t0
-
     def check_stable(self):
         """The stable row, for a series in the stable form; None otherwise."""
         return stable_row(self.series)
 
     def cleanup(self):
         self.pool.shutdown(wait=True)
-        d = self.patch_dir
-        if d and d.exists():
-            for p in d.iterdir():
-                p.unlink()
-            d.rmdir()
-
-
-def series_messages(series):
-    """The full messages of SERIES' commits, oldest first."""
-    out = git(series.kdir, "log", "--no-walk=unsorted", "--format=%B%x00",
-              *[c.sha for c in series.commits])
-    return [m.strip("\n") + "\n" for m in out.split("\0")[:len(series.commits)]]
-
-
-def stable_row(series):
-    """The stable row (checks/stable.py) of SERIES, with what it needs
-    from git: the commits' messages and diffs, the upstream commits' diffs
-    where the repository holds them, and the subjects of the commits that
-    Fixes: tags name outside the table; None for a series in the default
-    form."""
-    msgs = series_messages(series)
-    if golden.form_of(msgs) != golden.STABLE_FORM:
-        return None
-    t0 = time.monotonic()
-    kdir = series.kdir
-    table = U.load()
-    commits = [check_stable.SeriesCommit(
-        c.sha, m, git(kdir, "show", "--format=", "--no-color", "--no-renames", c.sha))
-        for c, m in zip(series.commits, msgs)]
-    have = upstreamgit.held(kdir, [e.sha for e in table.entries])
-    diffs = {e.key: upstreamgit.diff(kdir, e.sha) if e.sha in have else None
-             for e in table.entries}
-    held = {}
-    for sha in check_stable.fixes_shas(msgs):
-        if table.by_sha(sha) is not None:
-            continue
-        res = git(kdir, "log", "-1", "--format=%H%x00%s", sha, "--", check=False, full=True)
-        if res.returncode == 0 and "\0" in res.stdout:
-            full, subject = res.stdout.strip("\n").split("\0", 1)
-            held[full] = subject
-    r = check_stable.check(commits, table, diffs, held)
-    r.time_s += time.monotonic() - t0
-    return r
+        self.background.cleanup()
