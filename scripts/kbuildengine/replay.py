@@ -117,7 +117,7 @@ def record_prepared(bdir, objs=(), before=None):
         if rec[0] != "# prepare":
             return
         names = set(filter(None, rec[1:])) | (now - set(before) - own)
-    (Path(bdir) / PREPARED).write_text("\n".join(["# prepare", *sorted(names)]) + "\n")
+    write_whole(Path(bdir) / PREPARED, "\n".join(["# prepare", *sorted(names)]) + "\n")
 
 
 def cmd_names(bdir):

@@ -8,9 +8,9 @@ until publish(), which copies the new objects in and then moves one ref.
 An interrupted run therefore leaves the repository exactly as it was.
 """
 import os
-import shutil
 from pathlib import Path
 
+from core.paths import write_whole
 from core.proc import git
 
 
@@ -133,7 +133,6 @@ class Stage:
             for obj in sub.iterdir():
                 target = dest / sub.name / obj.name
                 if not target.exists():
-                    tmp = target.with_name(obj.name + ".movops-tmp")
-                    shutil.copyfile(obj, tmp)
-                    os.replace(tmp, target)
+                    # Read-only, as git writes its loose objects.
+                    write_whole(target, obj.read_bytes(), mode=0o444)
         self._plain("update-ref", "-m", "movops: apply-series", ref, new, old or "0" * 40)

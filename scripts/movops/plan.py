@@ -7,7 +7,7 @@ every consumer, the steps' SmPL included, reads it back through these
 types.  A field with a default may be absent from the JSON; every other
 one is required.  PLAN_VERSION changes whenever a field changes meaning
 or disappears, so that a stale file is refused instead of misread; the
-README documents the JSON.
+docs/plan.md documents the JSON.
 """
 import dataclasses
 import json

@@ -42,7 +42,7 @@ def step_kind(cocci_file):
 def _spatch_dir():
     """spatch's --dir argument.  Python rules are not told the tree they run
     on, and it need not be the current directory ('spatch --dir ~/linux',
-    as README.md shows); the one thing read from the command line."""
+    as docs/steps.md shows); the one thing read from the command line."""
     try:
         args = Path("/proc/self/cmdline").read_bytes().decode().split("\0")
     except OSError:
