@@ -866,10 +866,16 @@ def _interrupted(kdir, *args, build_dir):
     p = subprocess.Popen([PY, str(VERIFY), "--build-dir", str(build_dir), *args, str(kdir)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
+    # The progress line of a commit's builds ("commit base ...: building
+    # objects (full: 6, ...)"); a run that never prints one fails here
+    # rather than being signalled after its end.
     for line in p.stderr:
         seen.append(line)
-        if ": building (" in line:
+        if ": building objects (" in line:
             break
+    else:
+        p.wait()
+        pytest.fail("verify printed no 'building objects' progress line:\n" + "".join(seen))
     time.sleep(2)       # the compilers are running
     p.send_signal(signal.SIGTERM)
     _, err = p.communicate(timeout=120)
