@@ -138,3 +138,42 @@ def test_fingerprint_follows_imports():
     a = fingerprint.fingerprint(["movops.kbuild"])
     assert a == fingerprint.fingerprint(["movops.kbuild"]) and len(a) == 16
     assert a != fingerprint.fingerprint(["movops.tree"])
+
+
+INTERRUPTED_RUN = r"""
+import sys, threading
+sys.path.insert(0, sys.argv[1])
+from core import proc
+proc.interrupt_on_signals()
+# A command that starts one of its own and does not pass SIGTERM on (as
+# checkpatch.pl's get_maintainer.pl), from a worker thread (verify's
+# background checks).
+t = threading.Thread(target=proc.run, args=(["perl", "-e",
+    "my $p = fork(); if (!$p) { exec('sleep', '60') } print STDERR \"$p\n\"; "
+    "waitpid($p, 0);"],), kwargs={"stdout": None, "stderr": None},
+    daemon=True)
+t.start()
+try:
+    t.join()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_an_interrupted_run_leaves_no_command_behind(tmp_path):
+    """SIGTERM (kill, a CI timeout) reaches the run's process alone; the
+    handler passes it to every process below it, not only its children:
+    a grandchild that its parent does not pass the signal to ends too."""
+    import signal
+    p = subprocess.Popen(["/usr/bin/python3", "-c", INTERRUPTED_RUN, str(SCRIPTS)],
+                         stderr=subprocess.PIPE, text=True)
+    grandchild = int(p.stderr.readline())
+    time.sleep(0.5)
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(timeout=20) == 130
+    for _ in range(50):
+        if not _alive(grandchild):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the command's child {grandchild} outlived the interrupted run")

@@ -169,6 +169,34 @@ def children():
     return sorted(set(pids))
 
 
+def descendants(pid=None):
+    """PIDs of every process below PID (default: this one), children
+    first: what a terminal's Ctrl-C reaches in the process group, whose
+    members a SIGTERM to this process alone does not (checkpatch.pl's
+    get_maintainer.pl outlived verify's children)."""
+    out, todo = [], [pid] if pid else [None]
+    while todo:
+        p = todo.pop(0)
+        kids = children() if p is None else _children_of(p)
+        out += kids
+        todo += kids
+    return out
+
+
+def _children_of(pid):
+    pids = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return sorted(set(pids))
+
+
 def interrupted():
     """True once interrupt_on_signals()' handler ran: a result computed
     now may come from a command it stopped, and must not be stored."""
@@ -179,15 +207,15 @@ def interrupt_on_signals(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
     """End the run on each of SIGNALS the way a terminal's Ctrl-C does:
     Ctrl-C reaches the whole process group, a SIGTERM (kill, a CI timeout)
     only this process, so the handler passes SIGTERM on to the running
-    commands (make passes it to its own, whose kbuild recipes remove
-    their half-written targets), lets no new command start (run()), and
-    raises Stopped (a KeyboardInterrupt) in the main thread, whose
+    commands and everything they started (descendants(): make's recipes
+    remove their half-written targets, as after Ctrl-C), lets no new
+    command start (run()), and raises Stopped (a KeyboardInterrupt) in the main thread, whose
     cleanup then runs as after Ctrl-C."""
     def handler(signum, frame):
         global _stopping
         first = not _stopping
         _stopping = True
-        for pid in children():
+        for pid in descendants():
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
