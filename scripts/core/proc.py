@@ -158,32 +158,9 @@ def c_env():
     return env
 
 
-def children():
-    """PIDs of this process's direct children, started from any thread."""
-    pids = []
-    for task in Path("/proc/self/task").iterdir():
-        try:
-            pids += [int(p) for p in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return sorted(set(pids))
-
-
-def descendants(pid=None):
-    """PIDs of every process below PID (default: this one), children
-    first: what a terminal's Ctrl-C reaches in the process group, whose
-    members a SIGTERM to this process alone does not (checkpatch.pl's
-    get_maintainer.pl outlived verify's children)."""
-    out, todo = [], [pid] if pid else [None]
-    while todo:
-        p = todo.pop(0)
-        kids = children() if p is None else _children_of(p)
-        out += kids
-        todo += kids
-    return out
-
-
-def _children_of(pid):
+def children(pid="self"):
+    """PIDs of the direct children of PID (default: this process), started
+    from any of its threads."""
     pids = []
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
@@ -195,6 +172,19 @@ def _children_of(pid):
         except (OSError, ValueError):
             continue
     return sorted(set(pids))
+
+
+def descendants(pid="self"):
+    """PIDs of every process below PID (default: this one), children
+    first: what a terminal's Ctrl-C reaches in the process group, whose
+    members a SIGTERM to this process alone does not (checkpatch.pl's
+    get_maintainer.pl outlived verify's children)."""
+    out, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop(0))
+        out += kids
+        todo += kids
+    return out
 
 
 def interrupted():
