@@ -95,10 +95,17 @@ def prepared_cmd_files(bdir):
     record.  The objects of other builds in the same directory (a user's
     driver compiled for the users row) are not prepare's: a change to
     what they read does not reach the objects built directly."""
-    names = read(Path(bdir) / PREPARED).split("\n")
-    if not names or names[0] != "# prepare":
+    names = _recorded(bdir)
+    if names is None:
         return cmd_files(bdir)
-    return [Path(bdir) / n for n in names[1:] if n and (Path(bdir) / n).exists()]
+    return [Path(bdir) / n for n in sorted(names) if (Path(bdir) / n).exists()]
+
+
+def _recorded(bdir):
+    """The relative paths the PREPARED record of BDIR names, or None
+    without a record."""
+    lines = read(Path(bdir) / PREPARED).split("\n")
+    return set(filter(None, lines[1:])) if lines[0] == "# prepare" else None
 
 
 def record_prepared(bdir, objs=(), before=None):
@@ -113,10 +120,10 @@ def record_prepared(bdir, objs=(), before=None):
     if before is None:
         names = now - own
     else:
-        rec = read(Path(bdir) / PREPARED).split("\n")
-        if rec[0] != "# prepare":
+        rec = _recorded(bdir)
+        if rec is None:
             return
-        names = set(filter(None, rec[1:])) | (now - set(before) - own)
+        names = rec | (now - set(before) - own)
     write_whole(Path(bdir) / PREPARED, "\n".join(["# prepare", *sorted(names)]) + "\n")
 
 
