@@ -207,3 +207,6 @@ def test_an_option_a_target_cannot_set(tmp_path):
     assert configs.fixed_off_clash(kc, "CONFIG_MIGRATION", i386) == []
     assert configs.fixed_off_clash(kc, "CONFIG_MEMORY_HOTPLUG",
                                    TARGETS["x86_64-gcc"].fixed_off) == []
+    assert configs.unsettable(kc, "CONFIG_MEMORY_HOTPLUG", "x86", i386, "i386-gcc") == \
+        "depends on CONFIG_64BIT, which i386-gcc cannot set"
+    assert configs.unsettable(kc, "CONFIG_MEMORY_HOTPLUG", "x86") == ""

@@ -123,6 +123,19 @@ def fixed_off_clash(kconfig, opt, fixed_off):
     return sorted(({name} | set(kconfig.implied(opt))) & set(fixed_off))
 
 
+def unsettable(kconfig, opt, arch, fixed_off=(), target=""):
+    """Why no configuration of the target TARGET (building arch/ARCH, on
+    which the symbols FIXED_OFF cannot be set) can set OPT, or ''."""
+    elsewhere = other_arch(kconfig, opt, arch)
+    if elsewhere:
+        return f"defined for arch/{elsewhere} only, not {arch}"
+    fixed = fixed_off_clash(kconfig, opt, fixed_off)
+    if fixed:
+        return (f"depends on {', '.join('CONFIG_' + f for f in fixed)}, which "
+                f"{target or arch} cannot set")
+    return ""
+
+
 def plan(series, file_changes, objects, kconfig, arch="x86", fixed_off=(), target=""):
     """[Plan] and notes, for a target building arch/ARCH, on which the
     symbols FIXED_OFF cannot be set (TARGET: its name, for the notes)."""
@@ -182,15 +195,9 @@ def plan(series, file_changes, objects, kconfig, arch="x86", fixed_off=(), targe
             if sym is None:
                 p.dropped[a] = f"no such Kconfig option (needed by {reason})"
                 continue
-            elsewhere = other_arch(kconfig, a, arch)
-            if elsewhere:
-                p.dropped[a] = (f"defined for arch/{elsewhere} only, not {arch} "
-                                f"(needed by {reason})")
-                continue
-            fixed = fixed_off_clash(kconfig, a, fixed_off)
-            if fixed:
-                p.dropped[a] = (f"depends on {', '.join('CONFIG_' + f for f in fixed)}, which "
-                                f"{target or arch} cannot set (needed by {reason})")
+            why = unsettable(kconfig, a, arch, fixed_off, target)
+            if why:
+                p.dropped[a] = f"{why} (needed by {reason})"
                 continue
             if a in off:
                 p.dropped[a] = "turned off in this configuration"

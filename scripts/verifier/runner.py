@@ -392,8 +392,8 @@ class Verification:
     def buildable(self, obj, target):
         """Whether OBJ can be built for TARGET at all: it is not under
         another architecture's arch/ directory, and no option of its obj-
-        lines is another architecture's (configs.other_arch()) or depends
-        on a symbol the target cannot set (configs.fixed_off_clash())."""
+        lines is one the target cannot set (configs.unsettable(): another
+        architecture's, or one that depends on a symbol it fixes off)."""
         m = re.match(r"arch/([^/]+)/", obj)
         if m:
             return m.group(1) == target.srcarch
@@ -401,8 +401,7 @@ class Verification:
             atoms = kbuild.obj_atoms(self.tree(self.series.tip), obj[:-2] + ".c")
         except kbuild.NotDerivable:
             return True
-        return not any(configs.other_arch(self.kconfig, a, target.srcarch)
-                       or configs.fixed_off_clash(self.kconfig, a, target.fixed_off)
+        return not any(configs.unsettable(self.kconfig, a, target.srcarch, target.fixed_off)
                        for a in atoms)
 
     def evaluate_builds(self):
