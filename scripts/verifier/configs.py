@@ -195,9 +195,9 @@ def plan(series, file_changes, objects, kconfig, arch="x86", fixed_off=(), targe
             if sym is None:
                 p.dropped[a] = f"no such Kconfig option (needed by {reason})"
                 continue
-            why = unsettable(kconfig, a, arch, fixed_off, target)
-            if why:
-                p.dropped[a] = f"{why} (needed by {reason})"
+            cannot = unsettable(kconfig, a, arch, fixed_off, target)
+            if cannot:
+                p.dropped[a] = f"{cannot} (needed by {reason})"
                 continue
             if a in off:
                 p.dropped[a] = "turned off in this configuration"
