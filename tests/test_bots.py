@@ -9,6 +9,8 @@ that row alone (golden aside: a changed series is not the golden one):
   build-i386-gcc        a change that breaks only 32-bit
   build-x86_64-clang    a warning only clang gives
   w1                    a warning only W=1 shows
+  bisect                a W=1-only warning in a commit between base
+                        and tip, taken out again by the next
   users                 balloon_page_insert() changed again, and the calls
                         in vmw_balloon.c (x86) and cmm.c (powerpc), which
                         expand it, left behind
@@ -160,6 +162,39 @@ def test_warning_only_w1_shows(verified612):
     # On every target (gcc and clang both warn with W=1).
     assert {d.split("]")[0] + "]" for d in r["details"]} == \
         {"[full+W1]"} | {f"[full@{t}+W1]" for t in list(tg.TARGETS)[1:]}
+
+
+def test_w1_warning_in_a_commit_between_base_and_tip(verified612):
+    """The bots build every patch with W=1: a W=1-only warning that one
+    commit brings and the next takes away fails bisect, on every target,
+    in the W=1 build that stands in for the plain one between base and
+    tip; the tip is the good series' tip, so no other row sees it."""
+    g = verified612
+    k = g.variant("mutant-w1-between", start=f"{g.branch}~1")
+    p = Path(k) / "mm/zsmalloc.c"
+    good = p.read_text()
+    anchor = "#include <linux/local_lock.h>\n"
+    assert good.count(anchor) == 1
+    p.write_text(good.replace(anchor, anchor + "\nstatic const int movops_w1_between = 1;\n"))
+    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
+         "mm/zsmalloc: an unused constant\n\nBroken on purpose.\n\n"
+         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    p.write_text(good)
+    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
+         "mm/zsmalloc: drop the unused constant\n\nFixes the previous commit.\n\n"
+         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    run(["git", "cherry-pick", g.branch], cwd=k)
+    assert run(["git", "rev-parse", "HEAD^{tree}"], cwd=k).stdout == \
+        run(["git", "rev-parse", f"{g.branch}^{{tree}}"], cwd=k).stdout
+    code, data, out = g.verify("mutant-w1-between")
+    assert code == 1, out
+    assert failing(data) == {"bisect"}, out
+    r = check_of(data, "bisect")
+    bad = [d for d in r["details"] if "'mm/zsmalloc: an unused constant'" in d]
+    assert {d.split("[")[1].split("]")[0] for d in bad} == \
+        {"full+W1"} | {f"full@{t}+W1" for t in list(tg.TARGETS)[1:]}, r["details"]
+    assert all("movops_w1_between" in d and "unused-const-variable" in d for d in bad)
+    assert r["count"] == len(bad)
 
 
 def test_broken_call_in_a_user_of_the_changed_inline(verified612):

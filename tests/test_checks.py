@@ -87,6 +87,39 @@ def test_warning_only_in_a_middle_commit_fails_bisect_not_build():
     assert not bi.ok and bi.count == 1 and bi.details[0].startswith("commit 2/3 ")
 
 
+def test_between_base_and_tip_the_w1_twin_is_what_bisect_judges():
+    """A W=1-only warning that one commit brings and the next takes away:
+    the plain build at the tip cannot see it, the w1 row compares the tip
+    only; bisect sees it in the W=1 build that stands in for the plain
+    one at that commit (the plain one is not built there)."""
+    s = series(3)
+    unused = dict(CLEAN, **{"mm/bar.o": ok(cc=[warn("'c' defined but not used "
+                                                    "[-Wunused-const-variable=]",
+                                                    file="mm/bar.c")])})
+    m = Matrix(s.base, [c.sha for c in s.commits], ["full", "full+W1", "no-MIGRATION"])
+    shas = [s.base] + [c.sha for c in s.commits]
+    for i, sha in enumerate(shas):
+        between = sha not in (s.base, s.tip)
+        if not between:
+            m.cells[(sha, "full")] = Cell(objects=dict(CLEAN))
+        m.cells[(sha, "full+W1")] = Cell(objects=dict(unused if i == 1 else CLEAN))
+        m.cells[(sha, "no-MIGRATION")] = Cell(objects=dict(CLEAN))
+    assert [m.stand_in(x, "full") for x in shas] == ["full", "full+W1", "full+W1", "full"]
+    assert m.stand_in(shas[1], "no-MIGRATION") == "no-MIGRATION"
+    bi = bisect.check(m, s)
+    assert not bi.ok and bi.count == 1
+    assert bi.details[0].startswith(f"commit 1/3 {s.commits[0].sha[:12]} 'commit 1' "
+                                    "[full+W1]:\n  mm/bar.o: new mm/bar.c:10: warning: "
+                                    "'c' defined but not used"), bi.details
+    assert bi.summary == ("2 commits before the tip x 2 configs (1 of them with W=1); "
+                          "1 failing (0 of 6 built without make)")
+    assert [(b["commit"], b["config"]) for b in bi.data["builds"]] == [
+        (shas[1], "full+W1"), (shas[1], "no-MIGRATION"), (shas[2], "full+W1"),
+        (shas[2], "no-MIGRATION"), (shas[3], "full"), (shas[3], "no-MIGRATION")]
+    # The tip is not bisect's: the plain build there is clean.
+    assert build.check(m.view(["full", "no-MIGRATION"]), list(CLEAN), set(CLEAN)).ok
+
+
 def test_warning_present_at_the_base_and_moved_is_not_new():
     s = series(1)
     base = {"mm/foo.o": ok(cc=[warn("old", line=10)], sparse=[warn("ctx", tool="sparse")])}

@@ -8,6 +8,16 @@ only, so they are tested on hand-made matrices without a compiler
 builder for them: each commit once per configuration, base first, reusing
 what the result store holds.
 
+Between the base and the tip, a configuration built twice (as it is and
+with W=1: every target's first) is built with W=1 only, and that build
+stands in for both (Matrix.stand_in()).  The bots build every patch of a
+series with W=1, and a W=1 build shows every diagnostic the plain one
+does (W=1 only turns warnings on), so bisect judging it misses nothing;
+the plain twin is built at the base and the tip, where the rows tell
+what only W=1 shows.  The compile work is the same as building the plain
+twin at every commit and W=1 at the ends: each build directory compiles
+what changed since it was last built.
+
 Preprocessed text is large and only two questions are asked of it: which
 changed lines' markers survive (changed-lines) and what the dispatch looks
 like (the configuration-space agreement).  The matrix keeps the answers
@@ -22,6 +32,9 @@ from kbuildengine.results import Cell
 
 from . import clines, configs
 from core.proc import git
+
+# The suffix of a W=1 configuration's name (kbuildengine.build.flavour()).
+W1 = "+W1"
 
 @dataclass
 class Matrix:
@@ -43,6 +56,13 @@ class Matrix:
 
     def cell(self, sha, config):
         return self.cells[(sha, config)]
+
+    def stand_in(self, sha, config):
+        """The configuration whose build at SHA is CONFIG's: its W=1 twin
+        at a commit between the base and the tip where it has one (see
+        the module's doc), else CONFIG."""
+        between = sha not in (self.base, self.tip)
+        return config + W1 if between and config + W1 in self.configs else config
 
     def view(self, configs):
         """The same builds, with only the configurations CONFIGS (a row's:
@@ -103,9 +123,7 @@ class Engine:
             t0 = time.monotonic()
             todo = []
             for cfg in cfgs:
-                # W=1 only where its row compares: the base and the tip
-                # (bisect judges every commit in the plain builds).
-                if cfg.warn and sha not in (s.base, s.tip):
+                if matrix.stand_in(sha, cfg.name) != cfg.name:
                     continue
                 # sparse only where the sparse check compares: the base and
                 # the tip, in the host's builds without W=.

@@ -441,8 +441,7 @@ class Verification:
             r = CheckResult("sparse", status=SKIP,
                             summary=f"sparse runs in the {tg.HOST} builds, not selected")
         self.results["sparse"] = r
-        r = check_bisect.check(self.matrix.view([c.name for c in good if not c.warn]),
-                               self.series)
+        r = check_bisect.check(self.matrix.view([c.name for c in good]), self.series)
         r.time_s += self.spent["bisect"]
         self.results["bisect"] = r
         self.results["users"] = check_users.check(

@@ -2,22 +2,30 @@
 """bisect: every commit of the series before the tip builds in every
 configuration of every target, with no compiler or objtool diagnostic the
 base does not have.  (The tip is the build rows': build, build-TARGET and
-w1 judge it, each for its own builds.)"""
+w1 judge it, each for its own builds.)
+
+A configuration with a W=1 twin is judged by the twin between the base
+and the tip (Matrix.stand_in()): what 0-day and NIPA report of each patch
+with W=1, bisect reports of each commit."""
 from kbuildengine import diag
+from ..matrix import W1
 from ..report import CheckResult
 from .newdiags import BROKEN, NEW, compare
 from .build import TOOLS
 
 
 def check(matrix, series):
+    """MATRIX: every build (Matrix.view() of the plain configurations and
+    their W=1 twins)."""
     r = CheckResult("bisect")
-    if not matrix.configs:
+    plain = [n for n in matrix.configs if not n.endswith(W1)]
+    if not plain:
         r.fail("no configuration could be made (see configs)")
         return r
     n = len(series.commits)
     bad_steps = 0
     for i, c in enumerate(series.commits[:-1], 1):
-        for name in matrix.configs:
+        for name in (matrix.stand_in(c.sha, p) for p in plain):
             cell = matrix.cell(c.sha, name)
             problems = [f"make: {e}" for e in cell.make_errors]
             # An object the base cannot build either is build's to report.
@@ -36,9 +44,11 @@ def check(matrix, series):
     builds = [{"commit": c.sha, "config": name,
                "how": matrix.cell(c.sha, name).how,
                "why_make": matrix.cell(c.sha, name).why_make}
-              for c in series.commits for name in matrix.configs]
+              for c in series.commits for name in (matrix.stand_in(c.sha, p) for p in plain)]
     direct = sum(1 for b in builds if b["how"].startswith("direct"))
+    twins = sum(1 for p in plain if p + W1 in matrix.configs)
     r.data = {"builds": builds}
-    r.summary = (f"{n - 1} commits before the tip x {len(matrix.configs)} configs; "
+    r.summary = (f"{n - 1} commits before the tip x {len(plain)} configs"
+                 f"{f' ({twins} of them with W=1)' if twins and n > 1 else ''}; "
                  f"{bad_steps} failing ({direct} of {len(builds)} built without make)")
     return r

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """w1: no warning at the tip that only W=1 shows, new since the base.
 
-Every target's first configuration is built twice at every commit: as
-it is, and with W=1 (the kernel's extra warnings, which 0-day and NIPA
-build with and report new ones of).  What the W=1 build of an object has
+Every target's first configuration is built twice at the base and the
+tip: as it is, and with W=1 (the kernel's extra warnings, which 0-day and
+NIPA build with and report new ones of); the commits in between are
+built with W=1 only, and bisect judges them.  What the W=1 build of an object has
 new at the tip, less what the plain build of the same object has new (the
 build rows report that, and a broken object too), is this row's: the
 warnings W=1 adds and the series brings."""
