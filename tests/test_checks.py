@@ -7,7 +7,7 @@ from pathlib import Path
 from verifier import clines
 from kbuildengine.build import Config
 from verifier.checks import (bisect, build, checkpatch, configs, configspace, lines,
-                             newdiags, oldapi, sparse)
+                             newdiags, oldapi, sparse, w1)
 from verifier.configs import STUB_OFF, Plan
 from kbuildengine.gitdiff import FileChange
 from kbuildengine.results import Cell, Obj
@@ -118,6 +118,52 @@ def test_between_base_and_tip_the_w1_twin_is_what_bisect_judges():
         (shas[2], "no-MIGRATION"), (shas[3], "full"), (shas[3], "no-MIGRATION")]
     # The tip is not bisect's: the plain build there is clean.
     assert build.check(m.view(["full", "no-MIGRATION"]), list(CLEAN), set(CLEAN)).ok
+
+
+def test_another_targets_plain_build_only_where_its_w1_build_has_something_new():
+    """Another target than the host's: its W=1 builds are made, its plain
+    ones only when the W=1 ones show something new at the tip
+    (w1.plain_needed()); until then the W=1 builds stand in for them."""
+    s = series(1)
+    plain, twin = "full@arm64-gcc", "full@arm64-gcc+W1"
+    unused = warn("'c' defined but not used [-Wunused-const-variable=]")
+    uninit = warn("'x' is used uninitialized [-Wuninitialized]", line=20)
+
+    def of(tip_w1, tip_plain=None):
+        m = Matrix(s.base, [s.tip], [plain, twin])
+        m.cells[(s.base, twin)] = Cell(objects={"mm/foo.o": ok()})
+        m.cells[(s.tip, twin)] = Cell(objects={"mm/foo.o": tip_w1})
+        if tip_plain is not None:
+            m.cells[(s.base, plain)] = Cell(objects={"mm/foo.o": ok()})
+            m.cells[(s.tip, plain)] = Cell(objects={"mm/foo.o": tip_plain})
+        return m
+
+    # Nothing new with W=1: no plain build, and the twin is judged.
+    m = of(ok())
+    assert not w1.plain_needed(m, plain)
+    assert m.stand_in(s.tip, plain) == twin and m.stand_in(s.base, plain) == twin
+    assert w1.check(m).ok
+    b = build.check(m.view([m.stand_in(s.tip, plain)]), ["mm/foo.o"], {"mm/foo.o"})
+    assert b.ok and b.data["configs"] == [twin]
+    # A new warning, a broken object, make's own error: the plain builds
+    # are needed to tell whose it is.
+    assert w1.plain_needed(of(ok(cc=[unused])), plain)
+    assert w1.plain_needed(of(broken()), plain)
+    m = of(ok())
+    m.cell(s.tip, twin).make_errors = ["make[1]: *** No rule to make target"]
+    assert w1.plain_needed(m, plain)
+    assert not w1.plain_needed(m, twin) and not w1.plain_needed(m, "full")
+    # Only W=1 shows it: w1 fails, the plain build row passes.
+    m = of(ok(cc=[unused]), ok())
+    assert m.stand_in(s.tip, plain) == plain
+    r = w1.check(m)
+    assert not r.ok and r.details == [f"[{twin}] mm/foo.o: new mm/foo.c:10: warning: 'c' "
+                                      "defined but not used [-Wunused-const-variable=] [gcc]"]
+    assert build.check(m.view([plain]), ["mm/foo.o"], {"mm/foo.o"}).ok
+    # Both show it: the build row's, not w1's.
+    m = of(ok(cc=[uninit]), ok(cc=[uninit]))
+    assert w1.check(m).ok
+    assert build.check(m.view([plain]), ["mm/foo.o"], {"mm/foo.o"}).count == 1
 
 
 def test_warning_present_at_the_base_and_moved_is_not_new():

@@ -8,15 +8,16 @@ only, so they are tested on hand-made matrices without a compiler
 builder for them: each commit once per configuration, base first, reusing
 what the result store holds.
 
-Between the base and the tip, a configuration built twice (as it is and
-with W=1: every target's first) is built with W=1 only, and that build
-stands in for both (Matrix.stand_in()).  The bots build every patch of a
-series with W=1, and a W=1 build shows every diagnostic the plain one
-does (W=1 only turns warnings on), so bisect judging it misses nothing;
-the plain twin is built at the base and the tip, where the rows tell
-what only W=1 shows.  The compile work is the same as building the plain
-twin at every commit and W=1 at the ends: each build directory compiles
-what changed since it was last built.
+Every target's first configuration has a W=1 twin, built at every
+commit: the bots build every patch of a series with W=1.  A W=1 build
+shows every diagnostic the plain one does (W=1 only turns warnings on),
+so where the plain build is not needed the twin's stands in for it
+(Matrix.stand_in(), Engine.wanted()): between the base and the tip
+always (bisect judges the twin), and at the base and the tip on every
+target but the host's (whose plain builds carry sparse) unless the twin
+shows something new at the tip, when the plain builds tell which of it
+only W=1 shows (checks/w1.plain_needed(), Engine.build_plain()).  When
+the twin shows nothing new, neither would the plain build.
 
 Preprocessed text is large and only two questions are asked of it: which
 changed lines' markers survive (changed-lines) and what the dispatch looks
@@ -58,11 +59,11 @@ class Matrix:
         return self.cells[(sha, config)]
 
     def stand_in(self, sha, config):
-        """The configuration whose build at SHA is CONFIG's: its W=1 twin
-        at a commit between the base and the tip where it has one (see
-        the module's doc), else CONFIG."""
-        between = sha not in (self.base, self.tip)
-        return config + W1 if between and config + W1 in self.configs else config
+        """The configuration whose build at SHA is CONFIG's: CONFIG's own,
+        or where it was not built (Engine.wanted()) its W=1 twin's."""
+        if (sha, config) in self.cells or config + W1 not in self.configs:
+            return config
+        return config + W1
 
     def view(self, configs):
         """The same builds, with only the configurations CONFIGS (a row's:
@@ -92,9 +93,31 @@ class Engine:
         self.wt = wt
         self.built_here = set()     # the (sha, config) cells made by make in this run
         self.enabled_cache = {}
+        # The plain configurations built at the base and the tip although
+        # their W=1 twin is (build_plain()).
+        self.on_demand = set()
 
     def builder(self, cfg):
         return self.builders[cfg.flavour]
+
+    def wanted(self, matrix, sha, cfg):
+        """Whether CFG is built at SHA (the module's doc): a configuration
+        without a W=1 twin and a twin everywhere; one with a twin only at
+        the base and the tip, and there only the host's (its builds carry
+        sparse) or on demand."""
+        if cfg.warn or cfg.name + W1 not in matrix.configs:
+            return True
+        if sha not in (self.series.base, self.series.tip):
+            return False
+        return not cfg.flavour or cfg.name in self.on_demand
+
+    def build_plain(self, matrix, cfgs, objects, tree, seed, spent):
+        """The base and tip builds of the plain configurations CFGS, whose
+        W=1 twins showed something new at the tip (checks/w1.plain_needed()).
+        SEED(cfgs): start their build directories from their twins' (the
+        host programs and generated files are made)."""
+        self.on_demand |= {c.name for c in cfgs}
+        self.build(matrix, cfgs, objects, tree, seed, spent)
 
     def enabled_objects(self, tree, objects, cfg):
         objs, skipped = [], {}
@@ -123,7 +146,7 @@ class Engine:
             t0 = time.monotonic()
             todo = []
             for cfg in cfgs:
-                if matrix.stand_in(sha, cfg.name) != cfg.name:
+                if not self.wanted(matrix, sha, cfg):
                     continue
                 # sparse only where the sparse check compares: the base and
                 # the tip, in the host's builds without W=.

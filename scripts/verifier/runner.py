@@ -46,7 +46,7 @@ from .checks import configs as check_configs
 from .checks import lines as check_lines
 from .checks import sparse as check_sparse
 from .background import Background
-from .matrix import Engine, Matrix
+from .matrix import W1, Engine, Matrix
 from .report import CHECKS, SKIP, CheckResult, target_row
 from .stablerow import stable_row
 from .worktree import Worktree
@@ -331,8 +331,28 @@ class Verification:
         def spent(sha, dt):
             self.spent["build" if sha in (s.base, s.tip) else "bisect"] += dt
 
-        self.engine.build(self.matrix, self.good_configs(), self.objects, self.tree,
-                          self.share_prepare, spent)
+        good = self.good_configs()
+        self.engine.build(self.matrix, good, self.objects, self.tree, self.share_prepare, spent)
+        # Another target's plain builds are made only when its W=1 builds
+        # show something new at the tip (matrix.py): they tell what of it
+        # only W=1 shows.
+        later = [c for c in good if (s.tip, c.name) not in self.matrix.cells
+                 and check_w1.plain_needed(self.matrix, c.name)]
+        if later:
+            self.progress(f"{', '.join(c.name for c in later)}: the W=1 build has something "
+                          "new at the tip; building without W=1 at the base and the tip")
+            self.engine.build_plain(self.matrix, later, self.objects, self.tree,
+                                    self.seed_from_twin, spent)
+
+    def seed_from_twin(self, cfgs):
+        """Start each of CFGS' build directories, when it was never built,
+        from its W=1 twin's."""
+        by_name = {c.name: c for c in self.configs}
+        for c in cfgs:
+            b, twin = self.engine.builder(c), by_name[c.name + W1]
+            if b.fresh(c) and not b.fresh(twin):
+                self.progress(f"{c.name}: start from a copy of {twin.name}'s build directory")
+                b.seed(twin, c)
 
     def good_configs(self):
         return [c for c in self.configs if not c.error]
@@ -383,7 +403,11 @@ class Verification:
         preprocessing, so its builds are not asked."""
         t0 = time.monotonic()
         plan, skipped = check_lines.select(self.changes, self.tree(self.series.tip).read)
-        cfgs = [c for c in self.good_configs() if not c.warn]
+        # Where a target's plain build was not made at the tip, its W=1
+        # twin's is asked.
+        good = {c.name: c for c in self.good_configs()}
+        cfgs = [good[self.matrix.stand_in(self.series.tip, c.name)]
+                for c in good.values() if not c.warn]
         self.engine.mark_lines(self.matrix, cfgs, plan, check_lines.plan_key(plan))
         self.results["changed-lines"] = r = check_lines.check(
             self.matrix.view([c.name for c in cfgs]), plan, skipped)
@@ -422,7 +446,10 @@ class Verification:
         user_only = set(self.users.objects()) - set(self.series_objects)
         per_target = {}
         for t in self.targets:
-            names = [c.name for c in good if c.target is t and not c.warn]
+            # Another target's plain configuration, where it was not built,
+            # is judged on its W=1 twin's builds (matrix.py).
+            names = [self.matrix.stand_in(self.series.tip, c.name)
+                     for c in good if c.target is t and not c.warn]
             r = check_build.check(self.matrix.view(names), expected[t.name], at_tip,
                                   name=target_row(t.name), target=t.name, skip=user_only)
             r.time_s += self.spent["build"] * len(names) / max(1, len(good))
