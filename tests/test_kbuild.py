@@ -210,3 +210,74 @@ def test_an_option_a_target_cannot_set(tmp_path):
     assert configs.unsettable(kc, "CONFIG_MEMORY_HOTPLUG", "x86", i386, "i386-gcc") == \
         "depends on CONFIG_64BIT, which i386-gcc cannot set"
     assert configs.unsettable(kc, "CONFIG_MEMORY_HOTPLUG", "x86") == ""
+
+
+def test_configuration_plan_end_to_end(tmp_path):
+    """configs.plan() on a small git tree with a series, for x86_64 and for
+    i386: the options the objects' obj- lines and the changed lines need,
+    the configuration with CONFIG_COMPACTION off, and on i386 the option
+    it cannot set named with its reason (a name clash inside plan() once
+    made every derivation fail, and only a real tree showed it)."""
+    import subprocess
+    from kbuildengine.targets import TARGETS
+    from verifier import commits, configs
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+
+    migrate = "#include <linux/mm.h>\n\nint movops_a(void)\n{\n\treturn 0;\n}\n"
+    write(tmp_path, {
+        "Makefile": "VERSION = 6\nPATCHLEVEL = 12\n",
+        "mm/Kconfig": """\
+            config 64BIT
+            \tbool
+            config MMU
+            \tdef_bool y
+            config MIGRATION
+            \tbool "migration"
+            \tdepends on MMU
+            config COMPACTION
+            \tbool "compaction"
+            \tselect MIGRATION
+            menuconfig MEMORY_HOTPLUG
+            \tbool "Memory hotplug"
+            \tdepends on 64BIT
+            """,
+        "mm/Makefile": "obj-$(CONFIG_MIGRATION) += migrate.o\n"
+                       "obj-$(CONFIG_MEMORY_HOTPLUG) += memory_hotplug.o\n",
+        "mm/migrate.c": migrate,
+        "mm/memory_hotplug.c": "int movops_h;\n"})
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    git("branch", "base")
+    git("checkout", "-q", "-b", "movable-ops")
+    (tmp_path / "mm/migrate.c").write_text(migrate.replace(
+        "\treturn 0;\n", "#ifdef CONFIG_COMPACTION\n\treturn 1;\n#endif\n\treturn 0;\n"))
+    (tmp_path / "mm/memory_hotplug.c").write_text("int movops_h = 1;\n")
+    git("commit", "-q", "-a", "-m", "mm: a change under CONFIG_COMPACTION")
+    s = commits.resolve(tmp_path, "movable-ops", "base")
+    changes = commits.changes(s)
+    objects = ["mm/memory_hotplug.o", "mm/migrate.o"]
+    kc = kbuild.Kconfig(Tree(tmp_path))
+
+    plans, notes, obj_notes = configs.plan(s, changes, objects, kc, "x86",
+                                           TARGETS["x86_64-gcc"].fixed_off, "x86_64-gcc")
+    assert [p.name for p in plans] == ["full", "no-COMPACTION"], notes
+    full, stub = plans
+    assert full.enable == ["CONFIG_MEMORY_HOTPLUG", "CONFIG_MIGRATION", "CONFIG_COMPACTION"]
+    assert full.why["CONFIG_MEMORY_HOTPLUG"] == ["obj line of mm/memory_hotplug.c"]
+    assert full.why["CONFIG_COMPACTION"] == ["mm/migrate.c:6", "mm/migrate.c:7"]
+    assert full.dropped == {}
+    assert "CONFIG_COMPACTION" in stub.disable and "CONFIG_COMPACTION" not in stub.enable
+    assert (notes, obj_notes) == ([], {})
+
+    plans, notes, _ = configs.plan(s, changes, objects, kc, "x86",
+                                   TARGETS["i386-gcc"].fixed_off, "i386-gcc")
+    full = plans[0]
+    assert "CONFIG_MEMORY_HOTPLUG" not in full.enable
+    assert full.dropped == {"CONFIG_MEMORY_HOTPLUG": "depends on CONFIG_64BIT, which i386-gcc "
+                            "cannot set (needed by obj line of mm/memory_hotplug.c)"}
