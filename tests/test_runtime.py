@@ -678,7 +678,29 @@ def test_registration_fault_judged():
     assert not verdict.unload_result(rep, plan)["problems"]
     res = verdict.fault_result(rep, plan)
     assert res == {"module": "zsmalloc", "ran": True, "error": "Device or resource busy",
-                   "checked": True, "left": [], "problems": []}
+                   "checked": True, "left": [], "problems": [], "zpool": None,
+                   "zpool_seen": None}
+    # Where the kernel has zpool: zsmalloc's zpool driver is looked for,
+    # and must be absent.
+    zplan = dict(plan, fault_zpool=["zsmalloc"])
+    assert "movops.fault_zpool=zsmalloc" in check.module_args(zplan).split()
+    absent = _fault_report(FAULT_STEPS.replace("FAULT-DONE", "ZPOOL zsmalloc absent\nFAULT-DONE"))
+    res = verdict.fault_result(absent, zplan)
+    assert res["problems"] == [] and (res["zpool"], res["zpool_seen"]) == ("zsmalloc", "absent")
+    assert verdict.fault_result(rep, zplan)["problems"] == [
+        "the guest did not say whether the failed load of zsmalloc left a zsmalloc zpool "
+        "driver behind"]
+    for line, problem in (
+            ("LEFT zpool zsmalloc", "the failed load of zsmalloc left behind: zpool zsmalloc"),
+            ("LEFT zpool zsmalloc (reading it killed the reader: signal 9)",
+             "the failed load of zsmalloc left behind: zpool zsmalloc (reading it killed the "
+             "reader: signal 9)"),
+            ("ZPOOL zsmalloc unreadable No such file or directory",
+             "the guest could not look for a zsmalloc zpool driver after the failed load of "
+             "zsmalloc: No such file or directory")):
+        got = verdict.fault_result(_fault_report(FAULT_STEPS.replace(
+            "FAULT-DONE", line + "\nFAULT-DONE")), zplan)
+        assert got["problems"] == [problem], line
     # The guest did not get to the end of looking (it fell over reading a
     # state left behind, say): not "nothing left".
     unread = _fault_report(FAULT_STEPS.replace("FAULT-DONE left=0\n", ""))
@@ -741,8 +763,18 @@ def test_fault_target_is_what_the_user_registers(tmp_path):
     (src / "mm").mkdir(parents=True)
     (src / "mm" / "zsmalloc.c").write_text(ZS_TIP.read_text())
     plan = _plan()
-    assert fault.target(src, plan) == ("zsmalloc", "PGTY_zsmalloc")
+    # (The fixture's zsmalloc.c is cut down: it registers no zpool driver.)
+    assert fault.target(src, plan) == ("zsmalloc", "PGTY_zsmalloc", None)
     assert fault.registration("x = set_movable_ops(&foo_mops, PG_foo);") == ("foo_mops", "PG_foo")
+    # The zpool driver the file registers, by its type name.
+    zpool = ('static struct zpool_driver zs_zpool_driver = {\n\t.type =\t\t  "zsmalloc",\n'
+             '\t.owner =\t  THIS_MODULE,\n};\n'
+             'static int zs_zpool_init(void)\n{\n\tzpool_register_driver(&zs_zpool_driver);\n'
+             '\treturn 0;\n}\n')
+    assert fault.zpool_type(zpool) == "zsmalloc"
+    assert fault.zpool_type("int x(void) { return 0; }") is None
+    (src / "mm" / "zsmalloc.c").write_text(ZS_TIP.read_text() + zpool)
+    assert fault.target(src, plan) == ("zsmalloc", "PGTY_zsmalloc", "zsmalloc")
     # The static-dispatch commit: nothing registers, no fault.
     before = REPO / "tests" / "fixtures" / "v6.12-drop-z3fold" / "before" / "mm" / "zsmalloc.c"
     (src / "mm" / "zsmalloc.c").write_text(before.read_text())
@@ -1270,6 +1302,10 @@ def test_runtime_check_converted_6_12():
     for opt in kernel.AS_MODULES:
         assert modular[f"CONFIG_{opt}"] == "m", opt
     assert modular["CONFIG_BALLOON_COMPACTION"] == "y"
+    # zpool, so that zs_init() registers its zpool driver, and zsmalloc
+    # still a module (zswap's default allocator zbud).
+    assert modular["CONFIG_ZPOOL"] == "y" and modular["CONFIG_ZSWAP"] == "y"
+    assert modular["CONFIG_ZBUD"] == "y"
 
     # The modules: loaded in modules.dep's order, zs_page_migrate counted
     # in zsmalloc.ko, then removed (and zsmalloc loaded and removed once
@@ -1292,6 +1328,9 @@ def test_runtime_check_converted_6_12():
     f = mod["run"]["modules"]["fault"]
     assert f["ran"] and f["checked"] and f["error"] == verdict.EBUSY and not f["left"] \
         and not f["problems"], f
+    # Nor its zpool driver.
+    assert plan["fault_zpool"] == ["zsmalloc"]
+    assert (f["zpool"], f["zpool_seen"]) == ("zsmalloc", "absent"), f
     assert mod["run"]["modules"]["post_unload"], "no counters of the compaction after the unload"
 
     neg = result["negative_control"]
@@ -1310,8 +1349,8 @@ def test_runtime_check_converted_6_12():
     assert srun["modules"]["fault"]["module"] is None     # nothing registers there
 
     # The same fault on the previous series' shape: the failed load leaves
-    # cpuhp_setup_state()'s state behind (or the kernel falls over reading
-    # it), and the second load fails.
+    # cpuhp_setup_state()'s state and the zpool driver behind (or the
+    # kernel falls over reading them), and the second load fails.
     leak = result["leak_control"]
     assert leak["skipped"] is None and leak["ok"], text
     assert "moved back last" in leak["mutation"]

@@ -31,6 +31,7 @@ from core import deps
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
 from core.proc import git
+from movops import kbuild
 from movops.trailer import step_commit
 from movops.tree import Tree
 
@@ -270,8 +271,13 @@ def _build(ctx, name, commit, build_dir, what, identity_extra=""):
         # ops (not at the static-dispatch commit).
         target, extra = fault.target(ctx.src, plan), []
         plan["fault"] = [target[0]] if target else []
+        # The zpool driver the user registers, looked for after the failed
+        # load where the kernel has zpool (the modular guest).
+        zpool = target[2] if target and kbuild.read_config(
+            Path(build_dir) / ".config").get("CONFIG_ZPOOL") == "y" else None
+        plan["fault_zpool"] = [zpool] if zpool else []
         if target:
-            ko = fault.build(build_dir, ctx.cache, ctx.log, target[1])
+            ko = fault.build(build_dir, ctx.cache, ctx.log, target[1], zpool)
             extra = [(fault.GUEST_PATH, ko.read_bytes())]
         out["initrd"] = initramfs.with_modules(ctx.base_initrd, Path(build_dir) / MODULAR_INITRD,
                                                release, moddir, plan["load"], extra)
@@ -287,7 +293,7 @@ def module_args(plan):
         return ""
     parts = [f"movops.modules={','.join(plan['names'][m] for m in plan['load'])}"]
     for key, arg in (("unload", "unload"), ("reload", "reload"), ("late", "unload_late"),
-                     ("fault", "fault")):
+                     ("fault", "fault"), ("fault_zpool", "fault_zpool")):
         if plan.get(key):
             parts.append(f"movops.{arg}={','.join(plan[key])}")
     return " ".join(parts)

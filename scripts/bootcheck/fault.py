@@ -11,9 +11,14 @@ registers movable_ops for the page type the user's module registers; the
 user's module must then fail to load, with EBUSY, leaving neither itself
 nor a new CPU hotplug state behind, and load again once movfault is gone.
 
-The guest kernel has no CONFIG_ZPOOL (only zswap selects it, and zswap
-would make zsmalloc built in), so zs_init() registers no zpool driver
-there: the hotplug state is what a leaking init leaves.
+The modular guest has CONFIG_ZPOOL (kernel.ZPOOL_OPTIONS), so zs_init()
+registers a zpool driver too: a leaking init leaves that and its CPU
+hotplug state.  Where the user's file registers a zpool driver
+(zpool_type()), movfault is built to look for it: the guest reads
+/sys/module/movfault/parameters/zpool after the failed load, which asks
+zpool_has_pool() (a driver left behind lies in the module's freed
+memory, and looking at it makes the kernel complain, which fails the
+check just as well).
 
 The control (the registration-leak control) is the same modular guest
 with one change, in a private copy of the tree (like the negative
@@ -52,17 +57,34 @@ def registration(text):
     return (m.group(1), m.group(2)) if m else None
 
 
+ZPOOL_REGISTER_RE = re.compile(r"\bzpool_register_driver\(\s*&\s*(\w+)\s*\)")
+
+
+def zpool_type(text):
+    """The type name ("zsmalloc") of the zpool driver that TEXT registers
+    (zpool_register_driver(&driver), with driver's '.type = "NAME"'), or
+    None."""
+    m = ZPOOL_REGISTER_RE.search(text)
+    if not m:
+        return None
+    d = re.search(rf"\bstruct\s+zpool_driver\s+{m.group(1)}\s*=\s*\{{(.*?)\}};", text, re.S)
+    t = re.search(r"\.type\s*=\s*\"(\w+)\"", d.group(1)) if d else None
+    return t.group(1) if t else None
+
+
 def target(src, plan):
-    """(module, page type constant) of the registration fault: the first
-    module of PLAN (modules.plan()) holding a user whose file, in the
-    source tree SRC, registers its ops; or None (a series without the
-    registration step, or its static-dispatch commit)."""
+    """(module, page type constant, zpool type or None) of the
+    registration fault: the first module of PLAN (modules.plan()) holding
+    a user whose file, in the source tree SRC, registers its ops, and the
+    zpool driver that file registers (zpool_type()); or None (a series
+    without the registration step, or its static-dispatch commit)."""
     for module, files in plan.get("holders", {}).items():
         for f in files:
             p = Path(src) / f
-            found = registration(p.read_text(errors="replace")) if p.exists() else None
+            text = p.read_text(errors="replace") if p.exists() else ""
+            found = registration(text)
             if found:
-                return module, found[1]
+                return module, found[1], zpool_type(text)
     return None
 
 
@@ -73,15 +95,16 @@ def _write_if_changed(path, data):
         path.write_bytes(data)
 
 
-def build(build_dir, cache, log, type_const, timeout=600):
+def build(build_dir, cache, log, type_const, zpool=None, timeout=600):
     """movfault.ko for the kernel built in BUILD_DIR, registering for
-    TYPE_CONST; returns its path.  An external module build (M=) in
+    TYPE_CONST and, with ZPOOL, looking for a zpool driver of that type;
+    returns its path.  An external module build (M=) in
     BUILD_DIR/movops-fault, with the kernel's own compiler and flags."""
     d = Path(build_dir) / "movops-fault"
     d.mkdir(parents=True, exist_ok=True)
     _write_if_changed(d / "movfault.c", SOURCE.read_bytes())
-    _write_if_changed(d / "Kbuild", (f"obj-m := {NAME}.o\n"
-                                     f"ccflags-y := -DMOVFAULT_TYPE={type_const}\n").encode())
+    flags = f"-DMOVFAULT_TYPE={type_const}" + (f" -DMOVFAULT_ZPOOL='\"{zpool}\"'" if zpool else "")
+    _write_if_changed(d / "Kbuild", f"obj-m := {NAME}.o\nccflags-y := {flags}\n".encode())
     logfile = d / "build.log"
     logfile.write_text("")
     run_long(["make", "-C", str(build_dir), f"M={d}", *image.make_args(), "modules"],

@@ -76,12 +76,30 @@ AS_MODULES = ["ZSMALLOC", "ZRAM", "VIRTIO_BALLOON"]
 MODULES_STAGING = image.MODULES_STAGING
 
 
-def guest_options(guest):
-    """(options =y, options =m) of GUEST's configuration."""
+# The modular guest's CONFIG_ZPOOL, for the registration fault: a failed
+# load of zsmalloc must not leave its zpool driver registered either, and
+# zs_init() registers one only with CONFIG_ZPOOL, which only zswap
+# selects.  zswap's default allocator is zbud, not the choice's default
+# zsmalloc, which would select ZSMALLOC=y.  zswap stays disabled (its
+# pool is made when it is enabled).  A tree without that choice (zbud went
+# in v6.15, and zswap then selects zsmalloc) gets no zswap.
+ZPOOL_OPTIONS = ["ZSWAP", "ZSWAP_ZPOOL_DEFAULT_ZBUD"]
+
+
+def zpool_options(tree):
+    """ZPOOL_OPTIONS where TREE (a movops.tree.Tree) can have them, else []."""
+    text = tree.read("mm/Kconfig") or ""
+    return list(ZPOOL_OPTIONS) if "\nconfig ZSWAP_ZPOOL_DEFAULT_ZBUD\n" in text else []
+
+
+def guest_options(guest, tree=None):
+    """(options =y, options =m) of GUEST's configuration, in TREE (a
+    movops.tree.Tree: the modular guest's zpool options, zpool_options())."""
     if guest == "builtin":
         return list(OPTIONS) + MODULE_SUPPORT, []
     if guest == "modular":
-        return [o for o in OPTIONS if o not in AS_MODULES] + MODULE_SUPPORT, list(AS_MODULES)
+        return ([o for o in OPTIONS if o not in AS_MODULES] + MODULE_SUPPORT
+                + (zpool_options(tree) if tree is not None else [])), list(AS_MODULES)
     raise ValueError(f"unknown guest {guest}")
 
 # Options that come on by default with the ones above but do nothing for a
@@ -125,7 +143,7 @@ def config_key(src, commit, guest="builtin"):
     h = hashlib.sha256()
     spec = [BASE_TARGET, OPTIONS, DISABLE, ARCH_ARGS, code.fingerprint(["movops.kbuild"])]
     if guest != "builtin":
-        spec.append(list(guest_options(guest)))
+        spec.append(list(guest_options(guest, tree)))
     h.update(json.dumps(spec).encode())
     h.update(tree.content_hash(kconfigs).encode())
     return h.hexdigest()[:16]
@@ -146,7 +164,7 @@ def derive(src, commit, cache, log, guest="builtin"):
     store = Path(cache) / "configs"
     stored = store / f"{key}.config"
     if not stored.exists():
-        want, modules = guest_options(guest)
+        want, modules = guest_options(guest, Tree(src, commit))
         log(f"deriving the {guest} guest's configuration ({BASE_TARGET} + "
             f"{len(want)} options =y" + (f", {len(modules)} =m" if modules else "") + ")")
         scratch = store / f"scratch-{key}"

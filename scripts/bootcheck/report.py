@@ -165,7 +165,9 @@ def _unload_lines(run):
                    + ("; left behind: " + ", ".join(f["left"]) if f.get("left")
                       else "; nothing left behind" if f.get("checked")
                       else "; what it left was not all looked at (the guest stopped)"
-                      if f.get("ran") else ""))
+                      if f.get("ran") else "")
+                   + (f"; its {f['zpool']} zpool driver: {f['zpool_seen']}"
+                      if f.get("zpool") and f.get("zpool_seen") else ""))
     post = mods.get("post_unload") or {}
     if post:
         out.append("  compaction after the unload: "

@@ -101,7 +101,7 @@ def parse_report(text):
     rep = {"hello": {}, "probes": {}, "stats": {}, "check": None, "kmsg": None,
            "done": False, "fail": None, "balloon_target_mb": None, "phases": {},
            "balloon_answer": None, "modules": {}, "steps": [], "fault": {}, "left": [],
-           "cpuhp": None, "fault_done": False}
+           "cpuhp": None, "fault_done": False, "zpool": None}
     for line in text.splitlines():
         words = line.split()
         if not words:
@@ -139,6 +139,9 @@ def parse_report(text):
             rep["fault_done"] = True
         elif kind == "LEFT" and len(words) >= 3:
             rep["left"].append(" ".join(words[1:]))
+        elif kind == "ZPOOL" and len(words) >= 3:
+            rep["zpool"] = {"type": words[1], "state": words[2],
+                            "error": " ".join(words[3:]) or None}
         elif kind == "CPUHP" and len(words) >= 2:
             rep["cpuhp"] = " ".join(words[2:]) or words[1]
         elif kind == "DONE":
@@ -240,14 +243,19 @@ def unload_result(rep, modules):
 
 
 def fault_result(rep, modules):
-    """{"module", "ran", "error", "checked", "left", "problems"} of the
-    registration fault, which the module plan MODULES asks for with
-    "fault" (the module whose load must fail); CHECKED: the guest looked
-    at all it could have left (a kernel that falls over reading a state
-    left behind never gets there).  PROBLEMS fail the run."""
+    """{"module", "ran", "error", "checked", "left", "problems", "zpool",
+    "zpool_seen"} of the registration fault, which the module plan MODULES
+    asks for with "fault" (the module whose load must fail) and, where
+    the kernel has zpool, "fault_zpool" (ZPOOL: the type of the zpool
+    driver that module's init registers, which the guest looks for:
+    ZPOOL_SEEN, "absent" when none was left); CHECKED: the guest looked at
+    all it could have left (a kernel that falls over reading a state left
+    behind never gets there).  PROBLEMS fail the run."""
     names = (modules or {}).get("fault") or []
+    zpool = ((modules or {}).get("fault_zpool") or [None])[0]
     out = {"module": names[0] if names else None, "ran": False, "error": None,
-           "checked": rep["fault_done"], "left": list(rep["left"]), "problems": []}
+           "checked": rep["fault_done"], "left": list(rep["left"]), "problems": [],
+           "zpool": zpool, "zpool_seen": None}
     if not names:
         return out
     name = names[0]
@@ -269,6 +277,17 @@ def fault_result(rep, modules):
                                f"({rep['cpuhp']}): the fault cannot see a state left behind")
     for left in rep["left"]:
         out["problems"].append(f"the failed load of {name} left behind: {left}")
+    # Its zpool driver (the modular guest has zpool): looked for through
+    # movfault after the failed load.
+    z = rep["zpool"]
+    if zpool and z is not None:
+        out["zpool_seen"] = z["state"]
+        if z["state"] != "absent":
+            out["problems"].append(f"the guest could not look for a {zpool} zpool driver "
+                                   f"after the failed load of {name}: {z['error'] or z['state']}")
+    elif zpool and rep["fault_done"] and not any(x.startswith("zpool ") for x in rep["left"]):
+        out["problems"].append(f"the guest did not say whether the failed load of {name} "
+                               f"left a {zpool} zpool driver behind")
     if not rep["fault_done"] and rep["done"]:
         out["problems"].append(f"{phase_label('fault')} did not finish looking at what the "
                                f"failed load of {name} left")

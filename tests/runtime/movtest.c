@@ -25,8 +25,9 @@
  *      fault: movfault.ko (tests/runtime/movfault.c) registers movable_ops
  *      for the user's page type, so the user's set_movable_ops() fails
  *      with EBUSY, and so must its module's load; what the failed load
- *      left behind is reported (the module, new CPU hotplug states), and
- *      movfault is removed again before the second load.
+ *      left behind is reported (the module, new CPU hotplug states, with
+ *      movops.fault_zpool its zpool driver), and movfault is removed
+ *      again before the second load.
  *
  * All sizes are fractions of MemAvailable, never constants (the zram
  * device is sized from MemTotal: a capacity, not a workload).
@@ -47,6 +48,9 @@
  *   movops.unload_late=NAME[,...]         removed last
  *   movops.fault=NAME                     whose load must fail while
  *                                         movfault holds its page type
+ *   movops.fault_zpool=TYPE               the zpool driver NAME's init
+ *                                         registers, looked for after
+ *                                         that load (through movfault)
  * The paths of the modules to reload come from /etc/movops-modules, the
  * list /init loaded them from.
  *
@@ -61,7 +65,9 @@
  *   STEP WHAT ok | STEP WHAT error MESSAGE   (swapoff, reset, rmmod:NAME,
  *                                             insmod:NAME)
  *   FAULT NAME loaded | FAULT NAME error MESSAGE   (the load that must fail)
- *   LEFT module NAME | LEFT cpuhp STATE      (what that failed load left)
+ *   LEFT module NAME | LEFT cpuhp STATE | LEFT zpool TYPE
+ *                                            (what that failed load left)
+ *   ZPOOL TYPE absent | ZPOOL TYPE unreadable MESSAGE
  *   FAULT-DONE left=N                        (all of it was looked at)
  *   CPUHP unavailable MESSAGE                (no hotplug states to compare)
  *   DONE | FAIL MESSAGE
@@ -84,6 +90,7 @@
 #include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +107,7 @@
 #define FAULT_MODULE "/lib/movops/movfault.ko"
 #define FAULT_NAME "movfault"
 #define CPUHP_STATES "/sys/devices/system/cpu/hotplug/states"
+#define FAULT_ZPOOL_PARAM "/sys/module/" FAULT_NAME "/parameters/zpool"
 #define TRACING "/sys/kernel/tracing"
 #define ZRAM_SYS "/sys/block/zram0"
 #define ZRAM_DEV "/dev/zram0"
@@ -123,7 +131,7 @@ struct names {
 	int n;
 };
 
-static struct names modules, unload, reload, unload_late, fault;
+static struct names modules, unload, reload, unload_late, fault, fault_zpool;
 static char ctl_name[64] = "ttyS1";
 /*
  * Shares of MemAvailable.  With a balloon of 30%, two runs in three on a
@@ -315,6 +323,8 @@ static void parse_cmdline(void)
 			parse_names(tok + 19, &unload_late);
 		else if (!strncmp(tok, "movops.fault=", 13))
 			parse_names(tok + 13, &fault);
+		else if (!strncmp(tok, "movops.fault_zpool=", 19))
+			parse_names(tok + 19, &fault_zpool);
 	}
 }
 
@@ -692,6 +702,45 @@ static void compact(void)
  * state left by a module that is gone names a string in its freed memory,
  * and reading it may well oops.
  */
+/*
+ * Whether a zpool driver of TYPE is registered, asked through movfault's
+ * parameter (movfault.c) by a child: a driver left behind by the failed
+ * load lies in freed memory, and the kernel may kill the reader.  1 when
+ * one is left (or the reader was killed), 0 when none is.
+ */
+static int zpool_left(const char *type)
+{
+	static char buf[128];
+	long got;
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		got = read_file(FAULT_ZPOOL_PARAM, buf, sizeof(buf));
+		if (got < 0) {
+			report("ZPOOL %s unreadable %s", type, strerror(-got));
+			_exit(2);
+		}
+		_exit(strncmp(buf, type, strlen(type)) || strcmp(buf + strlen(type), " 0\n"));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		report("ZPOOL %s unreadable %s", type, strerror(errno));
+		return 0;
+	}
+	if (WIFSIGNALED(status)) {
+		report("LEFT zpool %s (reading it killed the reader: signal %d)", type,
+		       WTERMSIG(status));
+		return 1;
+	}
+	if (WEXITSTATUS(status) == 1) {
+		report("LEFT zpool %s", type);
+		return 1;
+	}
+	if (WEXITSTATUS(status) == 0)
+		report("ZPOOL %s absent", type);
+	return 0;
+}
+
 static void registration_fault(const char *name)
 {
 	static char before[16384], after[16384];
@@ -730,6 +779,8 @@ static void registration_fault(const char *name)
 			left++;
 		}
 	}
+	if (fault_zpool.n)
+		left += zpool_left(fault_zpool.name[0]);
 	report("FAULT-DONE left=%d", left);
 	step("rmmod", FAULT_NAME, rmmod(FAULT_NAME));
 }
