@@ -19,8 +19,9 @@ PACKAGES = {
     # apply-series and its fixture tests (sparse, gcc and make: the tests'
     # small builds; perl: checkpatch.pl)
     "series": ["coccinelle", "sparse", "git", "patch", "gcc", "make", "perl"],
-    # (pyflakes3: the fast layer lints every Python file, tests/test_lint.py)
-    "tests": ["python3-pytest", "pyflakes3"],
+    # (pyflakes3: the fast layer lints every Python file, tests/test_lint.py;
+    # python3-pytest-xdist: the fast layer runs on every core)
+    "tests": ["python3-pytest", "python3-pytest-xdist", "pyflakes3"],
     # building a kernel (verify, the runtime check)
     "build": ["flex", "bison", "bc", "libelf-dev", "libssl-dev", "libc6-dev"],
     # booting it: the guest, its initramfs and modules.dep
