@@ -441,16 +441,22 @@ def test_6_1_converts_with_prereqs_and_verifies(tmp_path):
     # The prerequisite edits page-flags.h, which asm-offsets.c includes:
     # that commit goes through make (asm-offsets.h may change).  The last
     # commits change C files only and are compiled from their recorded
-    # commands, objtool included (6.1 runs it per object).
+    # commands, objtool included (6.1 runs it per object), in the
+    # configurations built at every commit.  Plain 'full' is built at the
+    # base and the tip only (its W=1 twin stands in between): from the
+    # base to the tip it crosses page-flags.h, and goes through make.
     bisect = next(c for c in data["checks"] if c["name"] == "bisect")
     how = {}
     for b in bisect["data"]["builds"]:
-        how.setdefault(b["commit"], set()).add((b["how"].split(",")[0], b["why_make"]))
+        how.setdefault(b["commit"], set()).add((b["config"], b["how"].split(",")[0],
+                                                b["why_make"]))
     commits = [c["sha"] for c in data["commits"]]
-    assert how[commits[1]] == {("make", "include/linux/page-flags.h is read by "
-                                "arch/x86/kernel/.asm-offsets.s.cmd, which 'make prepare' "
-                                "builds")}, how
-    assert how[commits[-1]] == {("direct", "")}, how
+    prepare = ("include/linux/page-flags.h is read by arch/x86/kernel/.asm-offsets.s.cmd, "
+               "which 'make prepare' builds")
+    assert how[commits[1]] == {(c, "make", prepare)
+                               for c in ("full+W1", "no-COMPACTION", "no-MIGRATION")}, how
+    assert how[commits[-1]] == {("full", "make", prepare), ("no-COMPACTION", "direct", ""),
+                                ("no-MIGRATION", "direct", "")}, how
 
     assert_series_equals_golden("6.1-drop-z3fold-zsmalloc-page-type", k, tmp_path / "out")
 
