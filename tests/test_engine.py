@@ -174,6 +174,32 @@ def test_a_changed_comment_or_a_removed_static_function_names_no_user(tmp_path):
     assert u.objects() == ["drivers/other.o", "mm/core.o"]
 
 
+def test_a_commits_lines_are_read_in_that_commits_tree(tmp_path):
+    """A series of two commits: the first changes foo_mops, the second
+    adds two lines at the top of the file.  The first commit's line
+    numbers are of its own tree; read in the tip's they fall two lines
+    higher, on the end of foo_register(), which no commit changes (a
+    mutant of the real series once made zs_destroy_pool() a changed
+    definition this way, and verify derived and built every configuration
+    again for its users)."""
+    k = tmp_path / "k"
+    _repo(k)
+    run(["git", "-C", str(k), "checkout", "-q", "-b", "movable-ops"])
+    core = k / "mm/core.c"
+    core.write_text(core.read_text().replace(".isolate_page = 0,", ".isolate_page = 1,"))
+    run(["git", "-C", str(k), "commit", "-q", "-am", "first"])
+    core.write_text(core.read_text().replace("#define LOCAL 1\n",
+                                             "#define LOCAL 1\n#define EXTRA 2\n#define MORE 3\n"))
+    run(["git", "-C", str(k), "commit", "-q", "-am", "second"])
+    s = ser.resolve(k)
+    per_commit = ser.commit_changes(s)
+    assert [(fc.old_rev, fc.new_rev) for fc in per_commit] == \
+        [(s.base, s.commits[0].sha), (s.commits[0].sha, s.commits[1].sha)]
+    assert core.read_text().split("\n")[per_commit[0].added[0] - 1] == "}"
+    got = users.changed_definitions(s, ser.changes(s) + per_commit)
+    assert [(d.name, d.kind) for d in got] == [("foo_mops", users.OPS)]
+
+
 def test_the_users_row_per_target():
     from verifier.checks import users as check_users
     from kbuildengine.results import Cell, Obj

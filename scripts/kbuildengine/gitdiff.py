@@ -12,6 +12,10 @@ class FileChange:
     status: str          # A, M, D, R
     added: list = field(default_factory=list)     # new line numbers ('+' lines)
     removed: list = field(default_factory=list)   # old line numbers ('-' lines)
+    # The revisions the line numbers are of (the diff's two sides), when
+    # the reader knows them: '' for a diff of the series' base and tip.
+    old_rev: str = ""
+    new_rev: str = ""
 
 
 HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")

@@ -325,11 +325,15 @@ def header_includers(user_texts, header):
 
 
 def commit_changes(series):
-    """[FileChange] of every commit of SERIES against its parent."""
+    """[FileChange] of every commit of SERIES against its parent, each
+    with the two revisions its line numbers are of (old_rev, new_rev): a
+    commit's lines are not the tip's once a later commit moves them."""
     out = []
     prev = series.base
     for c in series.commits:
-        out += changes(series, prev, c.sha)
+        for fc in changes(series, prev, c.sha):
+            fc.old_rev, fc.new_rev = prev, c.sha
+            out.append(fc)
         prev = c.sha
     return out
 

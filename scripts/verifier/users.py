@@ -144,15 +144,23 @@ def definitions_in(path, text, lines, removed=False):
 
 def changed_definitions(series, changes):
     """The Definitions the series' CHANGES (commits.FileChange) change or
-    remove, by name."""
-    base, tip = Tree(series.kdir, series.base), Tree(series.kdir, series.tip)
+    remove, by name.  A change's lines are read in the revisions they are
+    of: a commit's (commits.commit_changes()), or the base's and the tip's."""
+    trees = {}
+
+    def tree(rev):
+        if rev not in trees:
+            trees[rev] = Tree(series.kdir, rev)
+        return trees[rev]
+
     found = {}
     for fc in changes:
-        for tree, path, lines, removed in ((tip, fc.path, fc.added, False),
-                                           (base, fc.old_path, fc.removed, True)):
+        for t, path, lines, removed in ((tree(fc.new_rev or series.tip), fc.path, fc.added, False),
+                                        (tree(fc.old_rev or series.base), fc.old_path, fc.removed,
+                                         True)):
             if not path or not path.endswith((".c", ".h")) or not lines:
                 continue
-            for d in definitions_in(path, tree.read(path), lines, removed):
+            for d in definitions_in(path, t.read(path), lines, removed):
                 # Changed (at the tip) wins over removed.
                 if d.name not in found or found[d.name].removed:
                     found[d.name] = d
