@@ -698,9 +698,10 @@ static void compact(void)
 /*
  * The registration fault (see the top): movfault holds the page type of
  * module NAME's movable_ops, so loading NAME must fail, and leave nothing
- * behind.  The module list is looked at before the hotplug states: a
- * state left by a module that is gone names a string in its freed memory,
- * and reading it may well oops.
+ * behind.  The module list is looked at first, then the zpool driver,
+ * then the hotplug states: a driver or a state left by a module that is
+ * gone lies in its freed memory, and looking at it may well oops (the
+ * guest runs with oops=panic, so the first one found ends the run).
  */
 /*
  * Whether a zpool driver of TYPE is registered, asked through movfault's
@@ -764,6 +765,8 @@ static void registration_fault(const char *name)
 		/* Out of the way of the second load, whatever it proves. */
 		rmmod(name);
 	}
+	if (fault_zpool.n)
+		left += zpool_left(fault_zpool.name[0]);
 	if (have >= 0 && read_file(CPUHP_STATES, after, sizeof(after)) >= 0) {
 		for (line = strtok_r(after, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			char *p;
@@ -779,8 +782,6 @@ static void registration_fault(const char *name)
 			left++;
 		}
 	}
-	if (fault_zpool.n)
-		left += zpool_left(fault_zpool.name[0]);
 	report("FAULT-DONE left=%d", left);
 	step("rmmod", FAULT_NAME, rmmod(FAULT_NAME));
 }
