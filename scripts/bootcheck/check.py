@@ -31,7 +31,6 @@ from core import deps
 from core.errors import BadInput, EnvironmentFailure
 from core.locks import Lock
 from core.proc import git
-from movops import kbuild
 from movops.trailer import step_commit
 from movops.tree import Tree
 
@@ -273,8 +272,7 @@ def _build(ctx, name, commit, build_dir, what, identity_extra=""):
         plan["fault"] = [target[0]] if target else []
         # The zpool driver the user registers, looked for after the failed
         # load where the kernel has zpool (the modular guest).
-        zpool = target[2] if target and kbuild.read_config(
-            Path(build_dir) / ".config").get("CONFIG_ZPOOL") == "y" else None
+        zpool = target[2] if target and config.get("CONFIG_ZPOOL") == "y" else None
         plan["fault_zpool"] = [zpool] if zpool else []
         if target:
             ko = fault.build(build_dir, ctx.cache, ctx.log, target[1], zpool)
