@@ -77,10 +77,16 @@ class Config:
         return self.plan.name + self.flavour
 
 
+def warn_suffix(warn):
+    """The last part of a configuration's flavour for the warning level
+    WARN: '' without W=, '+W1' with W=1."""
+    return f"+W{warn}" if warn else ""
+
+
 def flavour(target, warn=""):
     """The suffix of a configuration's name and build directory for TARGET
     and the warning level WARN (see Config.flavour)."""
-    return ("" if target.name == HOST else f"@{target.name}") + (f"+W{warn}" if warn else "")
+    return ("" if target.name == HOST else f"@{target.name}") + warn_suffix(warn)
 
 
 def distcc_hosts():

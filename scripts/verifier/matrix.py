@@ -29,13 +29,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from kbuildengine.build import warn_suffix
 from kbuildengine.results import Cell
 
 from . import clines, configs
 from core.proc import git
 
-# The suffix of a W=1 configuration's name (kbuildengine.build.flavour()).
-W1 = "+W1"
+# The suffix of a W=1 configuration's name.
+W1 = warn_suffix("1")
 
 @dataclass
 class Matrix:
