@@ -47,16 +47,19 @@ def failing(data):
     return {c["name"] for c in data["checks"] if c["status"] == "fail"} - {"golden"}
 
 
+def commit(k, subject, why="Broken on purpose."):
+    # (-a: a Debian tree's .gitignore ignores its top-level directories.)
+    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
+         f"{subject}\n\n{why}\n\nSigned-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+
+
 def mutate(good, name, rel, old, new, subject):
     k = good.variant(name)
     p = Path(k) / rel
     text = p.read_text()
     assert text.count(old) == 1, f"{rel}: {old!r}"
     p.write_text(text.replace(old, new))
-    # (-a: a Debian tree's .gitignore ignores its top-level directories.)
-    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
-         f"{subject}\n\nBroken on purpose.\n\n"
-         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    commit(k, subject)
     return good.verify(name)
 
 
@@ -178,13 +181,9 @@ def test_w1_warning_in_a_commit_between_base_and_tip(verified612):
     anchor = "#include <linux/local_lock.h>\n"
     assert good.count(anchor) == 1
     p.write_text(good.replace(anchor, anchor + "\nstatic const int movops_w1_between = 1;\n"))
-    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
-         "mm/zsmalloc: an unused constant\n\nBroken on purpose.\n\n"
-         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    commit(k, "mm/zsmalloc: an unused constant")
     p.write_text(good)
-    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
-         "mm/zsmalloc: drop the unused constant\n\nFixes the previous commit.\n\n"
-         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    commit(k, "mm/zsmalloc: drop the unused constant", "Fixes the previous commit.")
     run(["git", "cherry-pick", g.branch], cwd=k)
     assert run(["git", "rev-parse", "HEAD^{tree}"], cwd=k).stdout == \
         run(["git", "rev-parse", f"{g.branch}^{{tree}}"], cwd=k).stdout
@@ -221,10 +220,8 @@ def test_broken_call_in_a_user_of_the_changed_inline(verified612):
         text = p.read_text()
         assert text.count(old) == n, f"{rel}: {old!r}"
         p.write_text(text.replace(old, new))
-    run(["git", "commit", "-q", "-a", "--no-verify", "-m",
-         "mm/balloon_compaction: a flags argument for balloon_page_insert()\n\n"
-         "Broken on purpose: two callers are left out.\n\n"
-         "Signed-off-by: Movops Tester <tester@example.org>\n"], cwd=k)
+    commit(k, "mm/balloon_compaction: a flags argument for balloon_page_insert()",
+           "Broken on purpose: two callers are left out.")
     code, data, out = g.verify("mutant-users")
     assert code == 1, out
     assert failing(data) == {"users"}, out
