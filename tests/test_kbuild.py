@@ -218,15 +218,12 @@ def test_configuration_plan_end_to_end(tmp_path):
     the configuration with CONFIG_COMPACTION off, and on i386 the option
     it cannot set named with its reason (a name clash inside plan() once
     made every derivation fail, and only a real tree showed it)."""
-    import subprocess
+    from conftest import run
     from kbuildengine.targets import TARGETS
     from verifier import commits, configs
 
     def git(*args):
-        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True,
-                       env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-                            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+        run(["git", "-C", str(tmp_path), *args])
 
     migrate = "#include <linux/mm.h>\n\nint movops_a(void)\n{\n\treturn 0;\n}\n"
     write(tmp_path, {
@@ -251,6 +248,8 @@ def test_configuration_plan_end_to_end(tmp_path):
         "mm/migrate.c": migrate,
         "mm/memory_hotplug.c": "int movops_h;\n"})
     git("init", "-q", "-b", "main")
+    git("config", "user.name", "t")
+    git("config", "user.email", "t@example.org")
     git("add", "-A")
     git("commit", "-q", "-m", "base")
     git("branch", "base")
