@@ -22,10 +22,12 @@ def check(matrix, series):
     if not plain:
         r.fail("no configuration could be made (see configs)")
         return r
+    # Each commit's builds: a configuration's own, or its W=1 twin's.
+    built = {c.sha: [matrix.stand_in(c.sha, p) for p in plain] for c in series.commits}
     n = len(series.commits)
     bad_steps = 0
     for i, c in enumerate(series.commits[:-1], 1):
-        for name in (matrix.stand_in(c.sha, p) for p in plain):
+        for name in built[c.sha]:
             cell = matrix.cell(c.sha, name)
             problems = [f"make: {e}" for e in cell.make_errors]
             # An object the base cannot build either is build's to report.
@@ -44,7 +46,7 @@ def check(matrix, series):
     builds = [{"commit": c.sha, "config": name,
                "how": matrix.cell(c.sha, name).how,
                "why_make": matrix.cell(c.sha, name).why_make}
-              for c in series.commits for name in (matrix.stand_in(c.sha, p) for p in plain)]
+              for c in series.commits for name in built[c.sha]]
     direct = sum(1 for b in builds if b["how"].startswith("direct"))
     twins = sum(1 for p in plain if p + W1 in matrix.configs)
     r.data = {"builds": builds}
