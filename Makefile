@@ -50,21 +50,16 @@ help:
 deps:
 	@$(ENSURE) all
 
-# The fast layer first: a broken step shows in seconds, before any real tree
-# is unpacked.
-# Each layer prints its ten slowest tests and its time: the per-layer
-# cost the 45-minute budget is kept against, in every CI log.  The fast
-# layer's tests are independent and run on every core (pytest-xdist); the
-# real-tree and runtime layers share one verified series and one runtime
-# cache per session, so they run in one process.
+# The layers, each timed (tests/layers.sh): the fast one first, so that a
+# broken step shows in seconds, before any real tree is unpacked; then the
+# real-tree and runtime layers side by side.  The fast layer's tests are
+# independent and run on every core (pytest-xdist); the real-tree and
+# runtime layers each share one verified series or one runtime cache per
+# session, so each runs in one process.
 FAST    := -n $(shell nproc) -m "not realtree and not runtime"
-LAYER = @t0=$$(date +%s); $(PYTEST) -v --durations=10 $(1) tests; rc=$$?; \
-	echo "make check: layer $(2): $$(( $$(date +%s) - t0 )) s, exit $$rc"; exit $$rc
 
 check: deps
-	$(call LAYER,$(FAST),fast)
-	$(call LAYER,-m realtree,realtree)
-	$(call LAYER,-m runtime,runtime)
+	@tests/layers.sh $(PYTEST)
 
 check-fast:
 	@$(ENSURE) check-fast
