@@ -107,19 +107,6 @@ VERIFY = SCRIPTS / "verify.py"
 PY = "/usr/bin/python3"
 
 
-def make_good_series(kdir, branch="movable-ops", output=None):
-    """The series the broken variants start from: the real one, made by
-    scripts/apply-series.sh with the drop-z3fold prerequisite (z3fold has
-    no page type, so stock 6.12 is blocked without it).  KDIR needs a git
-    identity (clone_tree() sets one).  OUTPUT receives its patch files."""
-    cmd = [str(SCRIPTS / "apply-series.sh"), "-q", "--prereq", "drop-z3fold",
-           "--branch", branch]
-    if output:
-        cmd += ["--output", str(output)]
-    run(cmd + [str(kdir)])
-    return branch
-
-
 def verify(kdir, *args, build_dir=None, env=None, json_path=None):
     """Run scripts/verify.py; (exit status, JSON report or None, output)."""
     json_path = json_path or Path(build_dir or kdir).parent / "verify-report.json"
@@ -164,20 +151,28 @@ class VerifiedSeries:
 
 
 @pytest.fixture(scope="session")
-def verified612(tmp_path_factory):
+def verified612(tmp_path_factory, series612):
     """The 6.12 series (drop-z3fold) verified once for the session, with
     Debian's cloud-amd64 configuration added (zsmalloc a module: the
     configuration upstream's static dispatch broke) and every build target
     (verify's default): the real-tree tests of verify, of its rows and of
-    the engine share it."""
+    the engine share it.
+
+    The series is series612's, the one apply-series.sh run of the session
+    on the full 6.12 tree, cloned with its branch: the tests here add
+    branches of their own, which series612's readers must not see."""
+    assert series612["res"].returncode == 0, series612["res"].stderr
     work = tmp_path_factory.mktemp("verify")
-    # A full checkout: apply-series.sh reads the tree as a user's would.
-    kdir = clone_tree("6.12", work / "linux")
+    kdir = work / "linux"
+    run(["git", "clone", "-q", "--shared", str(series612["kdir"]), str(kdir)])
+    run(["git", "branch", "-q", "--no-track", "movable-ops", "origin/movable-ops"], cwd=kdir)
+    run(["git", "config", "user.name", "Movops Tester"], cwd=kdir)
+    run(["git", "config", "user.email", "tester@example.org"], cwd=kdir)
     base = run(["git", "-C", str(kdir), "rev-parse", "HEAD"]).stdout.strip()
-    make_good_series(kdir, output=work / "series-out")
+    assert base == series612["base"]
     root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")
     g = VerifiedSeries(kdir, root, base)
-    g.patch_dir = work / "series-out"
+    g.patch_dir = series612["out"]
     g.cloud = debian_config("cloud-amd64")
     g.first = g.verify("movable-ops", "--config", g.cloud)
     yield g

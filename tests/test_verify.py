@@ -15,7 +15,7 @@ check catching it:
   checkpatch     a checkpatch error
   golden         a golden mismatch
 
-make_good_series() is the one place that makes the good series: the real
+conftest.series612 is the one place that makes the good series: the real
 one, from scripts/apply-series.sh.  All the real-tree tests share one clone
 and one verify cache directory: the first run is cold, every variant after
 it is incremental (its base and the good series' commits are stored, only
