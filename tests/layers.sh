@@ -27,7 +27,8 @@ Runs make check's layers with the pytest command PYTEST (e.g.
 core, then the real-tree and runtime layers at the same time.  The
 runtime layer's lines are printed as they come, each starting 'runtime| '.
 Prints one line per layer: 'make check: layer NAME: SECONDS s, exit RC'.
---layer runs one layer, PYTEST-ARGS choosing its tests.
+--layer runs one layer, PYTEST-ARGS choosing its tests.  Each layer lists
+its DURATIONS slowest tests (default 10; 0 lists every test).
 
 Exit status: 0 if every layer passed, 1 if one failed, 2 on bad usage.
 END
@@ -39,9 +40,9 @@ layer() {   # NAME PYTEST... -- PYTEST-ARGS...: one layer, its time, its status
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
 	shift
 	t0=$(date +%s)
-	# Each layer's ten slowest tests go into the log: what the 45-minute
+	# Each layer's slowest tests go into the log: what the 45-minute
 	# budget is kept against.
-	"${cmd[@]}" -v --durations=10 "$@" tests
+	"${cmd[@]}" -v --durations="${DURATIONS:-10}" "$@" tests
 	rc=$?
 	echo "make check: layer $name: $(( $(date +%s) - t0 )) s, exit $rc"
 	[ $rc = 0 ]
