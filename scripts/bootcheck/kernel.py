@@ -88,7 +88,7 @@ MODULES_STAGING = image.MODULES_STAGING
 # adds entries to enum vm_event_item (vm_event_item.h, which most of the
 # kernel includes), so zswap in one guest only would make the modular
 # build's y -> m objects preprocess differently from the built-in ones and
-# miss ccache: 873 objects, 509 s of a fresh machine's runtime layer.
+# miss ccache: 873 objects, 509 s where they came from ccache in 197 s.
 ZPOOL_OPTIONS = ["ZSWAP", "ZSWAP_ZPOOL_DEFAULT_ZBUD"]
 
 
