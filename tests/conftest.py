@@ -67,6 +67,11 @@ def clone_tree(version, dest, sparse=None):
         run(["git", "checkout", "-q"], cwd=dest)
     else:
         run(["git", "clone", "-q", "--shared", str(src), str(dest)])
+    return identify(dest)
+
+
+def identify(dest):
+    """Give the repository DEST the tests' git identity; returns DEST."""
     run(["git", "config", "user.name", "Movops Tester"], cwd=dest)
     run(["git", "config", "user.email", "tester@example.org"], cwd=dest)
     return dest
@@ -166,8 +171,7 @@ def verified612(tmp_path_factory, series612):
     kdir = work / "linux"
     run(["git", "clone", "-q", "--shared", str(series612["kdir"]), str(kdir)])
     run(["git", "branch", "-q", "--no-track", "movable-ops", "origin/movable-ops"], cwd=kdir)
-    run(["git", "config", "user.name", "Movops Tester"], cwd=kdir)
-    run(["git", "config", "user.email", "tester@example.org"], cwd=kdir)
+    identify(kdir)
     base = run(["git", "-C", str(kdir), "rev-parse", "HEAD"]).stdout.strip()
     assert base == series612["base"]
     root = Path(os.environ.get("MOVOPS_VERIFY_TEST_ROOT") or work / "verify-root")

@@ -100,7 +100,7 @@ def zpool_options(tree):
 
 def guest_options(guest, tree=None):
     """(options =y, options =m) of GUEST's configuration, in TREE (a
-    movops.tree.Tree: the modular guest's zpool options, zpool_options())."""
+    movops.tree.Tree: both guests' zpool options, zpool_options())."""
     zpool = zpool_options(tree) if tree is not None else []
     if guest == "builtin":
         return list(OPTIONS) + MODULE_SUPPORT + zpool, []
