@@ -280,3 +280,30 @@ def test_configuration_plan_end_to_end(tmp_path):
     assert "CONFIG_MEMORY_HOTPLUG" not in full.enable
     assert full.dropped == {"CONFIG_MEMORY_HOTPLUG": "depends on CONFIG_64BIT, which i386-gcc "
                             "cannot set (needed by obj line of mm/memory_hotplug.c)"}
+
+
+def test_selectors_of_other_architectures_are_not_tried(tmp_path):
+    """derive_config() turns on a selector of an option without a prompt;
+    one defined under another architecture's arch/ only cannot be set
+    there (VIRTIO's first selectors are s390's and um's, which cost
+    powerpc four rounds of olddefconfig)."""
+    kc = kbuild.Kconfig(write(tmp_path, {
+        "Makefile": "VERSION = 6\n",
+        "arch/s390/Kconfig": "config S390\n\tdef_bool y\n\tselect VIRTIO\n",
+        "arch/um/drivers/Kconfig": "config UML_VIRTIO\n\tbool \"um\"\n\tselect VIRTIO\n",
+        "arch/powerpc/Kconfig": "config PPC_VIRT\n\tbool \"ppc\"\n\tselect VIRTIO\n",
+        "arch/x86/Kconfig": "config BOTH\n\tbool \"both\"\n",
+        "arch/powerpc/Kconfig.both": "config BOTH\n\tbool \"both\"\n\tselect VIRTIO\n",
+        "drivers/virtio/Kconfig": "config VIRTIO\n\ttristate\n"
+                                  "config VIRTIO_PCI\n\ttristate \"pci\"\n\tselect VIRTIO\n",
+    }))
+    assert kc.arch_dirs("CONFIG_S390") == {"s390"}
+    assert kc.arch_dirs("BOTH") == {"powerpc", "x86"}
+    assert kc.arch_dirs("VIRTIO_PCI") == set()
+    assert kc.arch_dirs("NO_SUCH") == set()
+    every = kbuild.settable_selectors(kc, "VIRTIO")
+    assert set(every) == {"S390", "UML_VIRTIO", "PPC_VIRT", "BOTH", "VIRTIO_PCI"}
+    assert kbuild.settable_selectors(kc, "VIRTIO", "powerpc") == \
+        [s for s in every if s in ("PPC_VIRT", "BOTH", "VIRTIO_PCI")]
+    assert kbuild.settable_selectors(kc, "VIRTIO", "x86") == \
+        [s for s in every if s in ("BOTH", "VIRTIO_PCI")]

@@ -361,6 +361,14 @@ class Kconfig:
             self._definitions = out
         return self._definitions
 
+    def arch_dirs(self, name):
+        """The arch/ directories NAME (with or without CONFIG_) is defined
+        in, when it is defined under arch/ only (an option of those
+        architectures); else the empty set."""
+        name = name[7:] if name.startswith("CONFIG_") else name
+        found = [re.match(r"arch/([^/]+)/", f) for f in self.definitions().get(name, [])]
+        return {m.group(1) for m in found} if found and all(found) else set()
+
     def symbol(self, name):
         """The Symbol NAME (with or without CONFIG_), or None."""
         name = name[7:] if name.startswith("CONFIG_") else name
@@ -518,8 +526,17 @@ def parse_config(text):
     return out
 
 
+def settable_selectors(kconfig, name, srcarch=None):
+    """The options that select NAME, less those a configuration of
+    arch/SRCARCH cannot set because they are defined for other
+    architectures only (all of them without SRCARCH)."""
+    return [s for s in kconfig.selectors(name)
+            if not srcarch or srcarch in (kconfig.arch_dirs(s) or {srcarch})]
+
+
 def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
-                  log=None, make_args=(), rounds=6, modules=(), until_met=False):
+                  log=None, make_args=(), rounds=6, modules=(), until_met=False,
+                  srcarch=None):
     """Make BUILD_DIR/.config: BASE_TARGET plus every option in WANT set to y.
 
     Options that cannot be set directly get their conjunctive dependencies
@@ -537,6 +554,11 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
     selector is powerpc's CMM, and 6.1's ZSMALLOC's a zswap choice entry),
     and chasing it costs every remaining round (a make olddefconfig each)
     without changing the configuration.
+
+    SRCARCH (the directory under arch/ being built) leaves out the
+    selectors defined for other architectures only: trying one costs two
+    rounds that cannot set it (VIRTIO's first selectors are s390's and
+    um's, which took powerpc five rounds to get past).
     """
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -610,7 +632,7 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
                     # still off (that selector has a dependency we cannot
                     # meet), the next selector, then what makes W's prompt
                     # visible.
-                    cands = [(sel,) for sel in kconfig.selectors(w)]
+                    cands = [(sel,) for sel in settable_selectors(kconfig, w, srcarch)]
                     cands += [tuple(conjuncts(cond)) for cond in sym.prompt_if]
                     done = attempts.setdefault(w, [])
                     for cand in cands if round_no >= 2 * len(done) else ():
@@ -625,6 +647,12 @@ def derive_config(kdir, build_dir, base_target, want, kconfig, disable=(),
             lines = setopt(lines, d, "n")
         extra = _dedup(extra)
         cfg.write_text("\n".join(lines) + "\n")
+        # kconfig writes auto.conf (and autoconf.h, the option files) only
+        # where there is none, except in syncconfig: without this, the
+        # first build of the derived .config runs syncconfig to replace
+        # <defconfig>'s (a kconfig run, with its compiler probes), and a
+        # copy of the directory inherits the stale files.
+        (build_dir / "include" / "config" / "auto.conf").unlink(missing_ok=True)
         make("olddefconfig")
     have = read_config(cfg)
     failed = [w for w in want if have.get(w) != value(w)]

@@ -104,13 +104,9 @@ def other_arch(kconfig, opt, arch):
     """The arch/ directory that OPT, or an option it depends on, is
     defined in only, when that is not ARCH's (the option cannot be set
     there); else ''."""
-    defs = kconfig.definitions()
     for name in [opt[7:] if opt.startswith("CONFIG_") else opt] + sorted(kconfig.implied(opt)):
-        files = defs.get(name, [])
-        dirs = {m.group(1) for f in files for m in [re.match(r"arch/([^/]+)/", f)]
-                if m}
-        if files and len(dirs) == len(files) and arch not in dirs and \
-                all(f.startswith("arch/") for f in files):
+        dirs = kconfig.arch_dirs(name)
+        if dirs and arch not in dirs:
             return sorted(dirs)[0] + ("" if name == opt.replace("CONFIG_", "", 1)
                                       else f" (through {name})")
     return ""
