@@ -178,6 +178,37 @@ class Builder:
         bdir.mkdir(parents=True, exist_ok=True)
         copy_into(seed, bdir)
 
+    def seed_programs(self, seed, plan):
+        """Give PLAN's build directory, when it has no configuration yet,
+        the kconfig programs (scripts/basic, scripts/kconfig) of SEED,
+        where defconfig_seed() ran for another target: they are host
+        programs, the same for every target built with the same host
+        compiler, and make builds them again where the command differs (a
+        target with another HOSTCC).  Its '<defconfig>' then only runs
+        them."""
+        bdir = self.bdir_of(plan)
+        if (bdir / ".config").exists():
+            return
+        for sub in ("scripts/basic", "scripts/kconfig"):
+            if (Path(seed) / sub).is_dir():
+                (bdir / sub).mkdir(parents=True, exist_ok=True)
+                copy_into(Path(seed) / sub, bdir / sub)
+
+    def share_config(self, cfg):
+        """Start this builder's directory for CFG's plan as a copy of CFG's
+        (a builder of the same target at another warning level that has
+        just derived it): W= is no input of a configuration (seed_key()),
+        so the copy spares this one its kconfig programs and its
+        olddefconfig, and configure() then finds the stored text in
+        place."""
+        bdir = self.bdir_of(cfg.plan)
+        dot = bdir / ".config"
+        if dot.exists() and dot.read_text() == (cfg.bdir / ".config").read_text():
+            return
+        bdir.mkdir(parents=True, exist_ok=True)
+        copy_into(cfg.bdir, bdir)
+        _forget_builds(bdir)
+
     def take_seed(self, seed, plan):
         """Like copy_seed(), but SEED's directory itself becomes PLAN's when
         PLAN has none yet (a fresh run), which spares the copy."""
@@ -231,8 +262,9 @@ class Builder:
                         # option files itself (kconfig makes them when they
                         # are missing), newer than .config: the first build
                         # has no syncconfig to run, nor make to restart
-                        # after it.  (If a later round leaves them older
-                        # than .config, make runs syncconfig as always.)
+                        # after it.  (derive_config() removes it before
+                        # each of its rounds for the same reason; the
+                        # user's configuration has one olddefconfig.)
                         (bdir / AUTO_CONF).unlink(missing_ok=True)
                         # The .config is defconfig's already: a target that
                         # leaves it alone (only writes O='s Makefile).
@@ -242,7 +274,8 @@ class Builder:
                     else:
                         cfg.values, cfg.failed = kbuild.derive_config(
                             self.wt.path, bdir, base_target, plan.enable, kconfig,
-                            disable=plan.disable, make_args=self.make_vars)
+                            disable=plan.disable, make_args=self.make_vars,
+                            srcarch=self.target.srcarch)
                     break
                 except (RuntimeError, OSError) as e:
                     if seed is not None:

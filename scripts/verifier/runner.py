@@ -278,6 +278,11 @@ class Verification:
                 # the seed's directory, which becomes the first plan's.
                 for p in need[1:]:
                     self.builder.copy_seed(bdir, p)
+                # The other targets' derivations start from their own
+                # defconfig, with the host's kconfig programs.
+                for b, p in self.jobs_cfg:
+                    if b.target is not self.builder.target and not b.warn:
+                        b.seed_programs(bdir, p)
                 self.builder.take_seed(bdir, need[0])
                 seed = bdir
         retry = lambda: self.whole_tree("deriving a configuration failed")  # noqa: E731
@@ -287,6 +292,11 @@ class Verification:
             own = b is self.builder and seed and p in need
             cfg = b.configure(p, self.kconfig, self.series.base_tree,
                               b.bdir_of(p) if own else None, retry)
+            # Its W=1 twin's configuration is the same: a copy, made before
+            # anything builds in this directory.
+            twin = self.builders.get(b.flavour + W1)
+            if not b.warn and not cfg.error and (twin, p) in self.jobs_cfg:
+                twin.share_config(cfg)
             # The first configuration's 'make prepare' (which the others
             # then copy: share_prepare()) need not wait for the others'
             # derivations; it fills the cores their serial conf runs leave.
@@ -298,7 +308,8 @@ class Verification:
             return cfg
 
         # A W= builder derives nothing: it finds its target's configuration
-        # in the store (the key leaves W= out), so it comes second.
+        # in the store (the key leaves W= out), and its directory already
+        # a copy of its twin's (above), so it comes second.
         plain = [j for j in self.jobs_cfg if not j[0].warn]
         warn = [j for j in self.jobs_cfg if j[0].warn]
         with ThreadPoolExecutor(max_workers=max(1, len(plain))) as ex:
