@@ -411,6 +411,26 @@ def test_kconfig_diff_refuses_what_may_change_a_configuration(tmp_path):
     assert why(_drop(KCONFIG, "\tselect MOVOPS_HELPER if COMPACTION && NUMA\n")) == ""
 
 
+def test_analysis_survives_the_store():
+    """A warm run takes verify's analysis (verifier/analysis.py) from the
+    result store as JSON: what it reads back is what was put."""
+    from dataclasses import asdict
+    from verifier import configs, users
+    p = configs.Plan("no-COMPACTION", enable=["CONFIG_MIGRATION"], disable=["CONFIG_COMPACTION"],
+                     why={"CONFIG_MIGRATION": ["mm/migrate.c:10"]},
+                     dropped={"CONFIG_CMM": "defined for arch/powerpc only"},
+                     selected={"CONFIG_MEMORY_BALLOON": "CONFIG_VIRTIO_BALLOON"})
+    assert configs.Plan(**json.loads(json.dumps(asdict(p)))) == p
+    u = users.Users([users.Definition("balloon_page_insert", users.INLINE,
+                                      "include/linux/balloon_compaction.h")],
+                    {"drivers/misc/vmw_balloon.c": ["balloon_page_insert"]})
+    assert users.Users.from_json(json.loads(json.dumps(u.to_json()))) == u
+    from verifier.analysis import Analysis
+    a = Analysis(["drivers/misc/vmw_balloon.o"], {"drivers/misc/vmw_balloon.o": ["uses x"]},
+                 [], u, [p], ["a note"], {}, {"arm64-gcc": p})
+    assert Analysis.from_json(json.loads(json.dumps(a.to_json()))) == a
+
+
 def test_report_table_and_json():
     rs = [report.CheckResult("build", "pass", 0, 1.5, "ok"),
           report.CheckResult("golden", "skip", 0, 0.0, "no golden"),
@@ -988,6 +1008,13 @@ def test_second_run_is_warm_and_equal(good):
     assert [c["status"] for c in data["checks"]] == \
         [c["status"] for c in good.first[1]["checks"]]
     assert data["cache"]["misses"] == 0
+    # The analysis (objects, users, plans) came from the store, unchanged.
+    assert data["objects"] == good.first[1]["objects"]
+    first = {c["name"]: c for c in good.first[1]["checks"]}
+    for c in data["checks"]:
+        if c["name"] in ("users", "configs"):
+            assert (c["summary"], c["details"]) == (first[c["name"]]["summary"],
+                                                    first[c["name"]]["details"])
 
 
 @pytest.mark.realtree

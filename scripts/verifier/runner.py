@@ -35,8 +35,8 @@ from kbuildengine.store import ResultStore, tool_versions
 from movops import kbuild
 from movops.tree import Tree
 
+from . import analysis, configs, users
 from . import checkpatch as cp
-from . import configs, users
 from . import commits as ser
 from .checks import bisect as check_bisect
 from .checks import build as check_build
@@ -212,26 +212,22 @@ class Verification:
     def analyse(self):
         s = self.series
         self.changes = ser.changes(s)
-        commit_changes = ser.commit_changes(s) if len(s.commits) > 1 else []
-        api = self.background.api_files
-        self.objects, self.reasons = ser.affected_objects(
-            s, self.changes, api(s.base), api(s.tip), commit_changes)
-        self.series_objects = list(self.objects)
-        # Every user of a definition the series changes is built too, on
-        # the targets where its option exists (users.py).
-        self.users = users.find(s, self.changes + commit_changes)
-        for o in self.users.objects():
-            names = self.users.files[o[:-2] + ".c"]
-            why = f"uses {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}, changed"
-            if o not in self.reasons:
-                self.objects.append(o)
-            self.reasons.setdefault(o, []).append(why)
-        self.objects.sort()
         self.kconfig = kbuild.Kconfig(Tree(s.kdir, s.base))
         first = self.targets[0]
-        self.plans, self.plan_notes, self.obj_notes = configs.plan(
-            s, self.changes, self.objects, self.kconfig, first.srcarch, first.fixed_off,
-            first.name)
+        # A function of the series, the targets and the code (the key): a
+        # warm run takes it from the store.
+        key = self.key(base=s.base, commits=[c.sha for c in s.commits],
+                       targets=[t.name for t in self.targets])
+        got = self.store.get("analysis", key)
+        if got is not None:
+            a = analysis.Analysis.from_json(got)
+        else:
+            a = analysis.analyse(s, self.changes, self.targets, self.kconfig,
+                                 self.background.api_files)
+            self.store.put("analysis", key, a.to_json())
+        self.objects, self.reasons, self.series_objects = a.objects, a.reasons, a.series_objects
+        self.users, self.plans = a.users, a.plans
+        self.plan_notes, self.obj_notes = a.plan_notes, a.obj_notes
         # The user's configurations are their machines' (x86_64, as the
         # distributions' that --config is for): the host's target builds
         # them, and without it nothing does.
@@ -245,10 +241,7 @@ class Verification:
         self.jobs_cfg = [(self.builder, p) for p in self.plans]
         full = {first.name: self.plans[0]}
         for t in self.targets[1:]:
-            same = (t.srcarch, t.fixed_off) == (first.srcarch, first.fixed_off)
-            full[t.name] = (self.plans[0] if same else configs.plan(
-                s, self.changes, self.objects, self.kconfig, t.srcarch, t.fixed_off,
-                t.name)[0][0])
+            full[t.name] = a.other_full.get(t.name, self.plans[0])
             self.jobs_cfg.append((self.builders[flavour(t)], full[t.name]))
         self.jobs_cfg += [(self.builders[flavour(t, "1")], full[t.name]) for t in self.targets]
 

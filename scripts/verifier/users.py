@@ -67,6 +67,10 @@ class Users:
                                  "removed": d.removed} for d in self.definitions],
                 "files": self.files}
 
+    @classmethod
+    def from_json(cls, data):
+        return cls([Definition(**d) for d in data["definitions"]], dict(data["files"]))
+
 
 def _construct(lines, ln):
     """(name, kind) of the top-level construct around line LN (1-based) of
