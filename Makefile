@@ -56,7 +56,7 @@ deps:
 # independent and run on every core (pytest-xdist); the real-tree and
 # runtime layers each share one verified series or one runtime cache per
 # session, so each runs in one process.
-FAST    := -n $(shell nproc) -m "not realtree and not runtime"
+FAST    := -n $(shell nproc) --dist loadgroup -m "not realtree and not runtime"
 
 check: deps
 	@tests/layers.sh $(PYTEST)

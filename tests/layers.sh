@@ -58,7 +58,7 @@ case "${1:-}" in
 	exit ;;
 esac
 
-layer fast "$@" -- -n "$(nproc)" -m "not realtree and not runtime" || exit 1
+layer fast "$@" -- -n "$(nproc)" --dist loadgroup -m "not realtree and not runtime" || exit 1
 
 t0=$(date +%s)
 # Each heavy layer in a session of its own (setsid), so that both are

@@ -77,7 +77,15 @@ SERIES_CASES = [c for c in CASES if trees.case_json(c)["exit"] == 0
                 and tree_files(FIXTURES / c / "before") != tree_files(FIXTURES / c / "after")]
 
 
-@pytest.mark.parametrize("case", CASES)
+def grouped(cases):
+    """CASES as parameters that pytest-xdist's loadgroup schedules on one
+    worker per case (make check's fast layer): series() runs
+    apply-series.sh once per case and worker, and every test of a case
+    judges that one run."""
+    return [pytest.param(c, marks=pytest.mark.xdist_group(c)) for c in cases]
+
+
+@pytest.mark.parametrize("case", grouped(CASES))
 def test_exit_and_output(case, tmp_path_factory):
     repo, res, data = series(case, tmp_path_factory)
     out = res.stdout + res.stderr
@@ -86,7 +94,7 @@ def test_exit_and_output(case, tmp_path_factory):
         assert s in out, f"output lacks {s!r}:\n{out}"
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", grouped(CASES))
 def test_result_equals_after(case, tmp_path_factory):
     repo, res, data = series(case, tmp_path_factory)
     branch = subprocess.run(["git", "-C", str(repo), "rev-parse", "-q", "--verify",
@@ -107,7 +115,7 @@ def test_result_equals_after(case, tmp_path_factory):
             pytest.fail(f"{case}: {rel} differs from after/:\n{diff.stdout}", pytrace=False)
 
 
-@pytest.mark.parametrize("case", SERIES_CASES)
+@pytest.mark.parametrize("case", grouped(SERIES_CASES))
 def test_every_commit_compiles(case, tmp_path_factory):
     """Each commit of the series compiles in every configuration of the case."""
     repo, res, data = series(case, tmp_path_factory)
