@@ -429,6 +429,8 @@ def test_analysis_survives_the_store():
     a = Analysis(["drivers/misc/vmw_balloon.o"], {"drivers/misc/vmw_balloon.o": ["uses x"]},
                  [], u, [p], ["a note"], {}, {"arm64-gcc": p})
     assert Analysis.from_json(json.loads(json.dumps(a.to_json()))) == a
+    with pytest.raises(ValueError):
+        Analysis.from_json(dict(a.to_json(), version=0))
 
 
 def test_report_table_and_json():

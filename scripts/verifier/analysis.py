@@ -13,6 +13,10 @@ from . import commits as ser
 from . import configs
 from .users import Users, find as find_users
 
+# The stored form's (to_json()); from_json() refuses another, and the
+# store's key holds the code anyway.
+VERSION = 1
+
 
 @dataclass
 class Analysis:
@@ -30,11 +34,14 @@ class Analysis:
     def to_json(self):
         d = {k: v for k, v in asdict(self).items() if k not in ("users", "plans", "other_full")}
         d.update(users=self.users.to_json(), plans=[asdict(p) for p in self.plans],
-                 other_full={t: asdict(p) for t, p in self.other_full.items()})
+                 other_full={t: asdict(p) for t, p in self.other_full.items()},
+                 version=VERSION)
         return d
 
     @classmethod
     def from_json(cls, d):
+        if d.get("version") != VERSION:
+            raise ValueError(f"analysis of version {d.get('version')}, not {VERSION}")
         return cls(d["objects"], d["reasons"], d["series_objects"],
                    Users.from_json(d["users"]), [configs.Plan(**p) for p in d["plans"]],
                    d["plan_notes"], d["obj_notes"],

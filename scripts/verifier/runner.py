@@ -219,9 +219,11 @@ class Verification:
         key = self.key(base=s.base, commits=[c.sha for c in s.commits],
                        targets=[t.name for t in self.targets])
         got = self.store.get("analysis", key)
-        if got is not None:
-            a = analysis.Analysis.from_json(got)
-        else:
+        try:
+            a = analysis.Analysis.from_json(got) if got is not None else None
+        except (ValueError, KeyError, TypeError):
+            a = None
+        if a is None:
             a = analysis.analyse(s, self.changes, self.targets, self.kconfig,
                                  self.background.api_files)
             self.store.put("analysis", key, a.to_json())
