@@ -56,14 +56,13 @@ deps:
 # independent and run on every core (pytest-xdist); the real-tree and
 # runtime layers each share one verified series or one runtime cache per
 # session, so each runs in one process.
-FAST    := -n $(shell nproc) --dist loadgroup -m "not realtree and not runtime"
 
 check: deps
 	@tests/layers.sh $(PYTEST)
 
 check-fast:
 	@$(ENSURE) check-fast
-	$(PYTEST) -v $(FAST) tests
+	@tests/layers.sh --fast $(PYTEST)
 
 check-realtree: deps
 	$(PYTEST) -v -m "realtree" tests

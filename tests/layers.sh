@@ -20,6 +20,7 @@ set -u
 usage() {
 	cat <<END
 usage: tests/layers.sh PYTEST...
+       tests/layers.sh --fast PYTEST...
        tests/layers.sh --layer NAME PYTEST... -- PYTEST-ARGS...
 
 Runs make check's layers with the pytest command PYTEST (e.g.
@@ -27,7 +28,8 @@ Runs make check's layers with the pytest command PYTEST (e.g.
 core, then the real-tree and runtime layers at the same time.  The
 runtime layer's lines are printed as they come, each starting 'runtime| '.
 Prints one line per layer: 'make check: layer NAME: SECONDS s, exit RC'.
---layer runs one layer, PYTEST-ARGS choosing its tests.  Each layer lists
+--fast runs the fast layer alone (make check-fast); --layer runs one
+layer, PYTEST-ARGS choosing its tests.  Each layer lists
 its DURATIONS slowest tests (default 10; 0 lists every test).
 
 Exit status: 0 if every layer passed, 1 if one failed, 2 on bad usage.
@@ -48,9 +50,20 @@ layer() {   # NAME PYTEST... -- PYTEST-ARGS...: one layer, its time, its status
 	[ $rc = 0 ]
 }
 
+fast() {    # PYTEST...: the fast layer, the one definition of its tests and workers
+	# Every core; each fixture case's tests on one worker, which runs its
+	# series once (tests/test_series_fixtures.py, grouped()).
+	layer fast "$@" -- -n "$(nproc)" --dist loadgroup -m "not realtree and not runtime"
+}
+
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
 "") usage >&2; exit 2 ;;
+--fast)
+	shift
+	[ $# -ge 1 ] || { usage >&2; exit 2; }
+	fast "$@"
+	exit ;;
 --layer)
 	shift
 	[ $# -ge 3 ] || { usage >&2; exit 2; }
@@ -58,7 +71,7 @@ case "${1:-}" in
 	exit ;;
 esac
 
-layer fast "$@" -- -n "$(nproc)" --dist loadgroup -m "not realtree and not runtime" || exit 1
+fast "$@" || exit 1
 
 t0=$(date +%s)
 # Each heavy layer in a session of its own (setsid), so that both are
