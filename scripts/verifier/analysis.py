@@ -32,11 +32,9 @@ class Analysis:
     other_full: dict = field(default_factory=dict)
 
     def to_json(self):
-        d = {k: v for k, v in asdict(self).items() if k not in ("users", "plans", "other_full")}
-        d.update(users=self.users.to_json(), plans=[asdict(p) for p in self.plans],
-                 other_full={t: asdict(p) for t, p in self.other_full.items()},
-                 version=VERSION)
-        return d
+        # asdict() turns the Users, its Definitions and the Plans into the
+        # dicts their from_json() and Plan(**) read back.
+        return dict(asdict(self), version=VERSION)
 
     @classmethod
     def from_json(cls, d):
