@@ -17,11 +17,13 @@ Measures on the series of KDIR (a tree with a series branch):
   proof         the configspace check's own time in the median cold run
                 (every commit's proof over its configuration space);
   full vmlinux  'make vmlinux' of the first configuration verify derived
-                ("full"), from scratch, with as many jobs as cores;
+                ("full"), from scratch, with as many jobs as cores (none
+                when an added configuration stood in for it);
   full build of the added configuration
                 with --config: 'make' (vmlinux and every module) of the
-                first configuration added, as verify built it (its
-                .config), from scratch: the build its distribution does;
+                first configuration added, as the user gave it (the file,
+                olddefconfig), from scratch: the build its distribution
+                does;
 both measured once and cached in $MOVOPS_CACHE/bench-verify/full-build.json
 under the target and the hash of the configuration (--rebuild-full
 measures them again, --no-full leaves them out).  It prints them with the
@@ -90,15 +92,16 @@ def run_verify(kdir, root, args, report):
     return dt, cpu, res.returncode, data, res.stdout
 
 
-def full_build(kdir, root, plan, target, rebuild, log):
+def full_build(kdir, root, plan, target, rebuild, log, source=None):
     """A from-scratch 'make TARGET' of the configuration verify built as
-    PLAN (its build-PLAN/.config), at the commit verify built last, in
-    seconds; cached per target and configuration hash.  Returns (entry,
-    None) or (None, why not)."""
-    cfg = root / f"build-{plan}" / ".config"
+    PLAN (its build-PLAN/.config), or of the file SOURCE as it is, at the
+    commit verify built last, in seconds; cached per target and
+    configuration hash.  Returns (entry, None) or (None, why not)."""
+    cfg = Path(source) if source else root / f"build-{plan}" / ".config"
     if not cfg.exists():
         return None, f"no '{plan}' configuration in the verify directory"
-    key = f"{target}:{fingerprint(cfg.read_text())}"
+    text = cfg.read_text()
+    key = f"{target}:{fingerprint(text)}"
     store = cache.path("bench-verify", "full-build.json")
     store.parent.mkdir(parents=True, exist_ok=True)
     known = json.loads(store.read_text()) if store.exists() else {}
@@ -109,7 +112,7 @@ def full_build(kdir, root, plan, target, rebuild, log):
     if bdir.exists():
         shutil.rmtree(bdir)
     bdir.mkdir()
-    shutil.copy(cfg, bdir / ".config")
+    (bdir / ".config").write_text(text)
     # Verify's own worktree holds only the files its builds need (the rest
     # carry the skip-worktree bit), so a whole build gets a whole checkout.
     rev = git(root / "src", "rev-parse", "HEAD").strip()
@@ -220,14 +223,23 @@ def main():
         # whole build (vmlinux and modules) of the first one added.
         # (The added one first: it is the one a user's target is read
         # against, and it takes the longest.)
-        wanted = [("full vmlinux ('full')", "full", "vmlinux")]
+        wanted = [("full vmlinux ('full')", "full", "vmlinux", None)]
         if args.config:
             plan = user_plans(args.config[:1])[0].name
-            wanted.insert(0, ("full build, added config (make all)", plan, ""))
+            wanted.insert(0, ("full build, added config (make all)", plan, "", args.config[0]))
+        # The added configuration stands in for 'full' when it has every
+        # option on (verify's configs row says so): no 'full' to build.
+        stood = any(n.startswith("note: full: not made;") for n in
+                    next((c["details"] for c in d1.get("checks", [])
+                          if c["name"] == "configs"), []))
         fulls = []
-        for label, plan, make_target in wanted:
+        for label, plan, make_target, source in wanted:
+            if plan == "full" and stood:
+                fulls.append((label, make_target, None, "not made: the added configuration "
+                              "stood in for it"))
+                continue
             full, err = (None, "left out (--no-full)") if args.no_full else \
-                full_build(args.kdir, root, plan, make_target, args.rebuild_full, log)
+                full_build(args.kdir, root, plan, make_target, args.rebuild_full, log, source)
             if err and not args.no_full:
                 status = 1
             fulls.append((label, make_target, full, err))

@@ -147,6 +147,47 @@ def test_symbols_and_their_requirements(kconfig):
     assert kconfig.symbol("NOT_THERE") is None
 
 
+def test_a_users_configuration_stands_for_full_when_it_has_every_option(kconfig):
+    """verify builds the user's configuration in the place of the derived
+    'full' when it turns on (=y or =m) every option 'full' would and what
+    they depend on, and nothing 'full' turns off beyond what every
+    configuration does; else it names what is missing."""
+    from verifier.configs import ALWAYS_OFF, DERIVED_OFF, Plan, stands_for
+    full = Plan("full", enable=["CONFIG_BALLOON_COMPACTION", "CONFIG_COMPACTION"],
+                disable=list(ALWAYS_OFF + DERIVED_OFF),
+                selected={"CONFIG_MIGRATION": "CONFIG_COMPACTION"})
+
+    def user(*lines):
+        return Plan("user-x", text="\n".join(lines) + "\n", source="x")
+    every = ("CONFIG_MMU=y", "CONFIG_MEMORY_BALLOON=y", "CONFIG_COMPACTION=y",
+             "CONFIG_BALLOON_COMPACTION=y", "CONFIG_MIGRATION=y",
+             # What verify turns off itself does not count.
+             "CONFIG_WERROR=y", "CONFIG_MODVERSIONS=y")
+    assert stands_for(user(*every), full, kconfig) == []
+    # A dependency of a wanted option is off: olddefconfig would drop it.
+    assert stands_for(user(*every[:1], *every[2:]), full, kconfig) == ["CONFIG_MEMORY_BALLOON"]
+    # A selected option, and a wanted one, missing; =m is on.
+    assert stands_for(user("CONFIG_MMU=m", "CONFIG_MEMORY_BALLOON=m",
+                           "# CONFIG_COMPACTION is not set", "CONFIG_BALLOON_COMPACTION=y"),
+                      full, kconfig) == ["CONFIG_COMPACTION", "CONFIG_MIGRATION"]
+    # The first of the user's that stands for it takes its place, first.
+    from verifier.configs import with_users
+    nc = Plan("no-COMPACTION", disable=["CONFIG_COMPACTION"])
+    short, good = user("CONFIG_MMU=y"), user(*every)
+    good.name = "user-y"
+    plans, notes = with_users([full, nc], [short, good], kconfig)
+    assert plans == [good, nc, short]
+    assert notes[0] == ("full: made as well as user-x, which has BALLOON_COMPACTION, "
+                        "COMPACTION, MEMORY_BALLOON, MIGRATION off")
+    assert notes[1] == ("full: not made; user-y turns on all of its options "
+                        "(BALLOON_COMPACTION COMPACTION) and builds in its place, "
+                        "with W=1 at every commit")
+    assert with_users([full, nc], [short], kconfig)[0] == [full, nc, short]
+    # An option 'full' has off that the user's has on.
+    off = Plan("full", enable=["CONFIG_MMU"], disable=["CONFIG_NUMA", *ALWAYS_OFF])
+    assert stands_for(user("CONFIG_MMU=y", "CONFIG_NUMA=y"), off, kconfig) == ["CONFIG_NUMA"]
+
+
 def test_simplify_drops_implied_atoms_and_formats_guards(kconfig):
     atoms = ["CONFIG_MEMORY_BALLOON", "CONFIG_BALLOON_COMPACTION", "CONFIG_MMU"]
     assert kbuild.simplify(atoms, kconfig) == ["CONFIG_BALLOON_COMPACTION"]

@@ -124,7 +124,7 @@ class Background:
         verdicts, tip, dt = self._configspace.result()
         t0 = time.monotonic()
         agree = {}
-        users = [c for c in self.run.configs if c.plan.text and not c.error]
+        users = [c for c in self.run.configs if c.plan.text and not c.error and not c.warn]
         if users and tip is not None:
             f, syms = tip
             self.run.at(s.tip)

@@ -23,10 +23,12 @@ from movops.tree import Tree
 
 
 ALWAYS_OFF = ("CONFIG_WERROR",)
-# Off in the derived configurations too: symbol versions add genksyms to
-# every compilation (ppc64le_defconfig has them), which sends each commit
-# through make instead of kbuild's saved commands (kbuildengine/replay.py),
-# and change no diagnostic of the objects.
+# Off in every configuration built, the user's too: symbol versions add
+# genksyms to every compilation of a file that exports symbols
+# (ppc64le_defconfig and the distributions' configurations have them),
+# which sends each commit through make instead of kbuild's saved commands
+# (kbuildengine/replay.py); they change no compiler diagnostic, and verify
+# links nothing that would read the checksums.
 DERIVED_OFF = ("CONFIG_MODVERSIONS",)
 STUB_OFF = "CONFIG_COMPACTION"
 MAX_CONFIGS = 4
@@ -61,9 +63,55 @@ def user_plans(paths):
         while name in names:
             name += "-2"
         names.add(name)
-        plans.append(Plan(name, disable=list(ALWAYS_OFF), source=str(Path(path).resolve()),
+        plans.append(Plan(name, disable=list(ALWAYS_OFF + DERIVED_OFF),
+                          source=str(Path(path).resolve()),
                           text=Path(path).read_text(errors="surrogateescape")))
     return plans
+
+
+def stands_for(user, full, kconfig):
+    """[] when the user's configuration USER (a Plan with its text) turns
+    on, =y or =m, every option the derived configuration FULL would turn
+    on, and every option those depend on, and leaves off what FULL turns
+    off beyond what every configuration turns off: it then builds every
+    object and every #if branch FULL would, in place of it.  Else the
+    options it lacks (or has on where FULL has them off).
+
+    Read from the text as the user gave it, before olddefconfig: an option
+    whose dependencies are all on is one olddefconfig keeps.  (The other
+    targets' configurations, derived from theirs, build the tristate ones
+    =y.)"""
+    values = kbuild.parse_config(user.text)
+    on = lambda o: values.get(o) in ("y", "m")   # noqa: E731
+    lacking = []
+    for opt in list(full.enable) + list(full.selected):
+        for o in [opt] + ["CONFIG_" + d for d in sorted(kconfig.implied(opt))]:
+            if not on(o) and o not in lacking:
+                lacking.append(o)
+    lacking += [o for o in full.disable if o not in ALWAYS_OFF + DERIVED_OFF and on(o)]
+    return lacking
+
+
+def with_users(plans, mine, kconfig):
+    """(plans, notes): the derived PLANS ('full' first) and the user's
+    (MINE), in the order the host's target builds them.  The first of the
+    user's that stands for 'full' (stands_for()) is built in its place:
+    first, with its W=1 twin at every commit, and 'full' is not made.  The
+    same objects and #if branches are built, in the configuration the user
+    ships, once instead of twice (its tristate options =m; the other
+    targets' configurations build them =y)."""
+    full, notes = plans[0], []
+    for u in mine:
+        lacking = stands_for(u, full, kconfig)
+        if not lacking:
+            notes.append(f"{full.name}: not made; {u.name} turns on all of its options "
+                         f"({' '.join(_short(o) for o in full.enable)}) and builds in its "
+                         "place, with W=1 at every commit")
+            return [u] + plans[1:] + [p for p in mine if p is not u], notes
+        notes.append(f"{full.name}: made as well as {u.name}, which has "
+                     f"{', '.join(_short(o) for o in lacking[:4])}"
+                     f"{' ...' if len(lacking) > 4 else ''} off")
+    return plans + mine, notes
 
 
 def _short(opt):

@@ -233,17 +233,22 @@ class Verification:
         # The user's configurations are their machines' (x86_64, as the
         # distributions' that --config is for): the host's target builds
         # them, and without it nothing does.
+        derived_full = self.plans[0]
         if first.name == tg.HOST:
-            self.plans += configs.user_plans(self.user_configs)
+            # One of them that has everything 'full' would turn on is built
+            # in its place (configs.with_users()).
+            self.plans, notes = configs.with_users(
+                self.plans, configs.user_plans(self.user_configs), self.kconfig)
+            self.plan_notes = self.plan_notes + notes
         elif self.user_configs:
             self.plan_notes.append(f"--config not built: {tg.HOST} is not among the targets")
         # The other targets build the first configuration ('full', every
         # option the objects need) of their own architecture; each target
-        # builds its configurations once more with W=1.
+        # builds its first configuration once more with W=1.
         self.jobs_cfg = [(self.builder, p) for p in self.plans]
         full = {first.name: self.plans[0]}
         for t in self.targets[1:]:
-            full[t.name] = a.other_full.get(t.name, self.plans[0])
+            full[t.name] = a.other_full.get(t.name, derived_full)
             self.jobs_cfg.append((self.builders[flavour(t)], full[t.name]))
         self.jobs_cfg += [(self.builders[flavour(t, "1")], full[t.name]) for t in self.targets]
 

@@ -46,6 +46,7 @@ def check(cfgs, objects, reasons, plan_notes, obj_opts):
     if not stub or any(c.values.get(cf.STUB_OFF) not in (None, "n") for c in stub):
         r.fail(f"no configuration with {cf.STUB_OFF} off could be made")
     built = sum(1 for c in cfgs if not c.error)
+    # A W=1 twin of the user's is counted with the user's.
     users = sum(1 for c in cfgs if not c.error and c.plan.text)
     r.summary = (f"{built - users} configurations from defconfig"
                  + (f" and {users} of the user's" if users else "")
