@@ -146,7 +146,10 @@ class Background:
             return got
         engine = self.run.engine
         enabled, _ = engine.enabled_objects(self.run.tree(s.tip), self.run.objects, cfg)
-        texts = engine.preprocessed(self.run.matrix, cfg, [o for o in objs if o in enabled])
+        # Preprocessed where it was built at the tip: its W=1 twin's
+        # directory when the plain build was not made (matrix.py).
+        built = {c.name: c for c in self.run.configs}[self.run.matrix.stand_in(s.tip, cfg.name)]
+        texts = engine.preprocessed(self.run.matrix, built, [o for o in objs if o in enabled])
         ok, lines = configspace.agreement(
             f, syms, cfg.values, {o[:-2] + ".c": t for o, t in texts.items() if t})
         got = {"ok": ok, "lines": lines}

@@ -11,13 +11,15 @@ what the result store holds.
 Every target's first configuration has a W=1 twin, built at every
 commit: the bots build every patch of a series with W=1.  A W=1 build
 shows every diagnostic the plain one does (W=1 only turns warnings on),
-so where the plain build is not needed the twin's stands in for it
-(Matrix.stand_in(), Engine.wanted()): between the base and the tip
-always (bisect judges the twin), and at the base and the tip on every
-target but the host's (whose plain builds carry sparse) unless the twin
-shows something new at the tip, when the plain builds tell which of it
-only W=1 shows (checks/w1.plain_needed(), Engine.build_plain()).  When
-the twin shows nothing new, neither would the plain build.
+so the plain build is made only where it tells something
+(Matrix.stand_in(), Engine.wanted()): never between the base and the tip
+(bisect judges the twin), and at the base and the tip only when the
+twin shows something new at the tip, when the plain builds tell which of
+it only W=1 shows (checks/w1.plain_needed(), Engine.build_plain()).
+When the twin shows nothing new, neither would the plain build.  On the
+host's target sparse runs in the twin, at the base and the tip (W=1
+C=1, as NIPA builds), and in the configurations without a twin
+(sparse_configs()).
 
 Preprocessed text is large and only two questions are asked of it: which
 changed lines' markers survive (changed-lines) and what the dispatch looks
@@ -74,6 +76,16 @@ class Matrix:
                       {c: v for c, v in self.no_text.items() if c in configs})
 
 
+def sparse_configs(matrix, cfgs):
+    """The names of the configurations of CFGS whose builds at the base
+    and the tip carry sparse: the host target's W=1 twins and those of its
+    configurations that have none.  (A plain one built on demand beside
+    its twin adds nothing to sparse's output.)"""
+    # The host's flavours are '' and '+W1' (the others start with '@').
+    return [c.name for c in cfgs if not c.flavour.startswith("@")
+            and (c.warn or c.name + W1 not in matrix.configs)]
+
+
 class Engine:
     """Fills a Matrix with the kernel build engine's builders
     (kbuildengine.build.Builder, one per target and warning level: BUILDERS
@@ -104,13 +116,12 @@ class Engine:
     def wanted(self, matrix, sha, cfg):
         """Whether CFG is built at SHA (the module's doc): a configuration
         without a W=1 twin and a twin everywhere; one with a twin only at
-        the base and the tip, and there only the host's (its builds carry
-        sparse) or on demand."""
+        the base and the tip, and there only on demand."""
         if cfg.warn or cfg.name + W1 not in matrix.configs:
             return True
         if sha not in (self.series.base, self.series.tip):
             return False
-        return not cfg.flavour or cfg.name in self.on_demand
+        return cfg.name in self.on_demand
 
     def build_plain(self, matrix, cfgs, objects, tree, seed, spent):
         """The base and tip builds of the plain configurations CFGS, whose
@@ -150,8 +161,8 @@ class Engine:
                 if not self.wanted(matrix, sha, cfg):
                     continue
                 # sparse only where the sparse check compares: the base and
-                # the tip, in the host's builds without W=.
-                sparse = sha in (s.base, s.tip) and not cfg.flavour
+                # the tip, in sparse_configs().
+                sparse = sha in (s.base, s.tip) and cfg.name in sparse_configs(matrix, cfgs)
                 objs, skipped = self.enabled_objects(tree(sha), objects, cfg)
                 key = self.key(**self.builder(cfg).key("build", tree=tree_id,
                                                        config=cfg.fingerprint, objs=objs,

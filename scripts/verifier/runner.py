@@ -46,7 +46,7 @@ from .checks import configs as check_configs
 from .checks import lines as check_lines
 from .checks import sparse as check_sparse
 from .background import Background
-from .matrix import W1, Engine, Matrix
+from .matrix import W1, Engine, Matrix, sparse_configs
 from .report import CHECKS, SKIP, CheckResult, target_row
 from .stablerow import stable_row
 from .worktree import Worktree
@@ -297,14 +297,17 @@ class Verification:
             twin = self.builders.get(b.flavour + W1)
             if not b.warn and not cfg.error and (twin, p) in self.jobs_cfg:
                 twin.share_config(cfg)
-            # The first configuration's 'make prepare' (which the others
-            # then copy: share_prepare()) need not wait for the others'
-            # derivations; it fills the cores their serial conf runs leave.
-            if (b is self.builder and p is self.plans[0] and len(self.plans) > 1
-                    and not cfg.error and b.fresh(cfg)):
-                self.progress(f"[{cfg.name}] make prepare (while the other configurations "
-                              "are derived)")
-                self._prepare_future = self.pool.submit(b.prepare, cfg)
+                # The first configuration's 'make prepare' (which the others
+                # then copy: share_prepare()) need not wait for the others'
+                # derivations; it fills the cores their serial conf runs
+                # leave.  In its W=1 twin: the one built at every commit.
+                if b is self.builder and p is self.plans[0] and len(self.plans) > 1:
+                    first = twin.configure(p, self.kconfig, self.series.base_tree)
+                    if not first.error and twin.fresh(first):
+                        self.progress(f"[{first.name}] make prepare (while the other "
+                                      "configurations are derived)")
+                        self._prepare_future = self.pool.submit(
+                            lambda: (first.name, twin.prepare(first)))
             return cfg
 
         # A W= builder derives nothing: it finds its target's configuration
@@ -377,9 +380,10 @@ class Verification:
         generated files are made once per target instead of once per
         configuration.  The targets' groups prepare side by side."""
         early, self._prepare_future = self._prepare_future, None
-        ok = early.result() if early is not None else None
+        early_name, early_ok = early.result() if early is not None else (None, None)
         groups = {}
-        for c in cfgs:
+        # The configuration prepared early (configure()) first in its group.
+        for c in sorted(cfgs, key=lambda c: c.name != early_name):
             groups.setdefault(c.target.name, []).append(c)
 
         def one(group, ok):
@@ -403,8 +407,8 @@ class Verification:
                     b.seed(first, c)
 
         with ThreadPoolExecutor(max_workers=max(1, len(groups))) as ex:
-            futures = [ex.submit(one, g, ok if g[0].plan is self.plans[0] and not g[0].flavour
-                                 else None) for g in groups.values()]
+            futures = [ex.submit(one, g, early_ok if g[0].name == early_name else None)
+                       for g in groups.values()]
             for f in futures:
                 f.result()
 
@@ -471,7 +475,7 @@ class Verification:
             r.summary = f"not covered: {why}"
         self.results["w1"] = check_w1.check(self.matrix.view([c.name for c in good]),
                                             skip=user_only)
-        host = [c.name for c in good if not c.flavour]
+        host = sparse_configs(self.matrix, good)
         if host:
             r = check_sparse.check(self.matrix.view(host))
             r.time_s += self.spent["sparse"]
