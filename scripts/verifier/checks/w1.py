@@ -5,10 +5,11 @@ Every target's first configuration is built with W=1 (the kernel's
 extra warnings, which 0-day and NIPA build with and report new ones of)
 at every commit (bisect judges the commits in between), and without it
 at the base and the tip only where the W=1 build shows something new
-(plain_needed()), so a plain build absent here had nothing new.  What the W=1 build of an
-object has new at the tip, less what the plain build of the same object
-has new (the build rows report that, and a broken object too), is this
-row's: the warnings W=1 adds and the series brings."""
+(plain_needed()), so a plain build absent here had nothing new.  What
+the W=1 build of an object has new at the tip, less what the plain
+build of the same object has new (the build rows report that, and a
+broken object too), is this row's: the warnings W=1 adds and the series
+brings."""
 from collections import Counter
 
 from kbuildengine import diag
