@@ -228,10 +228,10 @@ def main():
             plan = user_plans(args.config[:1])[0].name
             wanted.insert(0, ("full build, added config (make all)", plan, "", args.config[0]))
         # The added configuration stands in for 'full' when it has every
-        # option on (verify's configs row says so): no 'full' to build.
-        stood = any(n.startswith("note: full: not made;") for n in
-                    next((c["details"] for c in d1.get("checks", [])
-                          if c["name"] == "configs"), []))
+        # option on: then the configs row lists no 'full' to build.
+        made = {c["name"] for r in d1.get("checks", []) if r["name"] == "configs"
+                for c in r.get("data", {}).get("configs", [])}
+        stood = bool(made) and "full" not in made
         fulls = []
         for label, plan, make_target, source in wanted:
             if plan == "full" and stood:

@@ -154,6 +154,7 @@ class Engine:
         steps = [("base", s.base, s.base_tree, "base")] + [
             (f"{i}/{len(s.commits)}", c.sha, c.tree, c.subject)
             for i, c in enumerate(s.commits, 1)]
+        with_sparse = set(sparse_configs(matrix, cfgs))
         for label, sha, tree_id, subject in steps:
             t0 = time.monotonic()
             todo = []
@@ -162,7 +163,7 @@ class Engine:
                     continue
                 # sparse only where the sparse check compares: the base and
                 # the tip, in sparse_configs().
-                sparse = sha in (s.base, s.tip) and cfg.name in sparse_configs(matrix, cfgs)
+                sparse = sha in (s.base, s.tip) and cfg.name in with_sparse
                 objs, skipped = self.enabled_objects(tree(sha), objects, cfg)
                 key = self.key(**self.builder(cfg).key("build", tree=tree_id,
                                                        config=cfg.fingerprint, objs=objs,
